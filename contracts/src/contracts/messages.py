@@ -1,0 +1,184 @@
+"""Versioned payload models (v1). Inside v1 only backward-compatible changes are allowed.
+
+Personal data (names, e-mail addresses) never travels on a topic: Kafka logs cannot be
+erased per person, so registrations are referred to by id only.  Subscribers that need
+contact data ask the registration service's API.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class IntegrationEvent(BaseModel):
+    """A fact one service publishes for others; the value of a Kafka record."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    type_name: ClassVar[str]
+    version: ClassVar[int] = 1
+
+    @classmethod
+    def ce_type(cls) -> str:
+        """The CloudEvents ``type`` attribute, e.g. ``quartier.SeatConfirmed.v1``."""
+        return f"quartier.{cls.type_name}.v{cls.version}"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.type_name = cls.__name__
+
+
+class Locale(StrEnum):
+    DE = "de"
+    EN = "en"
+
+
+class EventKind(StrEnum):
+    FACHTAG = "fachtag"
+    WERKSTATTGESPRAECH = "werkstattgespraech"
+    PRAXISFORUM = "praxisforum"
+    MARKT = "markt"
+
+
+class EventStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class CloseReason(StrEnum):
+    FULL = "full"
+    DEADLINE = "deadline"
+    MANUAL = "manual"
+
+
+class RejectionReason(StrEnum):
+    EVENT_FULL = "event_full"
+    EVENT_CLOSED = "event_closed"
+    EVENT_CANCELLED = "event_cancelled"
+    UNKNOWN_EVENT = "unknown_event"
+
+
+class NotificationKind(StrEnum):
+    CONFIRMATION = "confirmation"
+    WAITLIST = "waitlist"
+    REJECTION = "rejection"
+
+
+# --- registration.registrations.v1 -------------------------------------------------
+
+
+class RegistrationRequested(IntegrationEvent):
+    registration_id: UUID
+    event_id: UUID
+    requested_at: AwareDatetime
+    locale: Locale = Locale.DE
+
+
+class RegistrationCancelled(IntegrationEvent):
+    registration_id: UUID
+    event_id: UUID
+    cancelled_at: AwareDatetime
+
+
+# --- capacity.decisions.v1 -----------------------------------------------------------
+
+
+class Decision(IntegrationEvent):
+    decision_id: UUID
+    registration_id: UUID
+    event_id: UUID
+    decided_at: AwareDatetime
+
+
+class SeatConfirmed(Decision):
+    from_waitlist: bool = False
+
+
+class Waitlisted(Decision):
+    position: int = Field(ge=1, description="1 = next to be promoted")
+
+
+class RegistrationRejected(Decision):
+    reason: RejectionReason
+
+
+# --- capacity.catalog.v1 -------------------------------------------------------------
+
+
+class EventSnapshot(BaseModel):
+    """The full public state of one event at the moment the catalog message was written."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_id: UUID
+    title: str
+    kind: EventKind
+    description: str = ""
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    venue: str
+    city: str
+    capacity: int = Field(ge=0)
+    seats_taken: int = Field(ge=0)
+    seats_left: int = Field(ge=0)
+    waitlist_enabled: bool
+    waitlist_length: int = Field(ge=0)
+    status: EventStatus
+    revision: int = Field(ge=1, description="Grows with every change; newer wins")
+
+
+class CatalogEvent(IntegrationEvent):
+    event: EventSnapshot
+    occurred_at: AwareDatetime
+
+
+class EventPublished(CatalogEvent):
+    pass
+
+
+class EventClosed(CatalogEvent):
+    reason: CloseReason
+
+
+class EventReopened(CatalogEvent):
+    pass
+
+
+# --- notification.deliveries.v1 ------------------------------------------------------
+
+
+class Delivery(IntegrationEvent):
+    notification_id: UUID
+    decision_id: UUID
+    registration_id: UUID
+    event_id: UUID
+    kind: NotificationKind
+
+
+class NotificationSent(Delivery):
+    sent_at: AwareDatetime
+
+
+class NotificationFailed(Delivery):
+    failed_at: AwareDatetime
+    attempts: int = Field(ge=1)
+    error: str
+
+
+ALL_MESSAGES: tuple[type[IntegrationEvent], ...] = (
+    RegistrationRequested,
+    RegistrationCancelled,
+    SeatConfirmed,
+    Waitlisted,
+    RegistrationRejected,
+    EventPublished,
+    EventClosed,
+    EventReopened,
+    NotificationSent,
+    NotificationFailed,
+)

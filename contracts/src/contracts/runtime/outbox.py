@@ -1,0 +1,135 @@
+"""Transactional outbox: a state change and its messages commit together; a relay publishes.
+
+Every service with an outbox has this table (in its own migrations)::
+
+    CREATE TABLE outbox (
+        id         bigserial PRIMARY KEY,
+        topic      text  NOT NULL,
+        key        text  NOT NULL,
+        value      text  NOT NULL,
+        headers    jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+    );
+
+The relay holds a Postgres advisory lock, so any number of processes may run it and one
+publishes; it wakes on ``NOTIFY outbox`` and otherwise polls.  A row is deleted only after
+the broker acknowledged it: a crash in between publishes it again (consumers are idempotent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+
+from contracts.envelope import Envelope
+from contracts.messages import IntegrationEvent
+from contracts.topics import topic_for
+
+log = structlog.get_logger(__name__)
+CHANNEL = "outbox"
+INSERT = "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4::jsonb)"
+
+
+def row(payload: IntegrationEvent, envelope: Envelope) -> tuple[str, str, str, str]:
+    """The outbox row of one message: topic, key, JSON value, JSON headers."""
+    topic = topic_for(type(payload))
+    headers = [[name, value.decode()] for name, value in envelope.to_headers()]
+    return (
+        topic.name,
+        topic.key_of(payload).decode(),
+        payload.model_dump_json(),
+        json.dumps(headers),
+    )
+
+
+async def add(
+    conn: asyncpg.Connection, messages: Sequence[tuple[IntegrationEvent, Envelope]]
+) -> None:
+    """Queue messages inside the caller's transaction; they are published after commit."""
+    if not messages:
+        return
+    await conn.executemany(INSERT, [row(payload, envelope) for payload, envelope in messages])
+    await conn.execute(f"NOTIFY {CHANNEL}")
+
+
+class Relay:
+    """Publishes outbox rows in id order and deletes them once the broker has them."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        producer: AIOKafkaProducer,
+        *,
+        lock_id: int,
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self._pool = pool
+        self._producer = producer
+        self._lock_id = lock_id
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        self.active = False
+
+    async def run(self) -> None:
+        """Run until cancelled: take the lock, then publish whenever rows appear."""
+        async with self._pool.acquire() as conn:
+            await conn.add_listener(CHANNEL, self._notified)
+            try:
+                while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_id):
+                    await asyncio.sleep(self._poll_interval)
+                self.active = True
+                log.info("outbox relay active")
+                await self._publish_forever()
+            finally:
+                self.active = False
+                await conn.remove_listener(CHANNEL, self._notified)
+                await conn.execute("SELECT pg_advisory_unlock_all()")
+
+    def _notified(self, *_: Any) -> None:
+        self._wake.set()
+
+    async def _publish_forever(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                published = await self.publish_batch()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+                log.warning("outbox relay retrying", error=repr(exc))
+                await asyncio.sleep(self._poll_interval)
+                continue
+            if published < self._batch_size:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+                except TimeoutError:
+                    pass
+
+    async def publish_batch(self) -> int:
+        """Publish up to one batch; returns how many rows went out."""
+        rows = await self._pool.fetch(
+            "SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1",
+            self._batch_size,
+        )
+        if not rows:
+            return 0
+        sent = [
+            await self._producer.send(
+                r["topic"],
+                value=r["value"].encode(),
+                key=r["key"].encode(),
+                headers=[(name, value.encode()) for name, value in json.loads(r["headers"])],
+            )
+            for r in rows
+        ]
+        await asyncio.wait_for(asyncio.gather(*sent), timeout=30)
+        await self._pool.execute(
+            "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
+        )
+        return len(rows)

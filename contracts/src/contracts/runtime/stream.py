@@ -1,0 +1,193 @@
+"""Faust apps and agents that decode the contract, call a handler and dead-letter what fails.
+
+A handler gets ``(envelope, payload)``.  What happens when it fails:
+
+* the record breaks the contract (``ContractError``) or the handler raises ``Unprocessable``:
+  the record goes to ``<topic>.dlq`` with the reason in headers, the stream goes on;
+* a dependency is unavailable (Postgres, SMTP, network, a timeout): retried with backoff until
+  it works — the partition waits, nothing is lost;
+* any other error: retried ``max_attempts`` times, then dead-lettered with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import asyncpg
+import faust
+import structlog
+from faust.types import EventT
+
+from contracts.envelope import ContractError, Envelope, decode
+from contracts.messages import IntegrationEvent
+from contracts.topics import Topic
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[Envelope, IntegrationEvent], Awaitable[None]]
+Check = Callable[[], Awaitable[object]]
+TRANSIENT: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.DeadlockDetectedError,
+)
+
+
+class Unprocessable(Exception):
+    """A well-formed message the handler can never process; it goes to the DLQ."""
+
+
+def create_app(
+    app_id: str,
+    *,
+    broker: str,
+    session_timeout: float,
+    heartbeat_interval: float,
+    web_port: int | None,
+    loghandler: Any = None,
+) -> faust.App:
+    """A Faust app set up for the rules in BROKER.md: at-least-once, no tables, short sessions."""
+    return faust.App(
+        app_id,
+        broker=f"kafka://{broker}",
+        processing_guarantee="at_least_once",
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=session_timeout,
+        broker_heartbeat_interval=heartbeat_interval,
+        broker_commit_interval=0.5,
+        topic_disable_leader=True,
+        topic_allow_declare=False,
+        producer_acks=-1,
+        web_enabled=web_port is not None,
+        web_bind="127.0.0.1",
+        web_host="127.0.0.1",
+        web_port=web_port or 6066,
+        loghandlers=[loghandler] if loghandler else [],
+    )
+
+
+def add_health_pages(app: faust.App, checks: Mapping[str, Check]) -> None:
+    """``/healthz`` (the worker runs) and ``/readyz`` (every dependency answers)."""
+
+    @app.page("/healthz")
+    async def healthz(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok"})
+
+    @app.page("/readyz")
+    async def readyz(web: Any, request: Any) -> Any:
+        failed = await failed_checks(checks)
+        status = 503 if failed else 200
+        return web.json({"status": "ok" if not failed else "unavailable", "failed": failed},
+                        status=status)
+
+
+async def failed_checks(checks: Mapping[str, Check]) -> dict[str, str]:
+    failed: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            await asyncio.wait_for(check(), timeout=2)
+        except Exception as exc:  # noqa: BLE001 - readiness reports any failure
+            failed[name] = repr(exc)
+    return failed
+
+
+def header_list(headers: Sequence[tuple[str, bytes]] | Mapping[str, bytes] | None
+                ) -> list[tuple[str, bytes]]:
+    if headers is None:
+        return []
+    if isinstance(headers, Mapping):
+        return list(headers.items())
+    return list(headers)
+
+
+class Consumer:
+    """Decodes, handles and dead-letters the records of one topic, one at a time."""
+
+    def __init__(
+        self,
+        app: faust.App,
+        topic: Topic,
+        handler: Handler,
+        *,
+        handler_timeout: float = 30.0,
+        max_attempts: int = 3,
+        max_backoff: float = 5.0,
+    ) -> None:
+        self.app = app
+        self.topic = topic
+        self.handler = handler
+        self.handler_timeout = handler_timeout
+        self.max_attempts = max_attempts
+        self.max_backoff = max_backoff
+
+    async def process(self, event: EventT) -> None:
+        message = event.message
+        headers = header_list(message.headers)
+        structlog.contextvars.clear_contextvars()
+        try:
+            envelope, payload = decode(self.topic, headers, message.value)
+        except ContractError as exc:
+            await self.dead_letter(event, headers, f"contract: {exc}")
+            return
+        structlog.contextvars.bind_contextvars(
+            correlation_id=envelope.correlation_id, message_id=str(envelope.id),
+            message_type=envelope.type,
+        )
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                await asyncio.wait_for(self.handler(envelope, payload), self.handler_timeout)
+                return
+            except Unprocessable as exc:
+                await self.dead_letter(event, headers, f"unprocessable: {exc}")
+                return
+            except TRANSIENT as exc:
+                log.warning("dependency unavailable, retrying", error=repr(exc), attempt=attempt)
+            except Exception as exc:
+                if attempt >= self.max_attempts:
+                    reason = f"error: {exc!r}; {traceback.format_exc(limit=3)}"
+                    await self.dead_letter(event, headers, reason)
+                    return
+                log.exception("handler failed, retrying", attempt=attempt)
+            await asyncio.sleep(min(self.max_backoff, 0.1 * 2**attempt))
+
+    async def dead_letter(self, event: EventT, headers: list[tuple[str, bytes]],
+                          reason: str) -> None:
+        message = event.message
+        dlq_headers = [
+            *headers,
+            ("dlq_reason", reason[:2000].encode()),
+            ("dlq_source_topic", message.topic.encode()),
+            ("dlq_source_partition", str(message.partition).encode()),
+            ("dlq_source_offset", str(message.offset).encode()),
+            ("dlq_consumer", self.app.conf.id.encode()),
+        ]
+        await self.app.producer.send_and_wait(
+            self.topic.dlq, message.key, message.value, None, None, dlq_headers
+        )
+        log.error("message dead-lettered", dlq=self.topic.dlq, reason=reason[:300],
+                  partition=message.partition, offset=message.offset)
+
+
+def consume(app: faust.App, topic: Topic, handler: Handler, **options: Any) -> Consumer:
+    """Register an agent on ``topic`` that runs ``handler`` for every record, in order."""
+    consumer = Consumer(app, topic, handler, **options)
+    channel = app.topic(
+        topic.name, key_type=bytes, value_type=bytes, key_serializer="raw",
+        value_serializer="raw", partitions=topic.partitions, internal=False,
+    )
+
+    async def agent(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            await consumer.process(event)
+
+    app.agent(channel, name=f"{app.conf.id}.{topic.name}")(agent)
+    return consumer

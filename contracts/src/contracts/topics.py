@@ -1,0 +1,77 @@
+"""The topic registry: the truth about every topic, its key, its one writer and its messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from contracts import messages as m
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    key_field: str
+    partitions: int
+    owner: str
+    messages: tuple[type[m.IntegrationEvent], ...]
+    description: str = ""
+    by_type: dict[str, type[m.IntegrationEvent]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_type", {cls.ce_type(): cls for cls in self.messages})
+
+    @property
+    def dlq(self) -> str:
+        """Dead-letter topic: what a consumer of this topic could not handle, with the reason."""
+        return f"{self.name}.dlq"
+
+    def key_of(self, payload: m.IntegrationEvent) -> bytes:
+        return str(getattr(payload, self.key_field)).encode()
+
+
+REGISTRATIONS = Topic(
+    name="registration.registrations.v1",
+    key_field="event_id",
+    partitions=8,
+    owner="registration",
+    messages=(m.RegistrationRequested, m.RegistrationCancelled),
+    description="Every registration and cancellation, keyed by event id so one event stays in order.",
+)
+
+DECISIONS = Topic(
+    name="capacity.decisions.v1",
+    key_field="event_id",
+    partitions=8,
+    owner="capacity",
+    messages=(m.SeatConfirmed, m.Waitlisted, m.RegistrationRejected),
+    description="Seat decisions: confirmed (also promotions from the waiting list), "
+    "waitlisted, rejected.",
+)
+
+CATALOG = Topic(
+    name="capacity.catalog.v1",
+    key_field="event_id",
+    partitions=8,
+    owner="capacity",
+    messages=(m.EventPublished, m.EventClosed, m.EventReopened),
+    description="Event lifecycle with the event's full snapshot; the newest revision per key wins.",
+)
+
+DELIVERIES = Topic(
+    name="notification.deliveries.v1",
+    key_field="registration_id",
+    partitions=8,
+    owner="notification",
+    messages=(m.NotificationSent, m.NotificationFailed),
+    description="What mail was sent (or failed for good) for which decision.",
+)
+
+ALL_TOPICS: tuple[Topic, ...] = (REGISTRATIONS, DECISIONS, CATALOG, DELIVERIES)
+
+
+def topic_for(message: type[m.IntegrationEvent]) -> Topic:
+    """The one topic a message type is written to."""
+    for topic in ALL_TOPICS:
+        if message in topic.messages:
+            return topic
+    raise LookupError(f"{message.__name__} belongs to no topic")
