@@ -78,11 +78,11 @@ class Envelope(BaseModel):
         raw = {k: (v or b"").decode("utf-8", "replace") for k, v in headers}
         try:
             return cls(
-                id=raw.get("ce_id"),  # type: ignore[arg-type]
-                source=raw.get("ce_source"),  # type: ignore[arg-type]
-                type=raw.get("ce_type"),  # type: ignore[arg-type]
-                time=raw.get("ce_time"),  # type: ignore[arg-type]
-                correlation_id=raw.get("correlation_id") or raw.get("ce_id"),  # type: ignore[arg-type]
+                id=raw.get("ce_id"),
+                source=raw.get("ce_source"),
+                type=raw.get("ce_type"),
+                time=raw.get("ce_time"),
+                correlation_id=raw.get("correlation_id") or raw.get("ce_id"),
                 causation_id=raw.get("causation_id"),
                 specversion=raw.get("ce_specversion", ""),
             )

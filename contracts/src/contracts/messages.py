@@ -8,7 +8,7 @@ contact data ask the registration service's API.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -27,8 +27,9 @@ class IntegrationEvent(BaseModel):
         """The CloudEvents ``type`` attribute, e.g. ``quartier.SeatConfirmed.v1``."""
         return f"quartier.{cls.type_name}.v{cls.version}"
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
         cls.type_name = cls.__name__
 
 
@@ -135,6 +136,11 @@ class EventSnapshot(BaseModel):
 class CatalogEvent(IntegrationEvent):
     event: EventSnapshot
     occurred_at: AwareDatetime
+
+    @property
+    def event_id(self) -> UUID:
+        """The record key of ``capacity.catalog.v1``."""
+        return self.event.event_id
 
 
 class EventPublished(CatalogEvent):

@@ -35,7 +35,8 @@ REGISTRATIONS = Topic(
     partitions=8,
     owner="registration",
     messages=(m.RegistrationRequested, m.RegistrationCancelled),
-    description="Every registration and cancellation, keyed by event id so one event stays in order.",
+    description="Every registration and cancellation, keyed by event id so that one event "
+    "stays in order.",
 )
 
 DECISIONS = Topic(

@@ -26,7 +26,9 @@ def handler(service: str, *, json: bool = True) -> logging.Handler:
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     )
 
-    def add_service(_: object, __: str, event_dict: structlog.typing.EventDict) -> dict[str, object]:
+    def add_service(
+        _: object, __: str, event_dict: structlog.typing.EventDict
+    ) -> structlog.typing.EventDict:
         event_dict.setdefault("service", service)
         return event_dict
 
@@ -56,6 +58,9 @@ def configure(service: str, *, level: str = "INFO", json: bool = True) -> loggin
     root = logging.getLogger()
     root.handlers[:] = [out]
     root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers.clear()
+        logging.getLogger(name).propagate = True
     for noisy in ("aiokafka", "faust", "mode", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING))
     return out

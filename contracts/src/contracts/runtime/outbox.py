@@ -18,10 +18,12 @@ the broker acknowledged it: a crash in between publishes it again (consumers are
 
 from __future__ import annotations
 
+import abc
 import asyncio
+import contextlib
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Self
 
 import asyncpg
 import structlog
@@ -30,6 +32,7 @@ from aiokafka import AIOKafkaProducer
 from contracts.envelope import Envelope
 from contracts.messages import IntegrationEvent
 from contracts.topics import topic_for
+from contracts.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
 CHANNEL = "outbox"
@@ -106,10 +109,8 @@ class Relay:
                 await asyncio.sleep(self._poll_interval)
                 continue
             if published < self._batch_size:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-                except TimeoutError:
-                    pass
 
     async def publish_batch(self) -> int:
         """Publish up to one batch; returns how many rows went out."""
@@ -133,3 +134,41 @@ class Relay:
             "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
         )
         return len(rows)
+
+
+class PostgresUnitOfWork(UnitOfWork):
+    """One pooled connection and one transaction per ``async with``; the queued messages are
+    written to ``outbox`` in that transaction.  Subclasses bind their repositories."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        super().__init__()
+        self.pool = pool
+        self._conn: Any = None
+        self._tx: Any = None
+
+    @abc.abstractmethod
+    def bind(self, conn: asyncpg.Connection) -> None:
+        """Create the repositories on ``conn``."""
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self._conn = await self.pool.acquire()
+        self._tx = self._conn.transaction()
+        await self._tx.start()
+        self.bind(self._conn)
+        return self
+
+    async def commit(self) -> None:
+        await add(self._conn, self.messages)
+        await self._tx.commit()
+        self._tx = None
+
+    async def rollback(self) -> None:
+        try:
+            if self._tx is not None:
+                await self._tx.rollback()
+                self._tx = None
+        finally:
+            if self._conn is not None:
+                await self.pool.release(self._conn)
+                self._conn = None

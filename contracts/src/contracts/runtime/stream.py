@@ -4,8 +4,8 @@ A handler gets ``(envelope, payload)``.  What happens when it fails:
 
 * the record breaks the contract (``ContractError``) or the handler raises ``Unprocessable``:
   the record goes to ``<topic>.dlq`` with the reason in headers, the stream goes on;
-* a dependency is unavailable (Postgres, SMTP, network, a timeout): retried with backoff until
-  it works — the partition waits, nothing is lost;
+* a dependency is unavailable (Postgres, SMTP, network, a timeout, ``RetryLater``):
+  retried with backoff until it works — the partition waits, nothing is lost;
 * any other error: retried ``max_attempts`` times, then dead-lettered with the reason.
 """
 
@@ -23,12 +23,23 @@ from faust.types import EventT
 
 from contracts.envelope import ContractError, Envelope, decode
 from contracts.messages import IntegrationEvent
+from contracts.runtime.database import create_pool, relay_running
 from contracts.topics import Topic
 
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Envelope, IntegrationEvent], Awaitable[None]]
 Check = Callable[[], Awaitable[object]]
+
+
+class RetryLater(Exception):
+    """The message is fine but something it needs is not there yet; retried with backoff."""
+
+
+class Unprocessable(Exception):
+    """A well-formed message the handler can never process; it goes to the DLQ."""
+
+
 TRANSIENT: tuple[type[BaseException], ...] = (
     OSError,
     TimeoutError,
@@ -37,11 +48,8 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.DeadlockDetectedError,
+    RetryLater,
 )
-
-
-class Unprocessable(Exception):
-    """A well-formed message the handler can never process; it goes to the DLQ."""
 
 
 def create_app(
@@ -84,8 +92,9 @@ def add_health_pages(app: faust.App, checks: Mapping[str, Check]) -> None:
     async def readyz(web: Any, request: Any) -> Any:
         failed = await failed_checks(checks)
         status = 503 if failed else 200
-        return web.json({"status": "ok" if not failed else "unavailable", "failed": failed},
-                        status=status)
+        return web.json(
+            {"status": "ok" if not failed else "unavailable", "failed": failed}, status=status
+        )
 
 
 async def failed_checks(checks: Mapping[str, Check]) -> dict[str, str]:
@@ -93,18 +102,58 @@ async def failed_checks(checks: Mapping[str, Check]) -> dict[str, str]:
     for name, check in checks.items():
         try:
             await asyncio.wait_for(check(), timeout=2)
-        except Exception as exc:  # noqa: BLE001 - readiness reports any failure
+        except Exception as exc:
             failed[name] = repr(exc)
     return failed
 
 
-def header_list(headers: Sequence[tuple[str, bytes]] | Mapping[str, bytes] | None
-                ) -> list[tuple[str, bytes]]:
+def header_list(
+    headers: Sequence[tuple[str, bytes]] | Mapping[str, bytes] | None,
+) -> list[tuple[str, bytes]]:
     if headers is None:
         return []
     if isinstance(headers, Mapping):
         return list(headers.items())
     return list(headers)
+
+
+class WorkerDatabase:
+    """A worker's Postgres pool, opened when the worker starts, optionally with the outbox
+    relay running beside the agents (several workers: one relays, see ``Relay``)."""
+
+    def __init__(
+        self,
+        app: faust.App,
+        dsn: str,
+        *,
+        pool_size: int = 10,
+        relay: tuple[str, int] | None = None,
+    ) -> None:
+        """``relay``: (Kafka bootstrap, advisory lock id) to run the outbox relay."""
+        self._pools: list[asyncpg.Pool] = []
+        self._started = asyncio.Event()
+
+        @app.task
+        async def open_database() -> None:
+            pool = await create_pool(dsn, pool_size)
+            self._pools.append(pool)
+            self._started.set()
+            if relay is not None:
+                bootstrap, lock_id = relay
+                async with relay_running(
+                    pool, bootstrap, client_id=f"{app.conf.id}-relay", lock_id=lock_id
+                ):
+                    await asyncio.Event().wait()
+
+    async def pool(self) -> asyncpg.Pool:
+        """The pool, once open (handlers wait for it, under the handler timeout)."""
+        await self._started.wait()
+        return self._pools[0]
+
+    async def answers(self) -> object:
+        if not self._started.is_set():
+            raise RuntimeError("database pool not open yet")
+        return await self._pools[0].fetchval("SELECT 1")
 
 
 class Consumer:
@@ -137,7 +186,8 @@ class Consumer:
             await self.dead_letter(event, headers, f"contract: {exc}")
             return
         structlog.contextvars.bind_contextvars(
-            correlation_id=envelope.correlation_id, message_id=str(envelope.id),
+            correlation_id=envelope.correlation_id,
+            message_id=str(envelope.id),
             message_type=envelope.type,
         )
         attempt = 0
@@ -159,8 +209,9 @@ class Consumer:
                 log.exception("handler failed, retrying", attempt=attempt)
             await asyncio.sleep(min(self.max_backoff, 0.1 * 2**attempt))
 
-    async def dead_letter(self, event: EventT, headers: list[tuple[str, bytes]],
-                          reason: str) -> None:
+    async def dead_letter(
+        self, event: EventT, headers: list[tuple[str, bytes]], reason: str
+    ) -> None:
         message = event.message
         dlq_headers = [
             *headers,
@@ -173,16 +224,26 @@ class Consumer:
         await self.app.producer.send_and_wait(
             self.topic.dlq, message.key, message.value, None, None, dlq_headers
         )
-        log.error("message dead-lettered", dlq=self.topic.dlq, reason=reason[:300],
-                  partition=message.partition, offset=message.offset)
+        log.error(
+            "message dead-lettered",
+            dlq=self.topic.dlq,
+            reason=reason[:300],
+            partition=message.partition,
+            offset=message.offset,
+        )
 
 
 def consume(app: faust.App, topic: Topic, handler: Handler, **options: Any) -> Consumer:
     """Register an agent on ``topic`` that runs ``handler`` for every record, in order."""
     consumer = Consumer(app, topic, handler, **options)
     channel = app.topic(
-        topic.name, key_type=bytes, value_type=bytes, key_serializer="raw",
-        value_serializer="raw", partitions=topic.partitions, internal=False,
+        topic.name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=topic.partitions,
+        internal=False,
     )
 
     async def agent(stream: faust.StreamT[bytes]) -> None:

@@ -1,0 +1,318 @@
+"""The whole platform as processes: broker, Postgres, SMTP sink, topics, migrations, services."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sys
+import time
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import structlog
+
+from contracts.runtime.kafka import ensure_topics
+from devstack.broker import start_broker
+from devstack.databases import create_database, drop_database, migrate
+from devstack.net import NotReady, free_port, wait_until
+from devstack.postgres import LocalCluster, server_answers
+from devstack.procs import Proc, spawn
+
+log = structlog.get_logger(__name__)
+ROOT = Path(__file__).resolve().parents[3]
+DATABASE_SERVICES = ("registration", "capacity", "notification")
+
+
+@dataclass
+class Ports:
+    gateway: int = 8000
+    registration: int = 8001
+    capacity: int = 8002
+    broker: int = 19092
+    smtp: int = 2525
+    postgres: int = 54329
+    registration_stream: int = 8010
+    notification: int = 8013
+    capacity_workers: list[int] = field(default_factory=lambda: [8011, 8012])
+
+    @classmethod
+    def free(cls, capacity_workers: int) -> Ports:
+        return cls(
+            gateway=free_port(),
+            registration=free_port(),
+            capacity=free_port(),
+            broker=free_port(),
+            smtp=free_port(),
+            postgres=free_port(),
+            registration_stream=free_port(),
+            notification=free_port(),
+            capacity_workers=[free_port() for _ in range(capacity_workers)],
+        )
+
+
+@dataclass
+class StackConfig:
+    data_dir: Path
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    db_prefix: str = "quartier"
+    ports: Ports = field(default_factory=Ports)
+    capacity_workers: int = 2
+    session_timeout: float = 6.0
+    heartbeat_interval: float = 1.0
+    log_json: bool = True
+    keep_databases: bool = True
+    internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+
+    @classmethod
+    def for_tests(cls, data_dir: Path, database_url: str, capacity_workers: int = 2) -> StackConfig:
+        """Free ports, fresh databases dropped afterwards, short sessions (BROKER.md)."""
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            db_prefix=f"t{secrets.token_hex(4)}",
+            ports=Ports.free(capacity_workers),
+            capacity_workers=capacity_workers,
+            session_timeout=3.0,
+            heartbeat_interval=0.5,
+            keep_databases=False,
+        )
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    ready_url: str
+
+
+class Stack:
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.procs: dict[str, Proc] = {}
+        self.cluster: LocalCluster | None = None
+        self.server_dsn = config.database_url
+        self.dsns: dict[str, str] = {}
+        self.ready_seconds: dict[str, float] = {}
+
+    # --- addresses -------------------------------------------------------------------
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.config.ports.broker}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.ports.gateway}"
+
+    @property
+    def registration_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.ports.registration}"
+
+    @property
+    def capacity_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.ports.capacity}"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.config.data_dir / "mail"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.config.data_dir / "logs"
+
+    # --- lifecycle -------------------------------------------------------------------
+    async def start(self) -> None:
+        """Start everything and wait until every service is ready; stops all on failure."""
+        started = time.monotonic()
+        try:
+            await self._timed("infrastructure", self._start_infrastructure())
+            await self._timed("topics+migrations", self._prepare())
+            for spec in self.services():
+                self._spawn(spec)
+            await self._timed("services", self._wait_services_ready())
+        except BaseException:
+            await self.stop()
+            raise
+        self.ready_seconds["total"] = time.monotonic() - started
+
+    async def _timed(self, what: str, step: Awaitable[None]) -> None:
+        started = time.monotonic()
+        await step
+        self.ready_seconds[what] = time.monotonic() - started
+
+    async def _start_infrastructure(self) -> None:
+        ports = self.config.ports
+        self.procs["broker"] = await start_broker(ports.broker, self.log_dir)
+        if not await server_answers(self.config.database_url):
+            log.info(
+                "DATABASE_URL does not answer; starting a local cluster",
+                url=self.config.database_url,
+            )
+            self.cluster = LocalCluster(self.config.data_dir / "pg", ports.postgres, self.log_dir)
+            await self.cluster.start()
+            self.server_dsn = self.cluster.dsn
+        self.procs["smtp"] = spawn(
+            "smtp",
+            [
+                sys.executable,
+                "-m",
+                "devstack.smtp_sink",
+                "--port",
+                str(ports.smtp),
+                "--dir",
+                str(self.mail_dir),
+            ],
+            log_dir=self.log_dir,
+        )
+
+    async def _prepare(self) -> None:
+        await ensure_topics(self.bootstrap)
+        for service in DATABASE_SERVICES:
+            name = f"{self.config.db_prefix}_{service}"
+            self.dsns[service] = await create_database(self.server_dsn, name)
+            await migrate(self.dsns[service], ROOT / "services" / service / "migrations")
+
+    def services(self) -> list[ServiceSpec]:
+        c, p = self.config, self.config.ports
+        py = sys.executable
+        common = {"LOG_JSON": str(c.log_json).lower(), "KAFKA_BOOTSTRAP": self.bootstrap}
+        stream = {
+            "SESSION_TIMEOUT": str(c.session_timeout),
+            "HEARTBEAT_INTERVAL": str(c.heartbeat_interval),
+        }
+
+        def env(prefix: str, **values: str) -> dict[str, str]:
+            return {f"{prefix}_{k.upper()}": v for k, v in {**common, **values}.items()}
+
+        def uvicorn(app: str, port: int) -> list[str]:
+            return [
+                py,
+                "-m",
+                "uvicorn",
+                app,
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ]
+
+        registration = env(
+            "REGISTRATION", database_url=self.dsns["registration"], internal_token=c.internal_token
+        )
+        capacity = env("CAPACITY", database_url=self.dsns["capacity"])
+        specs = [
+            ServiceSpec(
+                "registration-http",
+                uvicorn("registration.entrypoints.http:create_app", p.registration),
+                registration,
+                f"{self.registration_url}/readyz",
+            ),
+            ServiceSpec(
+                "registration-stream",
+                [py, "-m", "registration.entrypoints.stream"],
+                {
+                    **registration,
+                    **env("REGISTRATION", **stream, web_port=str(p.registration_stream)),
+                },
+                f"http://127.0.0.1:{p.registration_stream}/readyz",
+            ),
+            ServiceSpec(
+                "capacity-http",
+                uvicorn("capacity.entrypoints.http:create_app", p.capacity),
+                capacity,
+                f"{self.capacity_url}/readyz",
+            ),
+        ]
+        specs += [
+            ServiceSpec(
+                f"capacity-worker-{i + 1}",
+                [py, "-m", "capacity.entrypoints.stream"],
+                {**capacity, **env("CAPACITY", **stream, web_port=str(port))},
+                f"http://127.0.0.1:{port}/readyz",
+            )
+            for i, port in enumerate(p.capacity_workers[: c.capacity_workers])
+        ]
+        specs += [
+            ServiceSpec(
+                "notification",
+                [py, "-m", "notification.entrypoints.stream"],
+                env(
+                    "NOTIFICATION",
+                    **stream,
+                    database_url=self.dsns["notification"],
+                    web_port=str(p.notification),
+                    smtp_host="127.0.0.1",
+                    smtp_port=str(p.smtp),
+                    registration_url=self.registration_url,
+                    internal_token=c.internal_token,
+                    public_base_url=self.gateway_url,
+                ),
+                f"http://127.0.0.1:{p.notification}/readyz",
+            ),
+            ServiceSpec(
+                "gateway",
+                uvicorn("gateway.entrypoints.http:create_app", p.gateway),
+                env(
+                    "GATEWAY",
+                    registration_url=self.registration_url,
+                    public_base_url=self.gateway_url,
+                ),
+                f"{self.gateway_url}/readyz",
+            ),
+        ]
+        return specs
+
+    def _spawn(self, spec: ServiceSpec) -> Proc:
+        workdir = self.config.data_dir / "run" / spec.name
+        workdir.mkdir(parents=True, exist_ok=True)
+        proc = spawn(spec.name, spec.argv, log_dir=self.log_dir, env=spec.env, cwd=workdir)
+        self.procs[spec.name] = proc
+        return proc
+
+    async def _wait_services_ready(self) -> None:
+        async with httpx.AsyncClient(timeout=2) as client:
+
+            async def ready(spec: ServiceSpec) -> None:
+                async def check() -> bool:
+                    proc = self.procs[spec.name]
+                    if not proc.alive():
+                        raise NotReady(f"{spec.name} exited:\n{proc.log_tail()}")
+                    return (await client.get(spec.ready_url)).status_code == 200
+
+                try:
+                    await wait_until(check, what=spec.name, timeout=90, interval=0.2)
+                except NotReady as exc:
+                    raise NotReady(
+                        f"{exc}\n--- {spec.name} log:\n{self.procs[spec.name].log_tail()}"
+                    ) from None
+
+            await asyncio.gather(*(ready(spec) for spec in self.services()))
+
+    def spec(self, name: str) -> ServiceSpec:
+        return next(s for s in self.services() if s.name == name)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one service, as a crash would."""
+        self.procs[name].kill()
+
+    def restart(self, name: str) -> Proc:
+        self.procs[name].stop()
+        return self._spawn(self.spec(name))
+
+    async def stop(self) -> None:
+        """Stop services first, then the SMTP sink, the broker and a local Postgres."""
+        for name in reversed(list(self.procs)):
+            await asyncio.to_thread(self.procs.pop(name).stop)
+        if not self.config.keep_databases:
+            for service in list(self.dsns):
+                await drop_database(self.server_dsn, f"{self.config.db_prefix}_{service}")
+                del self.dsns[service]
+        if self.cluster:
+            await asyncio.to_thread(self.cluster.stop)
+            self.cluster = None

@@ -1,0 +1,100 @@
+"""The organiser API: create and list events.
+
+Run: ``uvicorn capacity.entrypoints.http:create_app --factory --host 127.0.0.1 --port 8002``
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, FastAPI, HTTPException, Request, status
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from capacity import bootstrap
+from capacity.config import Settings
+from capacity.domain.model import Event, InvalidEvent
+from capacity.service_layer import handlers
+from capacity.service_layer.messages import snapshot
+from capacity.service_layer.unit_of_work import UnitOfWork
+from contracts.messages import EventKind, EventSnapshot
+from contracts.runtime import logging
+from contracts.runtime.database import create_pool
+from contracts.runtime.http import add_correlation, health_router
+
+
+class NewEvent(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    kind: EventKind
+    description: str = Field("", max_length=5000)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    venue: str = Field(min_length=1, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    capacity: int = Field(ge=0, le=100_000)
+    waitlist_enabled: bool = True
+
+    @model_validator(mode="after")
+    def ends_after_start(self) -> NewEvent:
+        if self.ends_at < self.starts_at:
+            raise ValueError("ends_at must not be before starts_at / Ende liegt vor dem Beginn")
+        return self
+
+
+def uow(request: Request) -> UnitOfWork:
+    """A fresh unit of work per request, from the factory wired in the lifespan."""
+    factory: bootstrap.UowFactory = request.app.state.uow
+    return factory()
+
+
+Uow = Annotated[UnitOfWork, Depends(uow)]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    logging.configure("capacity-http", level=settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await create_pool(settings.database_url, settings.pool_size)
+        app.state.pool = pool
+        app.state.uow = bootstrap.uow_factory(pool)
+        yield
+        await pool.close()
+
+    app = FastAPI(title="Quartier capacity – organiser API", version="1.0.0", lifespan=lifespan)
+    add_correlation(app)
+
+    async def database_answers() -> object:
+        return await app.state.pool.fetchval("SELECT 1")
+
+    app.include_router(health_router({"database": database_answers}))
+
+    @app.post("/events", status_code=status.HTTP_201_CREATED, response_model=EventSnapshot)
+    async def publish(body: NewEvent, request: Request, unit: Uow) -> EventSnapshot:
+        """Create an event; it is announced as ``EventPublished`` on ``capacity.catalog.v1``."""
+        cmd = handlers.PublishEvent(
+            **body.model_dump(), correlation_id=request.state.correlation_id
+        )
+        try:
+            event = await handlers.publish_event(unit, cmd)
+        except InvalidEvent as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        return snapshot(event)
+
+    @app.get("/events", response_model=list[EventSnapshot])
+    async def list_events(unit: Uow) -> list[EventSnapshot]:
+        return [snapshot(e) for e in await handlers.list_events(unit)]
+
+    @app.get("/events/{event_id}", response_model=EventSnapshot)
+    async def get_event(event_id: UUID, unit: Uow) -> EventSnapshot:
+        event: Event | None = await handlers.get_event(unit, event_id)
+        if event is None:
+            raise HTTPException(
+                status.HTTP_404_NOT_FOUND, "Veranstaltung nicht gefunden / event not found"
+            )
+        return snapshot(event)
+
+    return app

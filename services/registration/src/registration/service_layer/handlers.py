@@ -1,0 +1,103 @@
+"""Use cases of the registration service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+import structlog
+
+from contracts import messages as m
+from contracts.envelope import Envelope
+from registration.domain.model import Registration
+from registration.service_layer.unit_of_work import UnitOfWork
+
+log = structlog.get_logger(__name__)
+SOURCE = "registration"
+DECISIONS_CONSUMER = "registration.decisions"
+
+
+@dataclass(frozen=True)
+class RegisterAttendee:
+    event_id: UUID
+    name: str
+    email: str
+    organisation: str
+    locale: m.Locale
+    idempotency_key: str
+    correlation_id: str | None = None
+
+
+async def register(uow: UnitOfWork, cmd: RegisterAttendee) -> tuple[Registration, bool]:
+    """Store a pending registration and ``RegistrationRequested`` in one transaction.
+
+    Returns the registration and whether it is new; a repeated request (same idempotency
+    key, or the same e-mail for the same event) returns the existing one.
+    """
+    now = datetime.now(UTC)
+    candidate = Registration(
+        registration_id=uuid4(),
+        event_id=cmd.event_id,
+        name=cmd.name.strip(),
+        email=cmd.email.strip(),
+        organisation=cmd.organisation.strip(),
+        locale=cmd.locale.value,
+        idempotency_key=cmd.idempotency_key,
+        privacy_consent_at=now,
+        created_at=now,
+    )
+    async with uow:
+        stored = await uow.registrations.add(candidate)
+        created = stored.registration_id == candidate.registration_id
+        if created:
+            payload = m.RegistrationRequested(
+                registration_id=stored.registration_id,
+                event_id=stored.event_id,
+                requested_at=now,
+                locale=cmd.locale,
+            )
+            uow.publish(
+                payload, Envelope.new(payload, source=SOURCE, correlation_id=cmd.correlation_id)
+            )
+        await uow.commit()
+    log.info(
+        "registration stored" if created else "registration repeated",
+        registration_id=str(stored.registration_id),
+        event_id=str(stored.event_id),
+    )
+    return stored, created
+
+
+async def apply_decision(uow: UnitOfWork, decision: m.Decision, envelope: Envelope) -> bool:
+    """Keep the status in step with capacity's decision; False for a repeated message."""
+    async with uow:
+        if not await uow.first_time(DECISIONS_CONSUMER, envelope.id):
+            return False
+        registration = await uow.registrations.get(decision.registration_id, lock=True)
+        if registration is None:
+            log.warning(
+                "decision for an unknown registration",
+                registration_id=str(decision.registration_id),
+            )
+            await uow.commit()
+            return True
+        if isinstance(decision, m.SeatConfirmed):
+            registration.confirm()
+        elif isinstance(decision, m.Waitlisted):
+            registration.waitlist(decision.position)
+        elif isinstance(decision, m.RegistrationRejected):
+            registration.reject(decision.reason.value)
+        await uow.registrations.save(registration)
+        await uow.commit()
+    log.info(
+        "status updated",
+        registration_id=str(registration.registration_id),
+        status=registration.status,
+    )
+    return True
+
+
+async def get_registration(uow: UnitOfWork, registration_id: UUID) -> Registration | None:
+    async with uow:
+        return await uow.registrations.get(registration_id)

@@ -1,0 +1,30 @@
+"""Ports of the registration service."""
+
+from __future__ import annotations
+
+import abc
+from uuid import UUID
+
+from contracts import unit_of_work
+from registration.domain.model import Registration
+
+
+class RegistrationRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, registration: Registration) -> Registration:
+        """Store it, or return the registration already stored under the same idempotency
+        key or the same (event, normalised e-mail)."""
+
+    @abc.abstractmethod
+    async def get(self, registration_id: UUID, *, lock: bool = False) -> Registration | None: ...
+
+    @abc.abstractmethod
+    async def save(self, registration: Registration) -> None: ...
+
+
+class UnitOfWork(unit_of_work.UnitOfWork):
+    registrations: RegistrationRepository
+
+    @abc.abstractmethod
+    async def first_time(self, consumer: str, message_id: UUID) -> bool:
+        """Record that ``consumer`` handled ``message_id``; False if it had before."""
