@@ -9,6 +9,7 @@ import signal
 from pathlib import Path
 
 from contracts.runtime.logging import configure
+from devstack.demo import seed
 from devstack.stack import ROOT, Stack, StackConfig
 
 
@@ -17,6 +18,7 @@ async def run(config: StackConfig) -> None:
     print(f"Starting the platform (logs in {stack.log_dir}) …", flush=True)
     await stack.start()
     try:
+        created = await seed(stack.capacity_url)
         print(
             f"""
 Quartier-Anmeldeplattform läuft / the platform is up (ready in {stack.ready_seconds["total"]:.1f} s)
@@ -28,7 +30,7 @@ Quartier-Anmeldeplattform läuft / the platform is up (ready in {stack.ready_sec
   Kafka bootstrap (dev broker) {stack.bootstrap}
   Logs                         {stack.log_dir}
 
-Create an event:  make demo-event    Stop: Ctrl-C
+{created} sample events created. Stop with Ctrl-C.
 """,
             flush=True,
         )

@@ -168,9 +168,12 @@ class Stack:
         )
 
     async def _prepare(self) -> None:
+        """Topics and fresh, migrated databases: the dev broker keeps nothing between runs,
+        so databases that outlived it would refer to messages that no longer exist."""
         await ensure_topics(self.bootstrap)
         for service in DATABASE_SERVICES:
             name = f"{self.config.db_prefix}_{service}"
+            await drop_database(self.server_dsn, name)
             self.dsns[service] = await create_database(self.server_dsn, name)
             await migrate(self.dsns[service], ROOT / "services" / service / "migrations")
 

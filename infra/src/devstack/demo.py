@@ -1,0 +1,72 @@
+"""Sample events for a fresh platform, created through the organiser API.
+
+``python -m devstack.demo [CAPACITY_URL]`` (default http://127.0.0.1:8002).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+
+def samples() -> list[dict[str, Any]]:
+    return [
+        {
+            "title": "Fachtag Quartier 2026: Gemeinsam Nachbarschaft gestalten",
+            "kind": "fachtag",
+            "venue": "Hospitalhof, Büchsenstraße 33",
+            "city": "Stuttgart",
+            "capacity": 300,
+            "description": "Der jährliche Fachtag des Netzwerks Quartier mit Vorträgen, "
+            "Praxisforen und dem Markt der guten Ideen.",
+            "hours": (0, 8),
+        },
+        {
+            "title": "Werkstattgespräch: Bürgerbeteiligung im ländlichen Raum",
+            "kind": "werkstattgespraech",
+            "venue": "Rathaus, Marktplatz 1",
+            "city": "Ulm",
+            "capacity": 25,
+            "description": "Austausch für Kommunen und Quartiersbüros.",
+            "hours": (7 * 24 + 6, 7 * 24 + 9),
+        },
+        {
+            "title": "Praxisforum 3: Pflege und Sorge im Quartier",
+            "kind": "praxisforum",
+            "venue": "Hospitalhof, Raum 2",
+            "city": "Stuttgart",
+            "capacity": 3,
+            "description": "Kleine Runde – wenige Plätze, mit Warteliste.",
+            "hours": (5, 7),
+        },
+    ]
+
+
+async def seed(capacity_url: str) -> int:
+    """Create the samples if there are no events yet; returns how many were created."""
+    async with httpx.AsyncClient(base_url=capacity_url, timeout=10) as client:
+        if (await client.get("/events")).json():
+            return 0
+        created = 0
+        for sample in samples():
+            start_h, end_h = sample.pop("hours")
+            base = (datetime.now(UTC) + timedelta(days=45)).replace(
+                hour=7, minute=0, second=0, microsecond=0
+            )
+            sample |= {
+                "starts_at": (base + timedelta(hours=start_h)).isoformat(),
+                "ends_at": (base + timedelta(hours=end_h)).isoformat(),
+                "waitlist_enabled": True,
+            }
+            (await client.post("/events", json=sample)).raise_for_status()
+            created += 1
+        return created
+
+
+if __name__ == "__main__":
+    url = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8002"
+    sys.stderr.write(f"created {asyncio.run(seed(url))} sample events\n")

@@ -1,0 +1,118 @@
+"""The capacity adapters on a real Postgres and the outbox relay on a real broker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from capacity.adapters.postgres import PostgresUnitOfWork
+from capacity.bootstrap import uow_factory
+from capacity.service_layer import handlers
+from capacity.service_layer.messages import snapshot
+from contracts import messages as m
+from contracts import topics
+from contracts.envelope import Envelope, decode
+from contracts.runtime.database import create_pool, relay_running
+
+
+@pytest.fixture
+async def pool(service_db) -> AsyncIterator[asyncpg.Pool]:  # type: ignore[no-untyped-def]
+    pool = await create_pool(await service_db("capacity"), max_size=20)
+    yield pool
+    await pool.close()
+
+
+async def new_event(pool: asyncpg.Pool, capacity: int) -> m.EventSnapshot:
+    start = datetime(2026, 6, 1, 9, tzinfo=UTC)
+    event = await handlers.publish_event(
+        PostgresUnitOfWork(pool),
+        handlers.PublishEvent(
+            title="Praxisforum 3",
+            kind="praxisforum",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            venue="Forum",
+            city="Freiburg",
+            capacity=capacity,
+            waitlist_enabled=True,
+        ),
+    )
+    return snapshot(event)
+
+
+def request(event_id: object) -> tuple[m.RegistrationRequested, Envelope]:
+    payload = m.RegistrationRequested(
+        registration_id=uuid4(), event_id=event_id, requested_at=datetime.now(UTC)
+    )
+    return payload, Envelope.new(payload, source="test")
+
+
+async def test_concurrent_decisions_never_overbook(pool: asyncpg.Pool) -> None:
+    """Two workers deciding the same event at once (a rebalance) share the row lock."""
+    event = await new_event(pool, capacity=10)
+    requests = [request(event.event_id) for _ in range(40)]
+    make = uow_factory(pool)
+    await asyncio.gather(*(handlers.decide_registration(make(), p, e) for p, e in requests))
+    await asyncio.gather(*(handlers.decide_registration(make(), p, e) for p, e in requests[:10]))
+    outcomes = await pool.fetch("SELECT outcome, count(*) FROM seat_decisions GROUP BY 1")
+    assert dict((r["outcome"], r["count"]) for r in outcomes) == {
+        "confirmed": 10,
+        "waitlisted": 30,
+    }
+    positions = await pool.fetch(
+        "SELECT waitlist_position FROM seat_decisions WHERE outcome = 'waitlisted' "
+        "ORDER BY waitlist_position"
+    )
+    assert [r["waitlist_position"] for r in positions] == list(range(1, 31))
+    row = await pool.fetchrow("SELECT seats_taken, status FROM events")
+    assert (row["seats_taken"], row["status"]) == (10, "closed")
+    closed = await pool.fetchval(
+        'SELECT count(*) FROM outbox WHERE headers @> \'[["ce_type", "quartier.EventClosed.v1"]]\''
+    )
+    assert closed == 1
+
+
+async def test_relay_publishes_the_outbox_in_order_with_envelope_headers(
+    pool: asyncpg.Pool, broker: str
+) -> None:
+    event = await new_event(pool, capacity=1)
+    make = uow_factory(pool)
+    for _ in range(3):
+        await handlers.decide_registration(make(), *request(event.event_id))
+    expected = await pool.fetchval("SELECT count(*) FROM outbox")
+    async with relay_running(pool, broker, client_id="test-relay", lock_id=4711):
+        consumer = AIOKafkaConsumer(
+            topics.DECISIONS.name,
+            topics.CATALOG.name,
+            bootstrap_servers=broker,
+            group_id=f"t-{uuid4()}",
+            auto_offset_reset="earliest",
+        )
+        await consumer.start()
+        seen: list[m.IntegrationEvent] = []
+        try:
+            async with asyncio.timeout(20):
+                while len(seen) < expected:
+                    batch = await consumer.getmany(timeout_ms=500)
+                    for records in batch.values():
+                        for r in records:
+                            topic = (
+                                topics.DECISIONS
+                                if r.topic == topics.DECISIONS.name
+                                else topics.CATALOG
+                            )
+                            _, payload = decode(topic, list(r.headers), r.value)
+                            if payload.event_id == event.event_id:  # type: ignore[attr-defined]
+                                seen.append(payload)
+        finally:
+            await consumer.stop()
+    decisions = [type(p).__name__ for p in seen if isinstance(p, m.Decision)]
+    assert decisions == ["SeatConfirmed", "Waitlisted", "Waitlisted"]
+    assert sum(isinstance(p, m.EventClosed) for p in seen) == 1
+    assert await pool.fetchval("SELECT count(*) FROM outbox") == 0

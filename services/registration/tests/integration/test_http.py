@@ -1,0 +1,110 @@
+"""The registration API on a real Postgres, its outbox relayed to a real broker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from uuid import uuid4
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from contracts import messages as m
+from contracts import topics
+from contracts.envelope import decode
+from registration.config import Settings
+from registration.entrypoints.http import create_app
+
+TOKEN = "test-token"
+
+
+@pytest.fixture
+async def client(service_db, broker: str) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        database_url=await service_db("registration"),
+        kafka_bootstrap=broker,
+        internal_token=TOKEN,
+        log_json=False,
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://registration") as c:
+            yield c
+
+
+def body(**overrides: object) -> dict[str, object]:
+    return {
+        "event_id": str(uuid4()),
+        "name": "Erika Mustermann",
+        "email": "erika@example.org",
+        "organisation": "Gemeinde Musterhausen",
+        "privacy_consent": True,
+        **overrides,
+    }
+
+
+async def test_a_registration_is_accepted_and_published(
+    client: httpx.AsyncClient, broker: str
+) -> None:
+    data = body()
+    answer = await client.post(
+        "/registrations", json=data, headers={"X-Correlation-ID": "corr-http-1"}
+    )
+    assert answer.status_code == 202
+    accepted = answer.json()
+    assert accepted["status"] == "pending"
+    assert answer.headers["Location"] == accepted["status_url"]
+    status = (await client.get(accepted["status_url"])).json()
+    assert status["status"] == "pending" and "email" not in status
+
+    consumer = AIOKafkaConsumer(
+        topics.REGISTRATIONS.name,
+        bootstrap_servers=broker,
+        group_id=f"t-{uuid4()}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    try:
+        async with asyncio.timeout(15):
+            async for record in consumer:
+                envelope, payload = decode(topics.REGISTRATIONS, list(record.headers), record.value)
+                assert isinstance(payload, m.RegistrationRequested)
+                if str(payload.registration_id) == accepted["registration_id"]:
+                    break
+    finally:
+        await consumer.stop()
+    assert record.key == data["event_id"].encode()  # type: ignore[union-attr]
+    assert envelope.correlation_id == "corr-http-1"
+
+
+async def test_the_same_request_twice_is_one_registration(client: httpx.AsyncClient) -> None:
+    data = body()
+    headers = {"Idempotency-Key": str(uuid4())}
+    answers = await asyncio.gather(
+        *(client.post("/registrations", json=data, headers=headers) for _ in range(5)),
+        client.post("/registrations", json={**data, "email": " ERIKA@example.org "}),
+    )
+    assert {a.status_code for a in answers} == {202}
+    assert len({a.json()["registration_id"] for a in answers}) == 1
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"email": "not-an-address"}, {"name": ""}, {"privacy_consent": False}, {"event_id": "x"}],
+)
+async def test_bad_input_is_refused_and_nothing_is_stored(
+    client: httpx.AsyncClient, bad: dict[str, object]
+) -> None:
+    answer = await client.post("/registrations", json=body(**bad))
+    assert answer.status_code == 422
+
+
+async def test_contact_data_needs_the_internal_token(client: httpx.AsyncClient) -> None:
+    accepted = (await client.post("/registrations", json=body())).json()
+    url = f"/registrations/{accepted['registration_id']}/contact"
+    assert (await client.get(url)).status_code == 403
+    contact = await client.get(url, headers={"X-Internal-Token": TOKEN})
+    assert contact.json()["email"] == "erika@example.org"
+    assert (await client.get(f"/registrations/{uuid4()}")).status_code == 404

@@ -1,0 +1,118 @@
+"""What a subscribing system does: plain aiokafka, the committed JSON Schemas, no platform code
+beyond the topic names."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from uuid import uuid4
+
+import jsonschema
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "contracts" / "schemas"
+
+
+@dataclass(frozen=True)
+class Record:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: dict[str, str]
+
+    @property
+    def type(self) -> str:
+        return self.headers.get("ce_type", "")
+
+    def json(self) -> dict[str, object]:
+        assert self.value is not None
+        data: dict[str, object] = json.loads(self.value)
+        return data
+
+
+@cache
+def validator(ce_type: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads((SCHEMAS / f"{ce_type}.json").read_text())
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def validate(record: Record) -> dict[str, object]:
+    """The record's payload, checked against the committed schema named by its ce_type."""
+    for header in ("ce_id", "ce_source", "ce_type", "ce_time", "ce_specversion", "correlation_id"):
+        assert header in record.headers, f"{header} missing on {record.topic}@{record.offset}"
+    payload = record.json()
+    validator(record.type).validate(payload)
+    return payload
+
+
+async def read_until(
+    bootstrap: str, topic: str, done: Callable[[list[Record]], bool], timeout: float = 30
+) -> list[Record]:
+    """Read ``topic`` from the beginning (fresh group) until ``done(records)`` holds."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"e2e-{uuid4()}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    records: list[Record] = []
+    try:
+        async with asyncio.timeout(timeout):
+            while not done(records):
+                batch = await consumer.getmany(timeout_ms=300)
+                for tp_records in batch.values():
+                    records.extend(
+                        Record(
+                            r.topic,
+                            r.partition,
+                            r.offset,
+                            r.key,
+                            r.value,
+                            {k: v.decode() for k, v in r.headers},
+                        )
+                        for r in tp_records
+                    )
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def produce(
+    bootstrap: str,
+    topic: str,
+    key: bytes | None,
+    value: bytes | None,
+    headers: list[tuple[str, bytes]],
+) -> tuple[int, int]:
+    """Send one raw record; returns (partition, offset)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
+    await producer.start()
+    try:
+        meta = await producer.send_and_wait(topic, value=value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+    return meta.partition, meta.offset
+
+
+async def committed(bootstrap: str, group: str, topic: str, partition: int) -> int:
+    """The consumer group's committed offset (-1 if none)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        tp = TopicPartition(topic, partition)
+        offsets = await admin.list_consumer_group_offsets(group, partitions=[tp])
+        meta = offsets.get(tp)
+        return meta.offset if meta is not None else -1
+    finally:
+        await admin.close()

@@ -1,0 +1,220 @@
+"""One registration flows from the public page through Kafka to a confirmation mail."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import parseaddr
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import icalendar
+
+from devstack.smtp_sink import read_mails
+from devstack.stack import Stack
+
+from . import kafka
+from .browser import register_via_form, status_on_page
+
+REGISTRATIONS = "registration.registrations.v1"
+DECISIONS = "capacity.decisions.v1"
+CATALOG = "capacity.catalog.v1"
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 45) -> Any:
+    """Poll until ``check`` returns something truthy (eventual consistency, with a deadline)."""
+    async with asyncio.timeout(timeout):
+        while not (result := await check()):
+            await asyncio.sleep(0.25)
+    return result
+
+
+async def create_event(stack: Stack, capacity: int, title: str = "Fachtag Quartier 2026") -> str:
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(
+            f"{stack.capacity_url}/events",
+            json={
+                "title": title,
+                "kind": "fachtag",
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=7)).isoformat(),
+                "venue": "Hospitalhof",
+                "city": "Stuttgart",
+                "capacity": capacity,
+                "waitlist_enabled": True,
+                "description": "Quartiersentwicklung im Land",
+            },
+        )
+    assert answer.status_code == 201, answer.text
+    event_id: str = answer.json()["event_id"]
+    return event_id
+
+
+async def event_page_up(stack: Stack, client: httpx.AsyncClient, event_id: str) -> str:
+    url = f"{stack.gateway_url}/veranstaltungen/{event_id}"
+
+    async def listed() -> bool:
+        return (await client.get(url)).status_code == 200
+
+    await eventually(listed)
+    return url
+
+
+def mails_to(stack: Stack, addresses: set[str]) -> list[EmailMessage]:
+    return [m for m in read_mails(stack.mail_dir) if parseaddr(str(m["To"]))[1] in addresses]
+
+
+def calendar_of(mail: EmailMessage) -> icalendar.Calendar | None:
+    for part in mail.walk():
+        if part.get_content_type() == "text/calendar":
+            return icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    return None
+
+
+async def test_five_people_register_for_three_seats(stack: Stack) -> None:
+    event_id = await create_event(stack, capacity=3)
+    people = [(f"Person {i}", f"person{i}.{uuid4().hex[:6]}@example.org") for i in range(5)]
+    async with httpx.AsyncClient(follow_redirects=False) as browser:
+        event_url = await event_page_up(stack, browser, event_id)
+        status_urls = [
+            await register_via_form(browser, event_url, name, email, "Gemeinde Musterhausen")
+            for name, email in people
+        ]
+
+        async def decided() -> list[str | None] | None:
+            states = [await status_on_page(browser, url) for url in status_urls]
+            return None if "pending" in states else states
+
+        states = await eventually(decided)
+    assert sorted(states) == ["confirmed"] * 3 + ["waitlisted"] * 2
+
+    addresses = {email for _, email in people}
+    mails = await eventually(lambda: _at_least(mails_to(stack, addresses), 5))
+    await asyncio.sleep(1)  # a sixth mail would be a bug: give it a moment to show
+    mails = mails_to(stack, addresses)
+    assert len(mails) == 5
+    calendars = [c for c in map(calendar_of, mails) if c is not None]
+    assert len(calendars) == 3
+    for calendar in calendars:
+        (vevent,) = calendar.walk("VEVENT")
+        assert "Fachtag Quartier 2026" in str(vevent["SUMMARY"])
+        assert vevent.decoded("DTEND") > vevent.decoded("DTSTART")
+
+    def closed_full(records: list[kafka.Record]) -> bool:
+        return any(
+            r.type == "quartier.EventClosed.v1"
+            and r.json()["reason"] == "full"
+            and r.json()["event"]["event_id"] == event_id
+            for r in records
+        )  # type: ignore[index]
+
+    records = await kafka.read_until(stack.bootstrap, CATALOG, closed_full)
+    for record in records:
+        kafka.validate(record)
+    for topic in (REGISTRATIONS, DECISIONS, "notification.deliveries.v1"):
+        for record in await kafka.read_until(stack.bootstrap, topic, bool):
+            kafka.validate(record)
+
+
+async def _at_least(mails: list[EmailMessage], n: int) -> list[EmailMessage] | None:
+    return mails if len(mails) >= n else None
+
+
+async def test_a_registration_delivered_twice_is_decided_and_mailed_once(stack: Stack) -> None:
+    event_id = await create_event(stack, capacity=10, title="Werkstattgespräch Ulm")
+    email = f"twice.{uuid4().hex[:6]}@example.org"
+    async with httpx.AsyncClient(follow_redirects=False) as browser:
+        event_url = await event_page_up(stack, browser, event_id)
+        status_url = await register_via_form(browser, event_url, "Zweimal", email, "")
+        await eventually(lambda: _is(browser, status_url, "confirmed"))
+    registration_id = status_url.rstrip("/").rsplit("/", 1)[-1]
+
+    def requested(records: list[kafka.Record]) -> bool:
+        return any(r.json().get("registration_id") == registration_id for r in records)
+
+    original = next(
+        r
+        for r in await kafka.read_until(stack.bootstrap, REGISTRATIONS, requested)
+        if r.json().get("registration_id") == registration_id
+    )
+    partition, offset = await kafka.produce(
+        stack.bootstrap,
+        REGISTRATIONS,
+        original.key,
+        original.value,
+        [(k, v.encode()) for k, v in original.headers.items()],
+    )
+    # the duplicate is behind capacity once its group has committed past it
+    await eventually(lambda: _past(stack, "capacity", REGISTRATIONS, partition, offset))
+
+    def decisions_for(records: list[kafka.Record]) -> list[kafka.Record]:
+        return [r for r in records if r.json().get("registration_id") == registration_id]
+
+    decisions = decisions_for(
+        await kafka.read_until(
+            stack.bootstrap, DECISIONS, lambda rs: bool(decisions_for(rs)), timeout=15
+        )
+    )
+    await eventually(lambda: _at_least(mails_to(stack, {email}), 1))
+    # redeliver the decision too: the delivery ledger must not send a second mail
+    decision = decisions[0]
+    partition, offset = await kafka.produce(
+        stack.bootstrap,
+        DECISIONS,
+        decision.key,
+        decision.value,
+        [(k, v.encode()) for k, v in decision.headers.items()],
+    )
+    await eventually(lambda: _past(stack, "notification", DECISIONS, partition, offset))
+    all_decisions = decisions_for(
+        await kafka.read_until(
+            stack.bootstrap, DECISIONS, lambda rs: len(decisions_for(rs)) >= 2, timeout=15
+        )
+    )
+    assert len({r.headers["ce_id"] for r in all_decisions}) == 1  # one decision, sent twice
+    assert len(mails_to(stack, {email})) == 1
+
+
+async def _is(browser: httpx.AsyncClient, url: str, status: str) -> bool:
+    return await status_on_page(browser, url) == status
+
+
+async def _past(stack: Stack, group: str, topic: str, partition: int, offset: int) -> bool:
+    return await kafka.committed(stack.bootstrap, group, topic, partition) > offset
+
+
+async def test_a_malformed_message_goes_to_the_dlq_and_the_stream_goes_on(stack: Stack) -> None:
+    event_id = await create_event(stack, capacity=5, title="Markt der guten Ideen")
+    partition, offset = await kafka.produce(
+        stack.bootstrap,
+        REGISTRATIONS,
+        event_id.encode(),
+        b'{"registration_id": 42',
+        [("ce_type", b"quartier.RegistrationRequested.v1")],
+    )
+    async with httpx.AsyncClient(follow_redirects=False) as browser:
+        event_url = await event_page_up(stack, browser, event_id)
+        status_url = await register_via_form(
+            browser, event_url, "Nach dem Gift", f"after.{uuid4().hex[:6]}@example.org", ""
+        )
+        await eventually(lambda: _is(browser, status_url, "confirmed"))
+
+    def dead(records: list[kafka.Record]) -> list[kafka.Record]:
+        return [
+            r
+            for r in records
+            if r.headers.get("dlq_source_offset") == str(offset)
+            and r.headers.get("dlq_source_partition") == str(partition)
+        ]
+
+    (letter,) = dead(
+        await kafka.read_until(stack.bootstrap, f"{REGISTRATIONS}.dlq", lambda rs: bool(dead(rs)))
+    )
+    assert letter.value == b'{"registration_id": 42'
+    assert letter.headers["dlq_source_topic"] == REGISTRATIONS
+    assert "contract" in letter.headers["dlq_reason"]
+    assert letter.headers["dlq_consumer"] == "capacity"
