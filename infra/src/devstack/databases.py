@@ -8,6 +8,7 @@ from pathlib import Path
 import asyncpg
 from yoyo import get_backend, read_migrations
 
+import contracts.runtime
 from devstack.postgres import with_database
 
 
@@ -31,11 +32,15 @@ async def drop_database(server_dsn: str, name: str) -> None:
         await conn.close()
 
 
+RUNTIME_MIGRATIONS = Path(contracts.runtime.__file__).parent / "migrations"
+
+
 def _apply(dsn: str, migrations: Path) -> int:
     backend = get_backend(dsn.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
         with backend.lock():
-            pending = backend.to_apply(read_migrations(str(migrations)))
+            sources = read_migrations(str(RUNTIME_MIGRATIONS), str(migrations))
+            pending = backend.to_apply(sources)
             backend.apply_migrations(pending)
             return len(pending)
     finally:
@@ -43,5 +48,5 @@ def _apply(dsn: str, migrations: Path) -> int:
 
 
 async def migrate(dsn: str, migrations: Path) -> int:
-    """Apply pending migrations; returns how many ran."""
+    """Apply the runtime's and then the service's pending migrations; returns how many ran."""
     return await asyncio.to_thread(_apply, dsn, migrations)

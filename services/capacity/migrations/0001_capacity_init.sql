@@ -1,4 +1,5 @@
--- Events with their seat inventory, seat decisions per registration, and the outbox.
+-- Events with their seat inventory and seat decisions per registration.
+-- The outbox comes from contracts/src/contracts/runtime/migrations.
 CREATE TABLE events (
     event_id         uuid PRIMARY KEY,
     title            text        NOT NULL,
@@ -32,12 +33,3 @@ CREATE TABLE seat_decisions (
     decided_at       timestamptz NOT NULL
 );
 CREATE INDEX seat_decisions_event ON seat_decisions (event_id, outcome);
-
-CREATE TABLE outbox (
-    id         bigserial PRIMARY KEY,
-    topic      text        NOT NULL,
-    key        text        NOT NULL,
-    value      text        NOT NULL,
-    headers    jsonb       NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
-);

@@ -1,4 +1,5 @@
--- Registrations (the only place personal data lives), processed messages, outbox.
+-- Registrations: the only place personal data lives.
+-- outbox and processed_messages come from contracts/src/contracts/runtime/migrations.
 CREATE TABLE registrations (
     registration_id    uuid PRIMARY KEY,
     event_id           uuid        NOT NULL,
@@ -16,20 +17,4 @@ CREATE TABLE registrations (
     created_at         timestamptz NOT NULL DEFAULT now(),
     updated_at         timestamptz NOT NULL DEFAULT now(),
     UNIQUE (event_id, email_normalized)
-);
-
-CREATE TABLE processed_messages (
-    consumer     text        NOT NULL,
-    message_id   uuid        NOT NULL,
-    processed_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (consumer, message_id)
-);
-
-CREATE TABLE outbox (
-    id         bigserial PRIMARY KEY,
-    topic      text        NOT NULL,
-    key        text        NOT NULL,
-    value      text        NOT NULL,
-    headers    jsonb       NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
 );

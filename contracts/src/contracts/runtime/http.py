@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from contracts.runtime import logging
+from contracts.runtime.database import create_pool, relay_running
+from contracts.runtime.settings import ServiceSettings
 from contracts.runtime.stream import Check, failed_checks
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -46,3 +51,44 @@ def add_correlation(app: FastAPI) -> None:
         response = await call_next(request)
         response.headers[CORRELATION_HEADER] = correlation_id
         return response
+
+
+def service_app(
+    *,
+    title: str,
+    service: str,
+    settings: ServiceSettings,
+    uow_factory: Callable[[Any], Any],
+    relay_lock: int | None = None,
+) -> FastAPI:
+    """A service's FastAPI app: structlog, correlation ids, health endpoints, a Postgres pool
+    (``app.state.pool``), a unit-of-work factory (``app.state.uow``) and, with
+    ``relay_lock``, the outbox relay running for the app's lifetime."""
+    logging.configure(service, level=settings.log_level, json=settings.log_json)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await create_pool(settings.database_url, settings.pool_size)
+        app.state.pool = pool
+        app.state.uow = uow_factory(pool)
+        async with contextlib.AsyncExitStack() as stack:
+            if relay_lock is not None:
+                await stack.enter_async_context(
+                    relay_running(
+                        pool,
+                        settings.kafka_bootstrap,
+                        client_id=f"{service}-relay",
+                        lock_id=relay_lock,
+                    )
+                )
+            yield
+        await pool.close()
+
+    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
+    add_correlation(app)
+
+    async def database_answers() -> object:
+        return await app.state.pool.fetchval("SELECT 1")
+
+    app.include_router(health_router({"database": database_answers}))
+    return app

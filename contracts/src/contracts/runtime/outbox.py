@@ -1,15 +1,7 @@
 """Transactional outbox: a state change and its messages commit together; a relay publishes.
 
-Every service with an outbox has this table (in its own migrations)::
-
-    CREATE TABLE outbox (
-        id         bigserial PRIMARY KEY,
-        topic      text  NOT NULL,
-        key        text  NOT NULL,
-        value      text  NOT NULL,
-        headers    jsonb NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now()
-    );
+The ``outbox`` table comes with the runtime's migrations (``runtime/migrations``), applied
+to every service database before the service's own.
 
 The relay holds a Postgres advisory lock, so any number of processes may run it and one
 publishes; it wakes on ``NOTIFY outbox`` and otherwise polls.  A row is deleted only after

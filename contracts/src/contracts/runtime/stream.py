@@ -23,7 +23,9 @@ from faust.types import EventT
 
 from contracts.envelope import ContractError, Envelope, decode
 from contracts.messages import IntegrationEvent
+from contracts.runtime import logging
 from contracts.runtime.database import create_pool, relay_running
+from contracts.runtime.settings import ServiceSettings
 from contracts.topics import Topic
 
 log = structlog.get_logger(__name__)
@@ -59,7 +61,6 @@ def create_app(
     session_timeout: float,
     heartbeat_interval: float,
     web_port: int | None,
-    loghandler: Any = None,
 ) -> faust.App:
     """A Faust app set up for the rules in BROKER.md: at-least-once, no tables, short sessions."""
     return faust.App(
@@ -77,7 +78,6 @@ def create_app(
         web_bind="127.0.0.1",
         web_host="127.0.0.1",
         web_port=web_port or 6066,
-        loghandlers=[loghandler] if loghandler else [],
     )
 
 
@@ -252,3 +252,41 @@ def consume(app: faust.App, topic: Topic, handler: Handler, **options: Any) -> C
 
     app.agent(channel, name=f"{app.conf.id}.{topic.name}")(agent)
     return consumer
+
+
+def worker(
+    app_id: str, settings: ServiceSettings, *, relay_lock: int | None = None
+) -> tuple[faust.App, WorkerDatabase]:
+    """A service's Faust app with its database pool, health pages and (optionally) the
+    outbox relay, all from the service's settings."""
+    app = create_app(
+        app_id,
+        broker=settings.kafka_bootstrap,
+        session_timeout=settings.session_timeout,
+        heartbeat_interval=settings.heartbeat_interval,
+        web_port=settings.web_port,
+    )
+    database = WorkerDatabase(
+        app,
+        settings.database_url,
+        pool_size=settings.pool_size,
+        relay=None if relay_lock is None else (settings.kafka_bootstrap, relay_lock),
+    )
+    add_health_pages(app, {"database": database.answers})
+    return app, database
+
+
+def run_worker(app: faust.App, settings: ServiceSettings) -> None:
+    """Run a Faust worker until SIGTERM/SIGINT, logging through our structlog handler only."""
+    level = settings.log_level
+    handler = logging.configure(app.conf.id, level=level, json=settings.log_json)
+    faust.Worker(
+        app,
+        loglevel=level,
+        loghandlers=[handler],
+        logging_config={
+            "version": 1,
+            "disable_existing_loggers": False,
+            "root": {"level": level, "handlers": []},
+        },
+    ).execute_from_commandline()

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from contracts.runtime.settings import ServiceSettings
 
 
-class Settings(BaseSettings):
+class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CAPACITY_")
 
     database_url: str = "postgresql://postgres@127.0.0.1:5432/quartier_capacity"
-    kafka_bootstrap: str = "127.0.0.1:19092"
-    session_timeout: float = 6.0
-    heartbeat_interval: float = 1.0
     web_port: int | None = 8011
-    pool_size: int = 10
-    log_json: bool = True
-    log_level: str = "INFO"

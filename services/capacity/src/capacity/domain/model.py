@@ -1,6 +1,7 @@
 """The seat inventory of one event and the rule that decides a registration.
 
-Pure Python: no IO, no frameworks.  The service layer locks the event while it decides.
+Pure Python: no IO, no frameworks; the enums are the contract's own, shared with subscribers.
+The service layer locks the event while it decides.
 """
 
 from __future__ import annotations
@@ -10,30 +11,15 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-
-class Status(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-
-class CloseReason(StrEnum):
-    FULL = "full"
-    DEADLINE = "deadline"
-    MANUAL = "manual"
+from contracts.messages import CloseReason
+from contracts.messages import EventStatus as Status
+from contracts.messages import RejectionReason as Rejection
 
 
 class Outcome(StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     REJECTED = "rejected"
-
-
-class Rejection(StrEnum):
-    EVENT_FULL = "event_full"
-    EVENT_CLOSED = "event_closed"
-    EVENT_CANCELLED = "event_cancelled"
-    UNKNOWN_EVENT = "unknown_event"
 
 
 class InvalidEvent(ValueError):

@@ -5,8 +5,6 @@ Run: ``uvicorn capacity.entrypoints.http:create_app --factory --host 127.0.0.1 -
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 from uuid import UUID
 
@@ -20,9 +18,7 @@ from capacity.service_layer import handlers
 from capacity.service_layer.messages import snapshot
 from capacity.service_layer.unit_of_work import UnitOfWork
 from contracts.messages import EventKind, EventSnapshot
-from contracts.runtime import logging
-from contracts.runtime.database import create_pool
-from contracts.runtime.http import add_correlation, health_router
+from contracts.runtime.http import service_app
 
 
 class NewEvent(BaseModel):
@@ -54,23 +50,12 @@ Uow = Annotated[UnitOfWork, Depends(uow)]
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    logging.configure("capacity-http", level=settings.log_level, json=settings.log_json)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await create_pool(settings.database_url, settings.pool_size)
-        app.state.pool = pool
-        app.state.uow = bootstrap.uow_factory(pool)
-        yield
-        await pool.close()
-
-    app = FastAPI(title="Quartier capacity – organiser API", version="1.0.0", lifespan=lifespan)
-    add_correlation(app)
-
-    async def database_answers() -> object:
-        return await app.state.pool.fetchval("SELECT 1")
-
-    app.include_router(health_router({"database": database_answers}))
+    app = service_app(
+        title="Quartier capacity – organiser API",
+        service="capacity-http",
+        settings=settings,
+        uow_factory=bootstrap.uow_factory,
+    )
 
     @app.post("/events", status_code=status.HTTP_201_CREATED, response_model=EventSnapshot)
     async def publish(body: NewEvent, request: Request, unit: Uow) -> EventSnapshot:

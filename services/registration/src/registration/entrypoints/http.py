@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 from uuid import UUID
 
@@ -17,9 +15,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response, 
 from pydantic import AwareDatetime, BaseModel, EmailStr, Field
 
 from contracts.messages import Locale
-from contracts.runtime import logging
-from contracts.runtime.database import create_pool, relay_running
-from contracts.runtime.http import add_correlation, health_router
+from contracts.runtime.http import service_app
 from registration import bootstrap
 from registration.config import Settings
 from registration.domain.model import Registration, Status
@@ -85,29 +81,13 @@ Uow = Annotated[UnitOfWork, Depends(uow)]
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    logging.configure("registration-http", level=settings.log_level, json=settings.log_json)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await create_pool(settings.database_url, settings.pool_size)
-        app.state.pool = pool
-        app.state.uow = bootstrap.uow_factory(pool)
-        async with relay_running(
-            pool,
-            settings.kafka_bootstrap,
-            client_id="registration-relay",
-            lock_id=bootstrap.RELAY_LOCK,
-        ):
-            yield
-        await pool.close()
-
-    app = FastAPI(title="Quartier registration API", version="1.0.0", lifespan=lifespan)
-    add_correlation(app)
-
-    async def database_answers() -> object:
-        return await app.state.pool.fetchval("SELECT 1")
-
-    app.include_router(health_router({"database": database_answers}))
+    app = service_app(
+        title="Quartier registration API",
+        service="registration-http",
+        settings=settings,
+        uow_factory=bootstrap.uow_factory,
+        relay_lock=bootstrap.RELAY_LOCK,
+    )
 
     async def found(unit: UnitOfWork, registration_id: UUID) -> Registration:
         registration = await handlers.get_registration(unit, registration_id)

@@ -11,24 +11,14 @@ from contracts import messages as m
 from contracts import topics
 from contracts.envelope import Envelope
 from contracts.messages import IntegrationEvent
-from contracts.runtime import logging
-from contracts.runtime.stream import WorkerDatabase, add_health_pages, consume, create_app
+from contracts.runtime.stream import consume, run_worker, worker
 from registration import bootstrap
 from registration.config import Settings
 from registration.service_layer import handlers
 
 
 def build(settings: Settings) -> faust.App:
-    handler = logging.configure("registration", level=settings.log_level, json=settings.log_json)
-    app = create_app(
-        "registration",
-        broker=settings.kafka_bootstrap,
-        session_timeout=settings.session_timeout,
-        heartbeat_interval=settings.heartbeat_interval,
-        web_port=settings.web_port,
-        loghandler=handler,
-    )
-    database = WorkerDatabase(app, settings.database_url, pool_size=settings.pool_size)
+    app, database = worker("registration", settings)
 
     async def on_decision(envelope: Envelope, payload: IntegrationEvent) -> None:
         if isinstance(payload, m.Decision):
@@ -36,13 +26,12 @@ def build(settings: Settings) -> faust.App:
             await handlers.apply_decision(uow, payload, envelope)
 
     consume(app, topics.DECISIONS, on_decision)
-    add_health_pages(app, {"database": database.answers})
     return app
 
 
 def main() -> None:
     settings = Settings()
-    faust.Worker(build(settings), loglevel=settings.log_level).execute_from_commandline()
+    run_worker(build(settings), settings)
 
 
 if __name__ == "__main__":
