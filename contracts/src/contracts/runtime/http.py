@@ -53,6 +53,11 @@ def add_correlation(app: FastAPI) -> None:
         return response
 
 
+def unit_of_work(request: Request) -> Any:
+    """FastAPI dependency: a fresh unit of work from the factory wired by ``service_app``."""
+    return request.app.state.uow()
+
+
 def service_app(
     *,
     title: str,

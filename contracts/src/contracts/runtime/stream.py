@@ -150,6 +150,24 @@ class WorkerDatabase:
         await self._started.wait()
         return self._pools[0]
 
+    def handler(
+        self,
+        uow_factory: Callable[[asyncpg.Pool], Callable[[], Any]],
+        routes: Mapping[Any, Callable[..., Awaitable[object]]],
+    ) -> Handler:
+        """A handler that runs the use case routed by payload type with a fresh unit of work:
+        ``routes = {RegistrationRequested: handlers.decide_registration}``, each called as
+        ``use_case(uow, payload, envelope)``.  Types without a route are skipped."""
+
+        async def handle(envelope: Envelope, payload: IntegrationEvent) -> None:
+            for message_type, use_case in routes.items():
+                if isinstance(payload, message_type):
+                    uow = uow_factory(await self.pool())()
+                    await use_case(uow, payload, envelope)
+                    return
+
+        return handle
+
     async def answers(self) -> object:
         if not self._started.is_set():
             raise RuntimeError("database pool not open yet")

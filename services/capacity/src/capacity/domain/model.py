@@ -15,6 +15,16 @@ from contracts.messages import CloseReason
 from contracts.messages import EventStatus as Status
 from contracts.messages import RejectionReason as Rejection
 
+__all__ = [
+    "CloseReason",
+    "Event",
+    "InvalidEvent",
+    "Outcome",
+    "Rejection",
+    "SeatDecision",
+    "Status",
+]
+
 
 class Outcome(StrEnum):
     CONFIRMED = "confirmed"

@@ -18,7 +18,7 @@ from capacity.service_layer import handlers
 from capacity.service_layer.messages import snapshot
 from capacity.service_layer.unit_of_work import UnitOfWork
 from contracts.messages import EventKind, EventSnapshot
-from contracts.runtime.http import service_app
+from contracts.runtime.http import service_app, unit_of_work
 
 
 class NewEvent(BaseModel):
@@ -39,13 +39,7 @@ class NewEvent(BaseModel):
         return self
 
 
-def uow(request: Request) -> UnitOfWork:
-    """A fresh unit of work per request, from the factory wired in the lifespan."""
-    factory: bootstrap.UowFactory = request.app.state.uow
-    return factory()
-
-
-Uow = Annotated[UnitOfWork, Depends(uow)]
+Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

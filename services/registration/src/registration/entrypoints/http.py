@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response, 
 from pydantic import AwareDatetime, BaseModel, EmailStr, Field
 
 from contracts.messages import Locale
-from contracts.runtime.http import service_app
+from contracts.runtime.http import service_app, unit_of_work
 from registration import bootstrap
 from registration.config import Settings
 from registration.domain.model import Registration, Status
@@ -70,13 +70,7 @@ def _status(r: Registration) -> RegistrationStatus:
     )
 
 
-def uow(request: Request) -> UnitOfWork:
-    """A fresh unit of work per request, from the factory wired in the lifespan."""
-    factory: bootstrap.UowFactory = request.app.state.uow
-    return factory()
-
-
-Uow = Annotated[UnitOfWork, Depends(uow)]
+Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -9,8 +9,6 @@ import faust
 
 from contracts import messages as m
 from contracts import topics
-from contracts.envelope import Envelope
-from contracts.messages import IntegrationEvent
 from contracts.runtime.stream import consume, run_worker, worker
 from registration import bootstrap
 from registration.config import Settings
@@ -19,20 +17,11 @@ from registration.service_layer import handlers
 
 def build(settings: Settings) -> faust.App:
     app, database = worker("registration", settings)
-
-    async def on_decision(envelope: Envelope, payload: IntegrationEvent) -> None:
-        if isinstance(payload, m.Decision):
-            uow = bootstrap.uow_factory(await database.pool())()
-            await handlers.apply_decision(uow, payload, envelope)
-
-    consume(app, topics.DECISIONS, on_decision)
+    routes = {m.Decision: handlers.apply_decision}
+    consume(app, topics.DECISIONS, database.handler(bootstrap.uow_factory, routes))
     return app
 
 
-def main() -> None:
-    settings = Settings()
-    run_worker(build(settings), settings)
-
-
 if __name__ == "__main__":
-    main()
+    config = Settings()
+    run_worker(build(config), config)
