@@ -130,6 +130,7 @@ class EventSnapshot(BaseModel):
     waitlist_enabled: bool
     waitlist_length: int = Field(ge=0)
     status: EventStatus
+    close_reason: CloseReason | None = None
     revision: int = Field(ge=1, description="Grows with every change; newer wins")
 
 

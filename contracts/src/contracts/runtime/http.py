@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse
 
 from contracts.runtime import logging
 from contracts.runtime.database import create_pool, relay_running
+from contracts.runtime.health import Check, failed_checks
 from contracts.runtime.settings import ServiceSettings
-from contracts.runtime.stream import Check, failed_checks
 
 CORRELATION_HEADER = "X-Correlation-ID"
 

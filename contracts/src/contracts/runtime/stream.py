@@ -25,13 +25,13 @@ from contracts.envelope import ContractError, Envelope, decode
 from contracts.messages import IntegrationEvent
 from contracts.runtime import logging
 from contracts.runtime.database import create_pool, relay_running
+from contracts.runtime.health import Check, failed_checks
 from contracts.runtime.settings import ServiceSettings
 from contracts.topics import Topic
 
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Envelope, IntegrationEvent], Awaitable[None]]
-Check = Callable[[], Awaitable[object]]
 
 
 class RetryLater(Exception):
@@ -95,16 +95,6 @@ def add_health_pages(app: faust.App, checks: Mapping[str, Check]) -> None:
         return web.json(
             {"status": "ok" if not failed else "unavailable", "failed": failed}, status=status
         )
-
-
-async def failed_checks(checks: Mapping[str, Check]) -> dict[str, str]:
-    failed: dict[str, str] = {}
-    for name, check in checks.items():
-        try:
-            await asyncio.wait_for(check(), timeout=2)
-        except Exception as exc:
-            failed[name] = repr(exc)
-    return failed
 
 
 def header_list(

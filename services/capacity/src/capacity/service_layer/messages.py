@@ -25,6 +25,7 @@ def snapshot(event: Event) -> m.EventSnapshot:
         waitlist_enabled=event.waitlist_enabled,
         waitlist_length=event.waitlist_length,
         status=m.EventStatus(event.status),
+        close_reason=event.close_reason,
         revision=event.revision,
     )
 

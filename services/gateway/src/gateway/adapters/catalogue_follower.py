@@ -1,0 +1,152 @@
+"""Follows ``capacity.catalog.v1`` from the beginning into the in-memory catalogue.
+
+No consumer group: every gateway process reads every partition itself and commits nothing,
+so a restart simply reads the topic again.  "Caught up" means every partition reached the
+high watermark of the first fetch (the dev broker's ``end_offsets()`` is unreliable, the
+fetch response's high watermark is not; see BROKER.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
+
+from contracts import topics
+from contracts.envelope import ContractError, decode
+from contracts.messages import CatalogEvent
+from gateway.domain.model import Catalogue
+
+log = structlog.get_logger(__name__)
+
+
+class KafkaCatalogueFollower:
+    def __init__(
+        self,
+        bootstrap: str,
+        catalogue: Catalogue,
+        *,
+        client_id: str = "gateway-catalogue",
+        retry_interval: float = 1.0,
+        poll_timeout_ms: int = 500,
+    ) -> None:
+        self._bootstrap = bootstrap
+        self._catalogue = catalogue
+        self._client_id = client_id
+        self._retry_interval = retry_interval
+        self._poll_timeout_ms = poll_timeout_ms
+        self._caught_up = False
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def caught_up(self) -> bool:
+        return self._caught_up
+
+    async def start(self) -> None:
+        """Start following in the background; the broker may come up later."""
+        self._task = asyncio.create_task(self._run(), name="catalogue-follower")
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            consumer = AIOKafkaConsumer(
+                bootstrap_servers=self._bootstrap,
+                client_id=self._client_id,
+                group_id=None,
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+            )
+            try:
+                await consumer.start()
+                partitions = await self._assign(consumer)
+                await self._follow(consumer, partitions)
+            except (KafkaError, OSError) as exc:
+                log.warning("catalogue follower reconnecting", error=repr(exc))
+            except Exception:
+                log.exception("catalogue follower failed, restarting")
+            finally:
+                await consumer.stop()
+            await asyncio.sleep(self._retry_interval)
+
+    async def _assign(self, consumer: Any) -> list[TopicPartition]:
+        """Every partition of the catalogue topic, from the beginning; waits for the topic."""
+        name = topics.CATALOG.name
+        while True:
+            await consumer.topics()
+            numbers = consumer.partitions_for_topic(name)
+            if numbers:
+                break
+            log.warning("catalogue topic not there yet", topic=name)
+            await asyncio.sleep(self._retry_interval)
+        partitions = [TopicPartition(name, number) for number in sorted(numbers)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        log.info("catalogue follower assigned", topic=name, partitions=len(partitions))
+        return partitions
+
+    async def _follow(self, consumer: Any, partitions: list[TopicPartition]) -> None:
+        targets: dict[TopicPartition, int] = {}
+        while True:
+            batches = await consumer.getmany(timeout_ms=self._poll_timeout_ms)
+            for records in batches.values():
+                for record in records:
+                    self._apply(record)
+            if not self._caught_up and await self._reached(consumer, partitions, targets):
+                self._caught_up = True
+                log.info("catalogue caught up", events=len(self._catalogue))
+
+    @staticmethod
+    async def _reached(
+        consumer: Any, partitions: list[TopicPartition], targets: dict[TopicPartition, int]
+    ) -> bool:
+        """Whether every partition got to the high watermark its first fetch reported."""
+        for tp in partitions:
+            if tp not in targets:
+                highwater = consumer.highwater(tp)
+                if highwater is None:
+                    return False
+                targets[tp] = highwater
+        for tp in partitions:
+            if await consumer.position(tp) < targets[tp]:
+                return False
+        return True
+
+    def _apply(self, record: Any) -> None:
+        try:
+            payload = catalogue_message(record.headers, record.value)
+        except ContractError as exc:
+            log.warning(
+                "catalogue record skipped",
+                reason=str(exc),
+                partition=record.partition,
+                offset=record.offset,
+            )
+            return
+        if self._catalogue.apply(payload):
+            log.debug(
+                "catalogue updated",
+                event_id=str(payload.event.event_id),
+                revision=payload.event.revision,
+            )
+
+
+def catalogue_message(
+    headers: Sequence[tuple[str, bytes | None]] | None, value: bytes | None
+) -> CatalogEvent:
+    """The catalogue message in one record; ``ContractError`` says why there is none."""
+    _, payload = decode(topics.CATALOG, list(headers or ()), value)
+    if not isinstance(payload, CatalogEvent):
+        raise ContractError(f"{payload.ce_type()} carries no event snapshot")
+    return payload

@@ -1,0 +1,73 @@
+"""The one place that wires concrete adapters; tests hand in fakes through ``Overrides``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
+from gateway.adapters.registration_http import HttpRegistrations
+from gateway.config import Settings
+from gateway.domain.model import Catalogue
+from gateway.service_layer.ports import CatalogueFeed, Registrations
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Replacements for the real adapters (tests)."""
+
+    catalogue: Catalogue | None = None
+    registrations: Registrations | None = None
+    feed: CatalogueFeed | None = None
+    clock: Clock | None = None
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """Everything a request handler needs, alive for the lifetime of the app."""
+
+    settings: Settings
+    catalogue: Catalogue
+    registrations: Registrations
+    feed: CatalogueFeed
+    clock: Clock
+
+
+@asynccontextmanager
+async def bootstrap(
+    settings: Settings, overrides: Overrides | None = None
+) -> AsyncIterator[Gateway]:
+    """Open the connection pool and start following the catalogue; close both on exit."""
+    overrides = overrides or Overrides()
+    catalogue = overrides.catalogue if overrides.catalogue is not None else Catalogue()
+    async with AsyncExitStack() as stack:
+        registrations = overrides.registrations
+        if registrations is None:
+            client = httpx.AsyncClient(
+                base_url=settings.registration_url,
+                timeout=httpx.Timeout(settings.request_timeout),
+            )
+            await stack.enter_async_context(client)
+            registrations = HttpRegistrations(client)
+        feed = overrides.feed
+        if feed is None:
+            feed = KafkaCatalogueFollower(settings.kafka_bootstrap, catalogue)
+        await feed.start()
+        stack.push_async_callback(feed.stop)
+        yield Gateway(
+            settings=settings,
+            catalogue=catalogue,
+            registrations=registrations,
+            feed=feed,
+            clock=overrides.clock or utc_now,
+        )

@@ -1,0 +1,18 @@
+"""What the gateway is asked to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from gateway.domain.validation import Attendee
+
+
+@dataclass(frozen=True)
+class RegisterAttendee:
+    """Pass a validated registration on; the same idempotency key is the same registration."""
+
+    event_id: UUID
+    attendee: Attendee
+    idempotency_key: str
+    correlation_id: str

@@ -1,0 +1,241 @@
+"""The public JSON API, version 1: the catalogue and registrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from contracts.messages import EventKind, EventStatus
+from gateway.bootstrap import Gateway
+from gateway.domain import labels
+from gateway.domain.commands import RegisterAttendee
+from gateway.domain.model import Availability, Listing
+from gateway.domain.registration import RegistrationStatus
+from gateway.domain.validation import InvalidInput, Problem, validate_attendee
+from gateway.entrypoints.dependencies import (
+    CorrelationId,
+    GatewayDep,
+    find_listing,
+    idempotency_key,
+    parse_uuid,
+)
+from gateway.service_layer import handlers
+from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
+
+router = APIRouter(prefix="/api/v1", tags=["public API v1"])
+
+
+class ProblemOut(BaseModel):
+    field: str
+    code: str
+    message_de: str
+    message_en: str
+
+
+class ApiError(BaseModel):
+    code: str
+    message_de: str
+    message_en: str
+    errors: list[ProblemOut] = []
+
+
+class EventOut(BaseModel):
+    event_id: UUID
+    title: str
+    kind: EventKind
+    kind_label: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    city: str
+    capacity: int
+    seats_left: int
+    waitlist_enabled: bool
+    status: EventStatus
+    availability: Availability
+    registration_open: bool
+    revision: int
+    url: str
+
+
+class EventList(BaseModel):
+    events: list[EventOut]
+
+
+class RegistrationIn(BaseModel):
+    name: str | None = None
+    email: str | None = None
+    organisation: str | None = None
+    privacy_consent: bool = False
+    locale: str | None = None
+
+
+class RegistrationAccepted(BaseModel):
+    registration_id: UUID
+    status: RegistrationStatus
+    status_url: str
+
+
+class RegistrationOut(BaseModel):
+    registration_id: UUID
+    event_id: UUID
+    status: RegistrationStatus
+    waitlist_position: int | None
+    rejection_reason: str | None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ApiError},
+    422: {"model": ApiError},
+    503: {"model": ApiError},
+}
+
+
+def error(
+    status_code: int, code: str, de: str, en: str, problems: Iterable[Problem] = ()
+) -> JSONResponse:
+    body = ApiError(
+        code=code,
+        message_de=de,
+        message_en=en,
+        errors=[
+            ProblemOut(field=p.field, code=p.code, message_de=p.de, message_en=p.en)
+            for p in problems
+        ],
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=status_code)
+
+
+def not_found() -> JSONResponse:
+    return error(404, "not_found", "Nicht gefunden.", "Not found.")
+
+
+def unavailable() -> JSONResponse:
+    return error(
+        503,
+        "registration_unavailable",
+        "Die Anmeldung ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut.",
+        "Registration is unavailable right now. Please try again later.",
+    )
+
+
+def event_out(gateway: Gateway, listing: Listing, now: datetime) -> EventOut:
+    event = listing.snapshot
+    base = gateway.settings.public_base_url.rstrip("/")
+    return EventOut(
+        event_id=event.event_id,
+        title=event.title,
+        kind=event.kind,
+        kind_label=labels.kind_label(event.kind),
+        description=event.description,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        venue=event.venue,
+        city=event.city,
+        capacity=event.capacity,
+        seats_left=event.seats_left,
+        waitlist_enabled=event.waitlist_enabled,
+        status=event.status,
+        availability=listing.availability(now),
+        registration_open=listing.accepts_registrations(now),
+        revision=event.revision,
+        url=f"{base}/veranstaltungen/{event.event_id}",
+    )
+
+
+@router.get("/events")
+async def list_events(gateway: GatewayDep) -> EventList:
+    """Upcoming events that are not cancelled, soonest first."""
+    now = gateway.clock()
+    return EventList(
+        events=[event_out(gateway, listing, now) for listing in gateway.catalogue.upcoming(now)]
+    )
+
+
+@router.get("/events/{event_id}", response_model=EventOut, responses=ERRORS)
+async def get_event(event_id: str, gateway: GatewayDep) -> EventOut | JSONResponse:
+    listing = find_listing(gateway, event_id)
+    if listing is None:
+        return not_found()
+    return event_out(gateway, listing, gateway.clock())
+
+
+@router.post(
+    "/events/{event_id}/registrations",
+    status_code=202,
+    response_model=RegistrationAccepted,
+    responses=ERRORS,
+)
+async def register(
+    event_id: str,
+    body: RegistrationIn,
+    gateway: GatewayDep,
+    correlation_id: CorrelationId,
+    idempotency_key_header: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
+    """Register for an event; the answer is ``pending`` until capacity has decided.
+
+    Send the same ``Idempotency-Key`` again to retry without registering twice.
+    """
+    listing = find_listing(gateway, event_id)
+    if listing is None:
+        return not_found()
+    try:
+        attendee = validate_attendee(
+            name=body.name,
+            email=body.email,
+            organisation=body.organisation,
+            privacy_consent=body.privacy_consent,
+            locale=body.locale,
+        )
+    except InvalidInput as exc:
+        return error(
+            422,
+            "invalid_input",
+            "Bitte prüfen Sie Ihre Angaben.",
+            "Please check your input.",
+            exc.problems,
+        )
+    command = RegisterAttendee(
+        listing.event_id, attendee, idempotency_key(idempotency_key_header), correlation_id
+    )
+    try:
+        submission = await handlers.register(command, gateway.registrations)
+    except RegistrationUnavailable:
+        return unavailable()
+    except RegistrationRefused as exc:
+        return error(exc.status_code, "registration_refused", exc.message, exc.message)
+    status_url = f"/api/v1/registrations/{submission.registration_id}"
+    location = gateway.settings.public_base_url.rstrip("/") + status_url
+    return JSONResponse(
+        RegistrationAccepted(
+            registration_id=submission.registration_id,
+            status=submission.status,
+            status_url=status_url,
+        ).model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": location},
+    )
+
+
+@router.get("/registrations/{registration_id}", response_model=RegistrationOut, responses=ERRORS)
+async def get_registration(
+    registration_id: str, gateway: GatewayDep, correlation_id: CorrelationId
+) -> RegistrationOut | JSONResponse:
+    parsed = parse_uuid(registration_id)
+    if parsed is None:
+        return not_found()
+    try:
+        state = await handlers.registration_state(parsed, correlation_id, gateway.registrations)
+    except (RegistrationUnavailable, RegistrationRefused):
+        return unavailable()
+    if state is None:
+        return not_found()
+    return RegistrationOut.model_validate(state.model_dump())

@@ -1,0 +1,46 @@
+"""What route handlers get injected: the wired gateway and the request's correlation id."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated, cast
+from uuid import UUID
+
+from fastapi import Depends, Request
+
+from gateway.bootstrap import Gateway
+from gateway.domain.model import Listing
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,100}")
+
+
+def get_gateway(request: Request) -> Gateway:
+    return cast(Gateway, request.app.state.gateway)
+
+
+def get_correlation_id(request: Request) -> str:
+    return cast(str, request.state.correlation_id)
+
+
+GatewayDep = Annotated[Gateway, Depends(get_gateway)]
+CorrelationId = Annotated[str, Depends(get_correlation_id)]
+
+
+def parse_uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+def find_listing(gateway: Gateway, event_id: str) -> Listing | None:
+    parsed = parse_uuid(event_id)
+    return gateway.catalogue.get(parsed) if parsed else None
+
+
+def idempotency_key(value: str | None) -> str:
+    """The client's key if it looks like one, else a fresh one (no deduplication then)."""
+    if value and IDEMPOTENCY_KEY.fullmatch(value):
+        return value
+    return str(uuid.uuid4())

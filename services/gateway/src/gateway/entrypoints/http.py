@@ -1,0 +1,127 @@
+"""The gateway's ASGI app: the public site, the public JSON API, health.
+
+Run with ``uvicorn gateway.entrypoints.http:create_app --factory``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from contracts.runtime.http import add_correlation, health_router
+from contracts.runtime.logging import configure
+from gateway.bootstrap import Overrides, bootstrap
+from gateway.config import Settings
+from gateway.domain.validation import Problem
+from gateway.entrypoints import api, pages
+from gateway.entrypoints.views import STATIC_DIR, render
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+def route_library_logs() -> None:
+    """uvicorn installs its own handlers: send its records through the shared formatter.
+    httpx logs every call to the registration service (the status page polls): warnings only."""
+    for name in UVICORN_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def create_app(settings: Settings | None = None, overrides: Overrides | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure("gateway", level=settings.log_level, json=settings.log_json)
+    route_library_logs()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with bootstrap(settings, overrides) as gateway:
+            app.state.gateway = gateway
+            yield
+
+    app = FastAPI(
+        title="Quartier – Veranstaltungen",
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+
+    async def catalogue_caught_up() -> None:
+        if not app.state.gateway.feed.caught_up:
+            raise RuntimeError("catalogue has not caught up yet")
+
+    async def registration_answers() -> None:
+        await app.state.gateway.registrations.check()
+
+    app.include_router(
+        health_router({"catalogue": catalogue_caught_up, "registration": registration_answers})
+    )
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
+    add_correlation(app)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """German pages for the site, ``ApiError`` bodies for the API."""
+    if is_api(request):
+        if exc.status_code == 404:
+            return api.not_found()
+        return api.error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
+    if exc.status_code == 404:
+        generic = exc.detail == HTTPStatus.NOT_FOUND.phrase
+        heading = "Seite nicht gefunden" if generic else str(exc.detail)
+        return render(request, "not_found.html", {"heading": heading}, 404)
+    context = {"status_code": exc.status_code}
+    return render(request, "error.html", context, exc.status_code)
+
+
+async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """A body the API cannot read at all (not JSON, wrong types)."""
+    problems = [
+        Problem(
+            field=".".join(part for part in err["loc"][1:] if isinstance(part, str)) or "body",
+            code=str(err["type"]),
+            de="Dieser Wert ist ungültig.",
+            en=str(err["msg"]),
+        )
+        for err in exc.errors()
+    ]
+    return api.error(
+        422, "invalid_request", "Die Anfrage ist ungültig.", "The request is invalid.", problems
+    )

@@ -1,0 +1,141 @@
+"""The HTTP adapter for the registration service, against httpx's mock transport."""
+
+import json
+import uuid
+
+import httpx
+import pytest
+
+from contracts.messages import Locale
+from gateway.adapters.registration_http import HttpRegistrations
+from gateway.domain.commands import RegisterAttendee
+from gateway.domain.registration import RegistrationStatus
+from gateway.domain.validation import Attendee
+from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
+
+EVENT_ID = uuid.uuid4()
+COMMAND = RegisterAttendee(
+    event_id=EVENT_ID,
+    attendee=Attendee("Erika Mustermann", "erika@example.org", "Stadt Ulm", Locale.DE),
+    idempotency_key="key-12345678",
+    correlation_id="corr-1",
+)
+
+
+def adapter(handler) -> HttpRegistrations:
+    transport = httpx.MockTransport(handler)
+    return HttpRegistrations(httpx.AsyncClient(transport=transport, base_url="http://registration"))
+
+
+async def test_submit_sends_the_contracted_request():
+    seen: list[httpx.Request] = []
+    registration_id = uuid.uuid4()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(
+            202,
+            json={
+                "registration_id": str(registration_id),
+                "status": "pending",
+                "status_url": f"/registrations/{registration_id}",
+            },
+        )
+
+    submission = await adapter(handler).submit(COMMAND)
+
+    assert submission.registration_id == registration_id
+    assert submission.status is RegistrationStatus.PENDING
+    (request,) = seen
+    assert request.method == "POST"
+    assert request.url.path == "/registrations"
+    assert request.headers["Idempotency-Key"] == "key-12345678"
+    assert request.headers["X-Correlation-ID"] == "corr-1"
+    assert json.loads(request.content) == {
+        "event_id": str(EVENT_ID),
+        "name": "Erika Mustermann",
+        "email": "erika@example.org",
+        "organisation": "Stadt Ulm",
+        "locale": "de",
+        "privacy_consent": True,
+    }
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(500, text="boom"),
+        httpx.Response(503, json={"detail": "starting"}),
+        httpx.Response(202, json={"unexpected": True}),
+    ],
+)
+async def test_server_errors_and_garbage_mean_unavailable(answer):
+    with pytest.raises(RegistrationUnavailable):
+        await adapter(lambda request: answer).submit(COMMAND)
+
+
+async def test_an_unreachable_service_is_unavailable():
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    with pytest.raises(RegistrationUnavailable):
+        await adapter(handler).submit(COMMAND)
+    with pytest.raises(RegistrationUnavailable):
+        await adapter(handler).state(uuid.uuid4(), "corr")
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (
+            httpx.Response(409, json={"detail": "Sie sind bereits angemeldet."}),
+            "Sie sind bereits angemeldet.",
+        ),
+        (httpx.Response(400, json={"message": "Ungültig."}), "Ungültig."),
+        (
+            httpx.Response(422, json={"detail": [{"msg": "x"}]}),
+            "Die Anmeldung wurde nicht angenommen.",
+        ),
+        (httpx.Response(400, text="not json"), "Die Anmeldung wurde nicht angenommen."),
+    ],
+)
+async def test_client_errors_carry_the_services_message(answer, message):
+    with pytest.raises(RegistrationRefused) as caught:
+        await adapter(lambda request: answer).submit(COMMAND)
+    assert caught.value.status_code == answer.status_code
+    assert caught.value.message.startswith(message)
+
+
+async def test_state_of_a_registration():
+    registration_id = uuid.uuid4()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.headers["X-Correlation-ID"] == "corr-2"
+        if request.url.path != f"/registrations/{registration_id}":
+            return httpx.Response(404, json={"detail": "not found"})
+        return httpx.Response(
+            200,
+            json={
+                "registration_id": str(registration_id),
+                "event_id": str(EVENT_ID),
+                "status": "rejected",
+                "waitlist_position": None,
+                "rejection_reason": "event_full",
+                "created_at": "2026-03-01T09:00:00Z",
+            },
+        )
+
+    registrations = adapter(handler)
+    state = await registrations.state(registration_id, "corr-2")
+    assert state is not None
+    assert state.status is RegistrationStatus.REJECTED
+    assert state.rejection_reason == "event_full"
+    assert await registrations.state(uuid.uuid4(), "corr-2") is None
+
+
+async def test_health_check():
+    healthy = adapter(lambda request: httpx.Response(200, json={"status": "ok"}))
+    await healthy.check()
+    sick = adapter(lambda request: httpx.Response(503))
+    with pytest.raises(httpx.HTTPStatusError):
+        await sick.check()
