@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from uuid import uuid4
 
 import jsonschema
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -57,15 +56,18 @@ def validate(record: Record) -> dict[str, object]:
 async def read_until(
     bootstrap: str, topic: str, done: Callable[[list[Record]], bool], timeout: float = 30
 ) -> list[Record]:
-    """Read ``topic`` from the beginning (fresh group) until ``done(records)`` holds."""
+    """Read every partition of ``topic`` from the beginning until ``done(records)`` holds
+    (no consumer group: nothing to join, nothing committed)."""
     consumer = AIOKafkaConsumer(
-        topic,
         bootstrap_servers=bootstrap,
-        group_id=f"e2e-{uuid4()}",
+        group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
     await consumer.start()
+    partitions = consumer.partitions_for_topic(topic) or set()
+    consumer.assign([TopicPartition(topic, p) for p in partitions])
+    await consumer.seek_to_beginning()
     records: list[Record] = []
     try:
         async with asyncio.timeout(timeout):

@@ -7,9 +7,19 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import asyncpg
+import structlog
 
 from contracts.runtime import kafka
 from contracts.runtime.outbox import Relay
+
+log = structlog.get_logger(__name__)
+TRANSIENT_DB: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.CannotConnectNowError,
+)
 
 
 async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
@@ -20,6 +30,28 @@ async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     return pool
 
 
+async def open_pool_when_up(dsn: str, max_size: int = 10) -> asyncpg.Pool:
+    """A pool, waiting (with a log line now and then) until Postgres answers."""
+    attempt = 0
+    while True:
+        try:
+            return await create_pool(dsn, max_size)
+        except TRANSIENT_DB as exc:
+            attempt += 1
+            log.warning("database unavailable, waiting", error=repr(exc), attempt=attempt)
+            await asyncio.sleep(min(5.0, 0.2 * attempt))
+
+
+async def _relay_forever(relay: Relay) -> None:
+    """Keep the relay running: a lost connection (Postgres restart) starts it again."""
+    while True:
+        try:
+            await relay.run()
+        except TRANSIENT_DB as exc:
+            log.warning("outbox relay lost its connection, restarting", error=repr(exc))
+            await asyncio.sleep(1.0)
+
+
 @contextlib.asynccontextmanager
 async def relay_running(
     pool: asyncpg.Pool, bootstrap: str, *, client_id: str, lock_id: int
@@ -28,7 +60,7 @@ async def relay_running(
     producer = kafka.producer(bootstrap, client_id)
     await producer.start()
     relay = Relay(pool, producer, lock_id=lock_id)
-    task = asyncio.create_task(relay.run(), name=f"{client_id}-outbox-relay")
+    task = asyncio.create_task(_relay_forever(relay), name=f"{client_id}-outbox-relay")
     try:
         yield relay
     finally:

@@ -24,7 +24,7 @@ from faust.types import EventT
 from contracts.envelope import ContractError, Envelope, decode
 from contracts.messages import IntegrationEvent
 from contracts.runtime import logging
-from contracts.runtime.database import create_pool, relay_running
+from contracts.runtime.database import open_pool_when_up, relay_running
 from contracts.runtime.health import Check, failed_checks
 from contracts.runtime.settings import ServiceSettings
 from contracts.topics import Topic
@@ -125,7 +125,7 @@ class WorkerDatabase:
 
         @app.task
         async def open_database() -> None:
-            pool = await create_pool(dsn, pool_size)
+            pool = await open_pool_when_up(dsn, pool_size)
             self._pools.append(pool)
             self._started.set()
             if relay is not None:
@@ -280,18 +280,33 @@ def worker(
         pool_size=settings.pool_size,
         relay=None if relay_lock is None else (settings.kafka_bootstrap, relay_lock),
     )
-    add_health_pages(app, {"database": database.answers})
+    add_health_pages(app, {"database": database.answers, "consumer group": joined(app)})
     return app, database
+
+
+def joined(app: faust.App) -> Check:
+    """A check that passes once the worker has been through its first group assignment."""
+    assignments: list[object] = []
+
+    @app.on_partitions_assigned.connect
+    async def assigned(sender: object, assigned: object, **_: object) -> None:
+        assignments.append(assigned)
+
+    async def check() -> object:
+        if not assignments:
+            raise RuntimeError("not yet in the consumer group")
+        return True
+
+    return check
 
 
 def run_worker(app: faust.App, settings: ServiceSettings) -> None:
     """Run a Faust worker until SIGTERM/SIGINT, logging through our structlog handler only."""
     level = settings.log_level
-    handler = logging.configure(app.conf.id, level=level, json=settings.log_json)
+    app.conf.loghandlers = [logging.configure(app.conf.id, level=level, json=settings.log_json)]
     faust.Worker(
         app,
         loglevel=level,
-        loghandlers=[handler],
         logging_config={
             "version": 1,
             "disable_existing_loggers": False,

@@ -1,0 +1,72 @@
+"""Contact data from the registration service: ``GET /registrations/{id}/contact``."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from contracts.messages import Locale
+from notification.domain.model import Contact
+from notification.service_layer.ports import ContactUnavailable
+
+TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name, not a secret
+
+
+class ContactBody(BaseModel):
+    registration_id: UUID
+    name: str
+    email: str
+    locale: str = Locale.DE
+
+
+class InvalidContact(Exception):
+    """The registration service answered with a body that is not a contact."""
+
+
+class HttpContactDirectory:
+    """Asks the registration service, one short connection per lookup (a few per minute)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 5.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._base_url = base_url
+        self._headers = {TOKEN_HEADER: token}
+        self._timeout = timeout
+        self._transport = transport
+
+    async def find(self, registration_id: UUID) -> Contact | None:
+        try:
+            async with httpx.AsyncClient(
+                base_url=self._base_url,
+                headers=self._headers,
+                timeout=self._timeout,
+                transport=self._transport,
+            ) as client:
+                response = await client.get(f"/registrations/{registration_id}/contact")
+        except httpx.TransportError as exc:
+            raise ContactUnavailable(
+                f"registration service unreachable: {type(exc).__name__}"
+            ) from None
+        if response.status_code == httpx.codes.NOT_FOUND:
+            return None
+        if response.status_code != httpx.codes.OK:
+            raise ContactUnavailable(f"registration service answered {response.status_code}")
+        try:
+            body = ContactBody.model_validate_json(response.content)
+        except ValidationError as exc:
+            # the validation message would quote the personal data: give field names only
+            fields = sorted({str(err["loc"][0]) for err in exc.errors() if err["loc"]})
+            raise InvalidContact(f"contact body invalid in {fields}") from None
+        return Contact(
+            registration_id=body.registration_id,
+            name=body.name,
+            email=body.email,
+            locale=Locale.EN if body.locale == Locale.EN else Locale.DE,
+        )

@@ -1,0 +1,81 @@
+"""Mails as MIME messages: text from the Jinja2 templates, the .ics as an attachment."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+import icalendar
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from notification.domain.model import Mail
+
+CALENDAR_FILENAME = "termin.ics"
+
+_templates = Environment(
+    loader=PackageLoader("notification", "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def render_text(mail: Mail) -> tuple[str, str]:
+    """Subject (one line) and plain-text body of ``mail`` in its language."""
+    template = _templates.get_template(f"{mail.locale}/{mail.kind}.txt")
+    context = template.new_context({"mail": mail, "event": mail.event})
+    subject = "".join(template.blocks["subject"](context))
+    body = "".join(template.blocks["body"](context))
+    return " ".join(subject.split()), body
+
+
+def calendar(mail: Mail) -> bytes:
+    """The event as an iCalendar object (METHOD:PUBLISH) with times in UTC."""
+    event = mail.event
+    if event is None:
+        raise ValueError("a calendar entry needs the event")
+    entry = icalendar.Event()
+    entry.add("uid", mail.calendar_uid)
+    entry.add("dtstamp", mail.issued_at.astimezone(UTC))
+    entry.add("dtstart", event.starts_at.astimezone(UTC))
+    entry.add("dtend", event.ends_at.astimezone(UTC))
+    entry.add("summary", event.title)
+    entry.add("location", event.location)
+    entry.add("description", event.description)
+    entry.add("url", mail.status_url)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Quartier//Veranstaltungen//DE")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    cal.add_component(entry)
+    ical: bytes = cal.to_ical()
+    return ical
+
+
+def to_message(mail: Mail, *, sender: str, recipient: Address, now: datetime) -> EmailMessage:
+    """The complete message: headers, text and, for a confirmation, the calendar entry."""
+    subject, body = render_text(mail)
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = mail.message_id
+    message["X-Correlation-ID"] = mail.correlation_id
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(body)
+    if mail.with_calendar:
+        # bytes, not str: the email package would turn the CRLF iCalendar needs into LF
+        message.add_attachment(
+            calendar(mail),
+            maintype="text",
+            subtype="calendar",
+            filename=CALENDAR_FILENAME,
+            params={"charset": "utf-8", "method": "PUBLISH"},
+        )
+    message["Content-Language"] = str(mail.locale)
+    return message

@@ -1,0 +1,155 @@
+"""Use cases: keep the event catalogue, send one mail per seat decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import structlog
+
+from contracts.envelope import Envelope
+from contracts.messages import Decision, EventSnapshot, NotificationFailed, NotificationSent
+from notification.domain.model import (
+    Delivery,
+    DeliveryStatus,
+    EventInfo,
+    compose,
+    needs_event,
+)
+from notification.service_layer.ports import (
+    ContactDirectory,
+    ContactUnavailable,
+    EventNotKnownYet,
+    MailDeferred,
+    Mailer,
+    MailRejected,
+)
+from notification.service_layer.unit_of_work import UnitOfWork
+
+log = structlog.get_logger(__name__)
+
+SOURCE = "notification"
+CONTACT_NOT_FOUND = "contact not found"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """The ports the handlers use; ``bootstrap`` wires them."""
+
+    uow: Callable[[], UnitOfWork]
+    contacts: ContactDirectory
+    mailer: Mailer
+    public_base_url: str
+    contact_lookups: int = 5
+    """How often a registration the registration service does not know (404) is looked up
+    before the delivery fails for good. The registration is stored before it is published,
+    so a 404 means it was deleted; a few lookups cover a replica that lags behind."""
+    clock: Callable[[], datetime] = field(default=_now)
+
+
+async def record_event(snapshot: EventSnapshot, deps: Dependencies) -> bool:
+    """Keep the newest revision of an event for mail texts and calendar entries."""
+    async with deps.uow() as uow:
+        stored = await uow.events.upsert(EventInfo.from_snapshot(snapshot))
+        await uow.commit()
+    return stored
+
+
+async def handle_decision(
+    decision: Decision, envelope: Envelope, deps: Dependencies
+) -> DeliveryStatus:
+    """Send the mail for ``decision`` once, however often the decision is delivered.
+
+    Raises a ``TransientError`` while something the mail needs is missing; the caller
+    retries. A crash between sending and recording sends the mail again on redelivery
+    (same Message-ID): at least once, never lost.
+    """
+    async with deps.uow() as uow:
+        delivery = await uow.deliveries.claim(Delivery.for_decision(decision))
+        await uow.commit()
+    if delivery.done:
+        log.info("decision already handled", status=delivery.status)
+        return delivery.status
+
+    async with deps.uow() as uow:
+        event = await uow.events.get(decision.event_id)
+    if event is None and needs_event(decision):
+        raise EventNotKnownYet(f"event {decision.event_id} is not in the catalogue yet")
+
+    contact = await deps.contacts.find(decision.registration_id)
+    if contact is None:
+        if delivery.attempts + 1 < deps.contact_lookups:
+            await _save(deps, delivery.attempt_failed(CONTACT_NOT_FOUND))
+            raise ContactUnavailable(f"registration {decision.registration_id} not found")
+        return await _give_up(deps, delivery, envelope, CONTACT_NOT_FOUND)
+
+    mail = compose(
+        decision,
+        contact,
+        event,
+        correlation_id=envelope.correlation_id,
+        public_base_url=deps.public_base_url,
+    )
+    try:
+        await deps.mailer.send(mail)
+    except MailRejected as exc:
+        return await _give_up(deps, delivery, envelope, str(exc))
+    except MailDeferred as exc:
+        await _save(deps, delivery.attempt_failed(str(exc)))
+        raise
+
+    sent_at = deps.clock()
+    delivery = delivery.sent(sent_at)
+    sent = NotificationSent(
+        notification_id=delivery.notification_id,
+        decision_id=delivery.decision_id,
+        registration_id=delivery.registration_id,
+        event_id=delivery.event_id,
+        kind=delivery.kind,
+        sent_at=sent_at,
+    )
+    async with deps.uow() as uow:
+        await uow.deliveries.save(delivery)
+        uow.publish(sent, Envelope.new(sent, source=SOURCE, causation=envelope))
+        await uow.commit()
+    log.info("mail sent", kind=delivery.kind, attempts=delivery.attempts)
+    return delivery.status
+
+
+async def _save(deps: Dependencies, delivery: Delivery) -> None:
+    async with deps.uow() as uow:
+        await uow.deliveries.save(delivery)
+        await uow.commit()
+    log.warning(
+        "mail not sent yet",
+        kind=delivery.kind,
+        attempts=delivery.attempts,
+        error=delivery.last_error,
+    )
+
+
+async def _give_up(
+    deps: Dependencies, delivery: Delivery, envelope: Envelope, error: str
+) -> DeliveryStatus:
+    delivery = delivery.failed(error)
+    failed = NotificationFailed(
+        notification_id=delivery.notification_id,
+        decision_id=delivery.decision_id,
+        registration_id=delivery.registration_id,
+        event_id=delivery.event_id,
+        kind=delivery.kind,
+        failed_at=deps.clock(),
+        attempts=delivery.attempts,
+        error=error,
+    )
+    async with deps.uow() as uow:
+        await uow.deliveries.save(delivery)
+        uow.publish(failed, Envelope.new(failed, source=SOURCE, causation=envelope))
+        await uow.commit()
+    log.warning("mail failed for good", kind=delivery.kind, attempts=delivery.attempts, error=error)
+    return delivery.status

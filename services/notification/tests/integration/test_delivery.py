@@ -1,0 +1,142 @@
+"""Ledger in Postgres + SMTP + contact lookup over HTTP, wired as the worker wires them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import asyncpg
+import icalendar
+import pytest
+
+from contracts import topics
+from contracts.envelope import Envelope
+from contracts.messages import (
+    EventKind,
+    EventSnapshot,
+    EventStatus,
+    NotificationKind,
+    SeatConfirmed,
+    Waitlisted,
+)
+from notification.bootstrap import for_pool
+from notification.config import Settings
+from notification.domain.model import DeliveryStatus
+from notification.service_layer.handlers import handle_decision, record_event
+
+TOKEN = "integration-token"
+
+
+@pytest.fixture
+async def settings(service_db, smtp_sink, contact_api) -> Settings:
+    return Settings(
+        database_url=await service_db("notification"),
+        smtp_port=smtp_sink.port,
+        registration_url=contact_api.url,
+        internal_token=TOKEN,
+        public_base_url="https://veranstaltungen.quartier.example",
+    )
+
+
+@pytest.fixture
+async def deps(settings):
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    yield for_pool(settings, pool)
+    await pool.close()
+
+
+def snapshot() -> EventSnapshot:
+    starts = datetime(2026, 9, 17, 7, 30, tzinfo=UTC)  # 09:30 in Berlin (CEST)
+    return EventSnapshot(
+        event_id=uuid4(),
+        title="Werkstattgespräch Nachbarschaft",
+        kind=EventKind.FACHTAG,
+        description="Austausch der Quartiersmanagerinnen.",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=6),
+        venue="Bürgerhaus",
+        city="Cottbus",
+        capacity=30,
+        seats_taken=1,
+        seats_left=29,
+        waitlist_enabled=True,
+        waitlist_length=0,
+        status=EventStatus.OPEN,
+        revision=1,
+    )
+
+
+def mails_with(sink, message_id):
+    return [m for m in sink.messages() if m["Message-ID"] == message_id]
+
+
+async def test_a_confirmation_arrives_with_a_calendar_entry(deps, smtp_sink, contact_api):
+    event = snapshot()
+    decision = SeatConfirmed(
+        decision_id=uuid4(),
+        registration_id=uuid4(),
+        event_id=event.event_id,
+        decided_at=datetime.now(UTC),
+    )
+    envelope = Envelope.new(decision, source="capacity")
+    contact_api.add(decision.registration_id)
+
+    await record_event(event, deps)
+    status = await handle_decision(decision, envelope, deps)
+
+    assert status is DeliveryStatus.SENT
+    [mail] = mails_with(smtp_sink, f"<{decision.decision_id}@quartier.example>")
+    assert mail["Subject"] == "Anmeldebestätigung: Werkstattgespräch Nachbarschaft"
+    assert mail["To"].addresses[0].addr_spec == f"{decision.registration_id.hex[:8]}@kreis.example"
+    assert mail["X-Correlation-ID"] == envelope.correlation_id
+    body = mail.get_body(("plain",)).get_content()
+    assert "Donnerstag, 17. September 2026, 09:30–15:30 Uhr" in body
+    [attachment] = list(mail.iter_attachments())
+    assert attachment.get_filename() == "termin.ics"
+    [entry] = icalendar.Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")
+    assert entry.decoded("DTSTART") == event.starts_at
+    assert entry.decoded("DTEND") == event.ends_at
+    assert entry["LOCATION"] == "Bürgerhaus, Cottbus"
+
+
+async def test_a_redelivered_decision_is_mailed_once(settings, deps, smtp_sink, contact_api):
+    event = snapshot()
+    decision = Waitlisted(
+        decision_id=uuid4(),
+        registration_id=uuid4(),
+        event_id=event.event_id,
+        decided_at=datetime.now(UTC),
+        position=2,
+    )
+    envelope = Envelope.new(decision, source="capacity")
+    contact_api.add(decision.registration_id, locale="en")
+
+    await record_event(event, deps)
+    first = await handle_decision(decision, envelope, deps)
+    second = await handle_decision(decision, envelope, deps)
+
+    assert first is second is DeliveryStatus.SENT
+    [mail] = mails_with(smtp_sink, f"<{decision.decision_id}@quartier.example>")
+    assert mail["Subject"] == "Waiting list: Werkstattgespräch Nachbarschaft"
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        ledger = await conn.fetchrow("SELECT * FROM deliveries")
+        [outbox] = await conn.fetch("SELECT * FROM outbox")
+    finally:
+        await conn.close()
+    assert (ledger["decision_id"], ledger["status"], ledger["attempts"]) == (
+        decision.decision_id,
+        "sent",
+        1,
+    )
+    assert ledger["kind"] == NotificationKind.WAITLIST
+    assert (outbox["topic"], outbox["key"]) == (
+        topics.DELIVERIES.name,
+        str(decision.registration_id),
+    )
+    assert json.loads(outbox["value"])["decision_id"] == str(decision.decision_id)
+    headers = dict(json.loads(outbox["headers"]))
+    assert headers["ce_type"] == "quartier.NotificationSent.v1"
+    assert headers["causation_id"] == str(envelope.id)
+    assert headers["correlation_id"] == envelope.correlation_id

@@ -1,0 +1,210 @@
+"""The worker as its own process: catalogue and decisions in over Kafka, mail out over SMTP,
+``NotificationSent`` out over Kafka."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_fixed
+
+from contracts import topics
+from contracts.envelope import Envelope, decode
+from contracts.messages import (
+    EventKind,
+    EventPublished,
+    EventSnapshot,
+    EventStatus,
+    IntegrationEvent,
+    NotificationSent,
+    SeatConfirmed,
+    Waitlisted,
+)
+from contracts.runtime.kafka import producer
+from devstack.net import free_port
+from devstack.procs import Proc, spawn
+
+TOKEN = "integration-token"
+DEADLINE = 60
+
+
+@dataclass
+class Worker:
+    proc: Proc
+    log: Path
+
+
+def polling(timeout: float = DEADLINE) -> AsyncRetrying:
+    return AsyncRetrying(
+        stop=stop_after_delay(timeout),
+        wait=wait_fixed(0.2),
+        retry=retry_if_exception_type(AssertionError),
+        reraise=True,
+    )
+
+
+@pytest.fixture
+async def worker(broker, service_db, smtp_sink, contact_api, tmp_path) -> AsyncIterator[Worker]:
+    web_port = free_port()
+    env = {
+        "NOTIFICATION_DATABASE_URL": await service_db("notification"),
+        "NOTIFICATION_KAFKA_BOOTSTRAP": broker,
+        "NOTIFICATION_APP_ID": f"notification-{uuid.uuid4().hex[:8]}",
+        "NOTIFICATION_SESSION_TIMEOUT": "3",
+        "NOTIFICATION_HEARTBEAT_INTERVAL": "0.5",
+        "NOTIFICATION_WEB_PORT": str(web_port),
+        "NOTIFICATION_SMTP_PORT": str(smtp_sink.port),
+        "NOTIFICATION_REGISTRATION_URL": contact_api.url,
+        "NOTIFICATION_INTERNAL_TOKEN": TOKEN,
+        "NOTIFICATION_PUBLIC_BASE_URL": "https://veranstaltungen.quartier.example",
+    }
+    proc = spawn(
+        "notification",
+        [sys.executable, "-m", "notification.entrypoints.stream"],
+        log_dir=tmp_path,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        async with httpx.AsyncClient(timeout=2) as client:
+            async for attempt in polling():
+                with attempt:
+                    if not proc.alive():
+                        pytest.fail(f"worker exited:\n{proc.log_tail()}")
+                    try:
+                        response = await client.get(f"http://127.0.0.1:{web_port}/readyz")
+                    except httpx.TransportError as exc:
+                        raise AssertionError("not listening yet") from exc
+                    assert response.status_code == 200, response.text
+        yield Worker(proc, proc.log_path)
+    finally:
+        proc.stop()
+
+
+async def produce(broker: str, *records: tuple[IntegrationEvent, Envelope]) -> None:
+    kafka = producer(broker, "notification-test")
+    await kafka.start()
+    try:
+        for payload, envelope in records:
+            topic = topics.topic_for(type(payload))
+            await kafka.send_and_wait(
+                topic.name,
+                payload.model_dump_json().encode(),
+                key=topic.key_of(payload),
+                headers=envelope.to_headers(),
+            )
+    finally:
+        await kafka.stop()
+
+
+async def deliveries(broker: str) -> list[tuple[Envelope, IntegrationEvent]]:
+    """Everything on the deliveries topic so far."""
+    consumer = AIOKafkaConsumer(
+        topics.DELIVERIES.name,
+        bootstrap_servers=broker,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        batches = await consumer.getmany(timeout_ms=1000)
+        return [
+            decode(topics.DELIVERIES, list(record.headers), record.value)
+            for records in batches.values()
+            for record in records
+        ]
+    finally:
+        await consumer.stop()
+
+
+def mails_with(sink, message_id: str):
+    return [m for m in sink.messages() if m["Message-ID"] == message_id]
+
+
+def published(snapshot: EventSnapshot) -> tuple[EventPublished, Envelope]:
+    payload = EventPublished(event=snapshot, occurred_at=datetime.now(UTC))
+    return payload, Envelope.new(payload, source="capacity")
+
+
+async def test_a_decision_on_kafka_becomes_one_mail_and_a_notification_sent(
+    worker, broker, smtp_sink, contact_api
+):
+    starts = datetime(2026, 11, 5, 13, 0, tzinfo=UTC)
+    event = EventSnapshot(
+        event_id=uuid.uuid4(),
+        title="Markt der guten Ideen",
+        kind=EventKind.MARKT,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        venue="Stadthalle",
+        city="Erfurt",
+        capacity=100,
+        seats_taken=1,
+        seats_left=99,
+        waitlist_enabled=True,
+        waitlist_length=0,
+        status=EventStatus.OPEN,
+        revision=1,
+    )
+    confirmed = SeatConfirmed(
+        decision_id=uuid.uuid4(),
+        registration_id=uuid.uuid4(),
+        event_id=event.event_id,
+        decided_at=datetime.now(UTC),
+    )
+    confirmed_envelope = Envelope.new(confirmed, source="capacity")
+    contact_api.add(confirmed.registration_id)
+
+    await produce(broker, (confirmed, confirmed_envelope), published(event))
+
+    confirmation_id = f"<{confirmed.decision_id}@quartier.example>"
+    async for attempt in polling():
+        with attempt:
+            assert mails_with(smtp_sink, confirmation_id), worker.proc.log_tail()
+    [mail] = mails_with(smtp_sink, confirmation_id)
+    assert mail["Subject"] == "Anmeldebestätigung: Markt der guten Ideen"
+    assert mail["X-Correlation-ID"] == confirmed_envelope.correlation_id
+    assert [a.get_filename() for a in mail.iter_attachments()] == ["termin.ics"]
+
+    async for attempt in polling():
+        with attempt:
+            sent = [
+                (env, msg)
+                for env, msg in await deliveries(broker)
+                if isinstance(msg, NotificationSent) and msg.decision_id == confirmed.decision_id
+            ]
+            assert sent, worker.proc.log_tail()
+    [(sent_envelope, _)] = sent
+    assert sent_envelope.causation_id == str(confirmed_envelope.id)
+    assert sent_envelope.correlation_id == confirmed_envelope.correlation_id
+
+    # the same decision again, then a later one for the same event (same partition, in order)
+    waitlisted = Waitlisted(
+        decision_id=uuid.uuid4(),
+        registration_id=uuid.uuid4(),
+        event_id=event.event_id,
+        decided_at=datetime.now(UTC),
+        position=1,
+    )
+    contact_api.add(waitlisted.registration_id, locale="en")
+    await produce(
+        broker,
+        (confirmed, confirmed_envelope),
+        (waitlisted, Envelope.new(waitlisted, source="capacity")),
+    )
+
+    async for attempt in polling():
+        with attempt:
+            assert mails_with(smtp_sink, f"<{waitlisted.decision_id}@quartier.example>")
+    assert len(mails_with(smtp_sink, confirmation_id)) == 1
+    log = worker.log.read_text()
+    assert "@kreis.example" not in log
+    assert "Müller" not in log
