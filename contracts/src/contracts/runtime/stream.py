@@ -289,8 +289,8 @@ def joined(app: faust.App) -> Check:
     assignments: list[object] = []
 
     @app.on_partitions_assigned.connect
-    async def assigned(sender: object, assigned: object, **_: object) -> None:
-        assignments.append(assigned)
+    async def assigned(sender: object, *args: Any, **kwargs: Any) -> None:
+        assignments.append(sender)
 
     async def check() -> object:
         if not assignments:
