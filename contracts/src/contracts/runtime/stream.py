@@ -289,7 +289,7 @@ def joined(app: faust.App) -> Check:
     assignments: list[object] = []
 
     @app.on_partitions_assigned.connect
-    async def assigned(sender: object, *args: Any, **kwargs: Any) -> None:
+    async def assigned(sender: Any, *args: Any, signal: Any, **kwargs: Any) -> None:
         assignments.append(sender)
 
     async def check() -> object:
