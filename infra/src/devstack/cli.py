@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 from pathlib import Path
@@ -53,6 +54,7 @@ def main() -> None:
     run_cmd.add_argument("--capacity-workers", type=int, default=2)
     args = parser.parse_args()
     configure("devstack", json=False)
+    logging.getLogger("yoyo").setLevel(logging.WARNING)
     config = StackConfig(
         data_dir=args.data_dir.resolve(),
         database_url=os.environ.get(
