@@ -64,10 +64,18 @@ class RejectionReason(StrEnum):
     UNKNOWN_EVENT = "unknown_event"
 
 
+class ReleaseReason(StrEnum):
+    CANCELLED_BY_ATTENDEE = "cancelled_by_attendee"
+    EVENT_CANCELLED = "event_cancelled"
+
+
 class NotificationKind(StrEnum):
     CONFIRMATION = "confirmation"
     WAITLIST = "waitlist"
     REJECTION = "rejection"
+    PROMOTION = "promotion"
+    CANCELLATION = "cancellation"
+    EVENT_CANCELLED = "event_cancelled"
 
 
 # --- registration.registrations.v1 -------------------------------------------------
@@ -97,7 +105,7 @@ class Decision(IntegrationEvent):
 
 
 class SeatConfirmed(Decision):
-    from_waitlist: bool = False
+    from_waitlist: bool = Field(False, description="True: promoted from the waiting list")
 
 
 class Waitlisted(Decision):
@@ -106,6 +114,13 @@ class Waitlisted(Decision):
 
 class RegistrationRejected(Decision):
     reason: RejectionReason
+
+
+class SeatReleased(Decision):
+    """A confirmed seat or a waiting-list place is given up (the registration ends)."""
+
+    reason: ReleaseReason
+    was_waitlisted: bool = False
 
 
 # --- capacity.catalog.v1 -------------------------------------------------------------
@@ -131,6 +146,7 @@ class EventSnapshot(BaseModel):
     waitlist_length: int = Field(ge=0)
     status: EventStatus
     close_reason: CloseReason | None = None
+    registration_deadline: AwareDatetime | None = None
     revision: int = Field(ge=1, description="Grows with every change; newer wins")
 
 
@@ -153,6 +169,14 @@ class EventClosed(CatalogEvent):
 
 
 class EventReopened(CatalogEvent):
+    pass
+
+
+class EventUpdated(CatalogEvent):
+    """Seats, capacity or details changed while the event stays open or closed."""
+
+
+class EventCancelled(CatalogEvent):
     pass
 
 
@@ -183,9 +207,12 @@ ALL_MESSAGES: tuple[type[IntegrationEvent], ...] = (
     SeatConfirmed,
     Waitlisted,
     RegistrationRejected,
+    SeatReleased,
     EventPublished,
+    EventUpdated,
     EventClosed,
     EventReopened,
+    EventCancelled,
     NotificationSent,
     NotificationFailed,
 )

@@ -44,9 +44,9 @@ DECISIONS = Topic(
     key_field="event_id",
     partitions=8,
     owner="capacity",
-    messages=(m.SeatConfirmed, m.Waitlisted, m.RegistrationRejected),
+    messages=(m.SeatConfirmed, m.Waitlisted, m.RegistrationRejected, m.SeatReleased),
     description="Seat decisions: confirmed (also promotions from the waiting list), "
-    "waitlisted, rejected.",
+    "waitlisted, rejected, released (cancelled).",
 )
 
 CATALOG = Topic(
@@ -54,7 +54,13 @@ CATALOG = Topic(
     key_field="event_id",
     partitions=8,
     owner="capacity",
-    messages=(m.EventPublished, m.EventClosed, m.EventReopened),
+    messages=(
+        m.EventPublished,
+        m.EventUpdated,
+        m.EventClosed,
+        m.EventReopened,
+        m.EventCancelled,
+    ),
     description="Event lifecycle with the event's full snapshot; the newest revision per key wins.",
 )
 

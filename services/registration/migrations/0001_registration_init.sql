@@ -9,12 +9,18 @@ CREATE TABLE registrations (
     organisation       text        NOT NULL DEFAULT '',
     locale             text        NOT NULL DEFAULT 'de',
     status             text        NOT NULL DEFAULT 'pending'
-        CHECK (status IN ('pending', 'confirmed', 'waitlisted', 'rejected')),
-    waitlist_position  integer,
+        CHECK (status IN ('pending', 'confirmed', 'waitlisted', 'rejected', 'cancelled')),
+    waitlisted_at      timestamptz,
     rejection_reason   text,
+    cancelled_at       timestamptz,
+    cancel_reason      text,
     idempotency_key    text        NOT NULL UNIQUE,
     privacy_consent_at timestamptz NOT NULL,
     created_at         timestamptz NOT NULL DEFAULT now(),
-    updated_at         timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (event_id, email_normalized)
+    updated_at         timestamptz NOT NULL DEFAULT now()
 );
+-- one active registration per person and event; after cancelling one may register again
+CREATE UNIQUE INDEX registrations_person ON registrations (event_id, email_normalized)
+    WHERE status <> 'cancelled';
+CREATE INDEX registrations_waiting ON registrations (event_id, waitlisted_at, registration_id)
+    WHERE status = 'waitlisted';

@@ -12,5 +12,6 @@ class ServiceSettings(BaseSettings):
     heartbeat_interval: float = 1.0
     web_port: int | None = None
     pool_size: int = 10
+    batch_size: int = 500
     log_json: bool = True
     log_level: str = "INFO"

@@ -1,6 +1,7 @@
 """Faust apps and agents that decode the contract, call a handler and dead-letter what fails.
 
-A handler gets ``(envelope, payload)``.  What happens when it fails:
+A handler gets ``(envelope, payload)``, a batch handler a list of them (one transaction for
+a batch).  What happens when handling fails:
 
 * the record breaks the contract (``ContractError``) or the handler raises ``Unprocessable``:
   the record goes to ``<topic>.dlq`` with the reason in headers, the stream goes on;
@@ -14,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import faust
 import structlog
-from faust.types import EventT
+from faust.streams import Stream
+from faust.types import EventT, StreamT
 
 from contracts.envelope import ContractError, Envelope, decode
 from contracts.messages import IntegrationEvent
@@ -31,7 +33,10 @@ from contracts.topics import Topic
 
 log = structlog.get_logger(__name__)
 
+Item = tuple[Envelope, IntegrationEvent]
 Handler = Callable[[Envelope, IntegrationEvent], Awaitable[None]]
+BatchHandler = Callable[[Sequence[Item]], Awaitable[None]]
+UseCase = Callable[..., Awaitable[object]]
 
 
 class RetryLater(Exception):
@@ -143,18 +148,22 @@ class WorkerDatabase:
     def handler(
         self,
         uow_factory: Callable[[asyncpg.Pool], Callable[[], Any]],
-        routes: Mapping[Any, Callable[..., Awaitable[object]]],
-    ) -> Handler:
-        """A handler that runs the use case routed by payload type with a fresh unit of work:
-        ``routes = {RegistrationRequested: handlers.decide_registration}``, each called as
-        ``use_case(uow, payload, envelope)``.  Types without a route are skipped."""
+        routes: Mapping[type, UseCase],
+    ) -> BatchHandler:
+        """A batch handler: one unit of work (one transaction) for the whole batch, in which
+        each message runs the use case routed by its type, called as
+        ``use_case(uow, payload, envelope)``; types without a route are skipped."""
 
-        async def handle(envelope: Envelope, payload: IntegrationEvent) -> None:
-            for message_type, use_case in routes.items():
-                if isinstance(payload, message_type):
-                    uow = uow_factory(await self.pool())()
-                    await use_case(uow, payload, envelope)
-                    return
+        async def handle(items: Sequence[Item]) -> None:
+            async with uow_factory(await self.pool())() as uow:
+                for envelope, payload in items:
+                    bind_message(envelope)
+                    use_case = next(
+                        (uc for t, uc in routes.items() if isinstance(payload, t)), None
+                    )
+                    if use_case is not None:
+                        await use_case(uow, payload, envelope)
+                await uow.commit()
 
         return handle
 
@@ -164,14 +173,30 @@ class WorkerDatabase:
         return await self._pools[0].fetchval("SELECT 1")
 
 
+def bind_message(envelope: Envelope) -> None:
+    """Log lines from here on carry the message's correlation id."""
+    structlog.contextvars.bind_contextvars(
+        correlation_id=envelope.correlation_id,
+        message_id=str(envelope.id),
+        message_type=envelope.type,
+    )
+
+
+class _Failed(Exception):
+    """Handling failed for good; the reason goes to the DLQ."""
+
+
 class Consumer:
-    """Decodes, handles and dead-letters the records of one topic, one at a time."""
+    """Decodes, handles and dead-letters the records of one topic, in order, in batches.
+
+    A batch is handled in one call; if that fails for good, its records are handled one by
+    one, so only the record that cannot be handled is dead-lettered."""
 
     def __init__(
         self,
         app: faust.App,
         topic: Topic,
-        handler: Handler,
+        handler: BatchHandler,
         *,
         handler_timeout: float = 30.0,
         max_attempts: int = 3,
@@ -184,45 +209,52 @@ class Consumer:
         self.max_attempts = max_attempts
         self.max_backoff = max_backoff
 
-    async def process(self, event: EventT) -> None:
-        message = event.message
-        headers = header_list(message.headers)
+    async def process(self, events: Sequence[EventT]) -> None:
         structlog.contextvars.clear_contextvars()
-        try:
-            envelope, payload = decode(self.topic, headers, message.value)
-        except ContractError as exc:
-            await self.dead_letter(event, headers, f"contract: {exc}")
-            return
-        structlog.contextvars.bind_contextvars(
-            correlation_id=envelope.correlation_id,
-            message_id=str(envelope.id),
-            message_type=envelope.type,
-        )
+        decoded: list[tuple[EventT, Item]] = []
+        for event in events:
+            try:
+                item = decode(self.topic, header_list(event.message.headers), event.message.value)
+            except ContractError as exc:
+                await self.dead_letter(event, f"contract: {exc}")
+                continue
+            decoded.append((event, item))
+        if len(decoded) > 1:
+            try:
+                await self._attempt([item for _, item in decoded], max_attempts=1)
+                return
+            except _Failed as exc:
+                log.warning("batch failed, handling its records one by one", error=str(exc))
+        for event, item in decoded:
+            bind_message(item[0])
+            try:
+                await self._attempt([item], max_attempts=self.max_attempts)
+            except _Failed as exc:
+                await self.dead_letter(event, str(exc))
+
+    async def _attempt(self, items: list[Item], *, max_attempts: int) -> None:
+        """Run the handler: retried while a dependency is down, given up (``_Failed``) when
+        the message is unprocessable or after ``max_attempts`` other errors."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                await asyncio.wait_for(self.handler(envelope, payload), self.handler_timeout)
+                await asyncio.wait_for(self.handler(items), self.handler_timeout)
                 return
             except Unprocessable as exc:
-                await self.dead_letter(event, headers, f"unprocessable: {exc}")
-                return
+                raise _Failed(f"unprocessable: {exc}") from exc
             except TRANSIENT as exc:
                 log.warning("dependency unavailable, retrying", error=repr(exc), attempt=attempt)
             except Exception as exc:
-                if attempt >= self.max_attempts:
-                    reason = f"error: {exc!r}; {traceback.format_exc(limit=3)}"
-                    await self.dead_letter(event, headers, reason)
-                    return
+                if attempt >= max_attempts:
+                    raise _Failed(f"error: {exc!r}; {traceback.format_exc(limit=3)}") from exc
                 log.exception("handler failed, retrying", attempt=attempt)
             await asyncio.sleep(min(self.max_backoff, 0.1 * 2**attempt))
 
-    async def dead_letter(
-        self, event: EventT, headers: list[tuple[str, bytes]], reason: str
-    ) -> None:
+    async def dead_letter(self, event: EventT, reason: str) -> None:
         message = event.message
         dlq_headers = [
-            *headers,
+            *header_list(message.headers),
             ("dlq_reason", reason[:2000].encode()),
             ("dlq_source_topic", message.topic.encode()),
             ("dlq_source_partition", str(message.partition).encode()),
@@ -241,9 +273,34 @@ class Consumer:
         )
 
 
-def consume(app: faust.App, topic: Topic, handler: Handler, **options: Any) -> Consumer:
-    """Register an agent on ``topic`` that runs ``handler`` for every record, in order."""
-    consumer = Consumer(app, topic, handler, **options)
+def one_by_one(handler: Handler) -> BatchHandler:
+    """A batch handler that calls a single-message handler for each message."""
+
+    async def handle(items: Sequence[Item]) -> None:
+        for envelope, payload in items:
+            await handler(envelope, payload)
+
+    return handle
+
+
+def consume(
+    app: faust.App,
+    topic: Topic,
+    handler: Handler | BatchHandler,
+    *,
+    batch_size: int = 1,
+    batch_within: float = 0.02,
+    **options: Any,
+) -> Consumer:
+    """Register an agent on ``topic`` that handles every record, in order.
+
+    With ``batch_size`` 1, ``handler(envelope, payload)`` runs per record; above 1,
+    ``handler(items)`` gets up to ``batch_size`` records that arrived within
+    ``batch_within`` seconds (one transaction for many decisions in a rush)."""
+    batch_handler = (
+        cast(BatchHandler, handler) if batch_size > 1 else one_by_one(cast(Handler, handler))
+    )
+    consumer = Consumer(app, topic, batch_handler, **options)
     channel = app.topic(
         topic.name,
         key_type=bytes,
@@ -254,9 +311,14 @@ def consume(app: faust.App, topic: Topic, handler: Handler, **options: Any) -> C
         internal=False,
     )
 
-    async def agent(stream: faust.StreamT[bytes]) -> None:
-        async for event in stream.events():
-            await consumer.process(event)
+    async def agent(events_of: StreamT[bytes]) -> None:
+        stream = cast(Stream[bytes], events_of)  # StreamT lacks take_events; Stream has it
+        if batch_size == 1:
+            async for event in stream.events():
+                await consumer.process([event])
+        else:
+            async for events in stream.take_events(batch_size, batch_within):
+                await consumer.process(events)
 
     app.agent(channel, name=f"{app.conf.id}.{topic.name}")(agent)
     return consumer

@@ -12,3 +12,4 @@ class Settings(ServiceSettings):
 
     database_url: str = "postgresql://postgres@127.0.0.1:5432/quartier_capacity"
     web_port: int | None = 8011
+    deadline_check_seconds: float = 5.0

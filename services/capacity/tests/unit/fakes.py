@@ -6,8 +6,8 @@ import copy
 from datetime import datetime
 from uuid import UUID
 
-from capacity.domain.model import Event, SeatDecision
-from capacity.service_layer.unit_of_work import DecisionRepository, EventRepository, UnitOfWork
+from capacity.domain.model import Event, Outcome, Seat
+from capacity.service_layer.unit_of_work import EventRepository, SeatRepository, UnitOfWork
 from contracts.envelope import Envelope
 from contracts.messages import IntegrationEvent
 
@@ -26,27 +26,48 @@ class FakeEvents(EventRepository):
     async def save(self, event: Event) -> None:
         self.store[event.event_id] = copy.deepcopy(event)
 
-    async def list(self) -> list[Event]:
+    async def all(self) -> list[Event]:
         return sorted(self.store.values(), key=lambda e: e.starts_at)
 
+    async def past_deadline(self, now: datetime) -> list[UUID]:
+        return [
+            e.event_id for e in self.store.values() if e.status == "open" and e.deadline_passed(now)
+        ]
 
-class FakeDecisions(DecisionRepository):
-    def __init__(self, store: dict[UUID, SeatDecision]) -> None:
+
+class FakeSeats(SeatRepository):
+    def __init__(self, store: dict[UUID, Seat]) -> None:
         self.store = store
 
-    async def exists(self, registration_id: UUID) -> bool:
-        return registration_id in self.store
+    async def get(self, registration_id: UUID) -> Seat | None:
+        seat = self.store.get(registration_id)
+        return copy.deepcopy(seat) if seat else None
 
     async def add(
-        self,
-        decision: SeatDecision,
-        *,
-        decision_id: UUID,
-        requested_at: datetime,
-        decided_at: datetime,
+        self, seat: Seat, *, decision_id: UUID, requested_at: datetime, decided_at: datetime
     ) -> None:
-        assert decision.registration_id not in self.store, "unique key violated"
-        self.store[decision.registration_id] = decision
+        assert seat.registration_id not in self.store, "unique key violated"
+        self.store[seat.registration_id] = copy.deepcopy(seat)
+
+    async def save(self, seat: Seat, *, decision_id: UUID, decided_at: datetime) -> None:
+        assert seat.registration_id in self.store
+        self.store[seat.registration_id] = copy.deepcopy(seat)
+
+    def _of(self, event_id: UUID, *outcomes: Outcome) -> list[Seat]:
+        return sorted(
+            (
+                copy.deepcopy(s)
+                for s in self.store.values()
+                if s.event_id == event_id and s.outcome in outcomes
+            ),
+            key=lambda s: s.seq,
+        )
+
+    async def waiting(self, event_id: UUID, limit: int) -> list[Seat]:
+        return self._of(event_id, Outcome.WAITLISTED)[: max(0, limit)]
+
+    async def holding(self, event_id: UUID) -> list[Seat]:
+        return self._of(event_id, Outcome.CONFIRMED, Outcome.WAITLISTED)
 
 
 class FakeUnitOfWork(UnitOfWork):
@@ -55,24 +76,24 @@ class FakeUnitOfWork(UnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.event_store: dict[UUID, Event] = {}
-        self.decision_store: dict[UUID, SeatDecision] = {}
+        self.seat_store: dict[UUID, Seat] = {}
         self.outbox: list[tuple[IntegrationEvent, Envelope]] = []
 
     async def __aenter__(self) -> FakeUnitOfWork:
         await super().__aenter__()
-        self._events = dict(self.event_store)
-        self._decisions = dict(self.decision_store)
+        self._events = copy.deepcopy(self.event_store)
+        self._seats = copy.deepcopy(self.seat_store)
         self.events = FakeEvents(self._events)
-        self.decisions = FakeDecisions(self._decisions)
+        self.seats = FakeSeats(self._seats)
         return self
 
     async def commit(self) -> None:
-        self.event_store.clear()
-        self.event_store.update(self._events)
-        self.decision_store.clear()
-        self.decision_store.update(self._decisions)
+        self.event_store, self.seat_store = self._events, self._seats
         self.outbox.extend(self.messages)
         self.messages = []
 
     async def rollback(self) -> None:
         self.messages = []
+
+    def sent(self, kind: type[IntegrationEvent]) -> list[IntegrationEvent]:
+        return [payload for payload, _ in self.outbox if isinstance(payload, kind)]

@@ -14,3 +14,5 @@ class Settings(ServiceSettings):
     database_url: str = "postgresql://postgres@127.0.0.1:5432/quartier_registration"
     web_port: int | None = 8010
     internal_token: SecretStr = SecretStr("dev-internal-token")
+    cancel_secret: SecretStr = SecretStr("dev-cancel-secret")
+    cancel_token_days: int = 365

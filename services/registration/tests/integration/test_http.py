@@ -108,3 +108,73 @@ async def test_contact_data_needs_the_internal_token(client: httpx.AsyncClient) 
     contact = await client.get(url, headers={"X-Internal-Token": TOKEN})
     assert contact.json()["email"] == "erika@example.org"
     assert (await client.get(f"/registrations/{uuid4()}")).status_code == 404
+
+
+async def cancel_token(client: httpx.AsyncClient) -> tuple[str, str]:
+    accepted = (await client.post("/registrations", json=body())).json()
+    contact = await client.get(
+        f"/registrations/{accepted['registration_id']}/contact", headers={"X-Internal-Token": TOKEN}
+    )
+    return accepted["registration_id"], contact.json()["cancel_token"]
+
+
+async def test_the_cancel_link_cancels_once_and_is_published(
+    client: httpx.AsyncClient, broker: str
+) -> None:
+    registration_id, token = await cancel_token(client)
+    target = await client.get(f"/cancellations/{token}")
+    assert target.json()["registration_id"] == registration_id
+    first = (await client.post(f"/cancellations/{token}")).json()
+    second = (await client.post(f"/cancellations/{token}")).json()
+    assert (first["status"], first["already_cancelled"]) == ("cancelled", False)
+    assert (second["status"], second["already_cancelled"]) == ("cancelled", True)
+    assert (await client.get(f"/registrations/{registration_id}")).json()["status"] == "cancelled"
+
+    consumer = AIOKafkaConsumer(
+        topics.REGISTRATIONS.name,
+        bootstrap_servers=broker,
+        group_id=f"t-{uuid4()}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    cancellations = 0
+    try:
+        async with asyncio.timeout(15):
+            async for record in consumer:
+                _, payload = decode(topics.REGISTRATIONS, list(record.headers), record.value)
+                if (
+                    isinstance(payload, m.RegistrationCancelled)
+                    and str(payload.registration_id) == registration_id
+                ):
+                    cancellations += 1
+                    break
+    finally:
+        await consumer.stop()
+    assert cancellations == 1
+
+
+async def test_a_wrong_cancel_link_is_refused_with_a_reason(client: httpx.AsyncClient) -> None:
+    _, token = await cancel_token(client)
+    for bad in (token[:-2] + "xx", "nonsense", token.replace(".", "-", 1)):
+        answer = await client.post(f"/cancellations/{bad}")
+        assert answer.status_code == 404
+        assert answer.json()["detail"]["code"] == "invalid_token"
+
+
+async def test_an_expired_cancel_link_says_so(service_db, broker: str) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        database_url=await service_db("registration"),
+        kafka_bootstrap=broker,
+        internal_token=TOKEN,
+        cancel_token_days=0,
+        log_json=False,
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://r") as client:
+            _, token = await cancel_token(client)
+            await asyncio.sleep(1.1)
+            answer = await client.post(f"/cancellations/{token}")
+    assert answer.status_code == 410
+    assert answer.json()["detail"]["code"] == "token_expired"

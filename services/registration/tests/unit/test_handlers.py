@@ -32,6 +32,19 @@ class FakeRegistrations(RegistrationRepository):
     async def save(self, registration: Registration) -> None:
         self.store[registration.registration_id] = copy.deepcopy(registration)
 
+    async def position(self, registration: Registration) -> int | None:
+        if registration.status is not Status.WAITLISTED:
+            return None
+        waiting = sorted(
+            (
+                r
+                for r in self.store.values()
+                if r.event_id == registration.event_id and r.status is Status.WAITLISTED
+            ),
+            key=lambda r: (r.waitlisted_at, r.registration_id),
+        )
+        return [r.registration_id for r in waiting].index(registration.registration_id) + 1
+
 
 class FakeUnitOfWork(UnitOfWork):
     def __init__(self) -> None:
@@ -91,18 +104,63 @@ async def test_a_repeated_request_returns_the_first_registration() -> None:
     assert len(uow.outbox) == 1
 
 
-async def test_decisions_update_the_status_once() -> None:
-    uow = FakeUnitOfWork()
-    registration, _ = await handlers.register(uow, command())
-    waitlisted = m.Waitlisted(
+def decision(kind: type[m.Decision], registration: Registration, **extra: object) -> m.Decision:
+    return kind(
         decision_id=uuid4(),
         registration_id=registration.registration_id,
         event_id=registration.event_id,
         decided_at=datetime.now(UTC),
-        position=4,
+        **extra,
     )
+
+
+async def apply(uow: FakeUnitOfWork, payload: m.Decision, envelope: Envelope | None = None) -> bool:
+    async with uow:
+        applied = await handlers.apply_decision(
+            uow, payload, envelope or Envelope.new(payload, source="capacity")
+        )
+        await uow.commit()
+    return applied
+
+
+async def test_decisions_update_the_status_once() -> None:
+    uow = FakeUnitOfWork()
+    registration, _ = await handlers.register(uow, command())
+    waitlisted = decision(m.Waitlisted, registration, position=4)
     envelope = Envelope.new(waitlisted, source="capacity")
-    assert await handlers.apply_decision(uow, waitlisted, envelope)
-    assert not await handlers.apply_decision(uow, waitlisted, envelope)
+    assert await apply(uow, waitlisted, envelope)
+    assert not await apply(uow, waitlisted, envelope)
+    assert uow.store[registration.registration_id].status is Status.WAITLISTED
+
+
+async def test_the_waiting_list_place_moves_up() -> None:
+    uow = FakeUnitOfWork()
+    people = [(await handlers.register(uow, command(f"p{i}@x.de", f"k{i}")))[0] for i in range(3)]
+    for person in people:
+        await apply(uow, decision(m.Waitlisted, person, position=1))
+    assert (await handlers.get_registration(uow, people[2].registration_id))[1] == 3  # type: ignore[index]
+    await apply(uow, decision(m.SeatConfirmed, people[0], from_waitlist=True))
+    await handlers.cancel_registration(uow, people[1].registration_id)
+    result = await handlers.get_registration(uow, people[2].registration_id)
+    assert result is not None and result[1] == 1
+
+
+async def test_cancelling_twice_sends_one_cancellation() -> None:
+    uow = FakeUnitOfWork()
+    registration, _ = await handlers.register(uow, command())
+    first = await handlers.cancel_registration(uow, registration.registration_id)
+    second = await handlers.cancel_registration(uow, registration.registration_id)
+    assert first is not None and first[1] and second is not None and not second[1]
+    assert sum(isinstance(msg, m.RegistrationCancelled) for msg in uow.outbox) == 1
+    # a late decision does not bring a cancelled registration back
+    await apply(uow, decision(m.SeatConfirmed, registration))
+    assert uow.store[registration.registration_id].status is Status.CANCELLED
+    assert await handlers.cancel_registration(uow, uuid4()) is None
+
+
+async def test_a_cancelled_event_cancels_the_registration() -> None:
+    uow = FakeUnitOfWork()
+    registration, _ = await handlers.register(uow, command())
+    await apply(uow, decision(m.SeatReleased, registration, reason=m.ReleaseReason.EVENT_CANCELLED))
     stored = uow.store[registration.registration_id]
-    assert stored.status is Status.WAITLISTED and stored.waitlist_position == 4
+    assert stored.status is Status.CANCELLED and stored.cancel_reason == "event_cancelled"

@@ -8,13 +8,25 @@ from uuid import UUID
 
 import asyncpg
 
-from capacity.domain.model import CloseReason, Event, SeatDecision, Status
-from capacity.service_layer.unit_of_work import DecisionRepository, EventRepository, UnitOfWork
+from capacity.domain.model import (
+    CloseReason,
+    Event,
+    Outcome,
+    Rejection,
+    ReleaseReason,
+    Seat,
+    Status,
+)
+from capacity.service_layer.unit_of_work import EventRepository, SeatRepository, UnitOfWork
 from contracts.runtime import outbox
 
 EVENT_COLUMNS = (
     "event_id, title, kind, description, starts_at, ends_at, venue, city, capacity, "
-    "waitlist_enabled, status, close_reason, seats_taken, waitlist_length, revision"
+    "waitlist_enabled, registration_deadline, status, close_reason, seats_taken, "
+    "waitlist_length, next_seq, revision"
+)
+SEAT_COLUMNS = (
+    "registration_id, event_id, outcome, seq, rejection_reason, from_waitlist, release_reason"
 )
 
 
@@ -25,29 +37,44 @@ def _event(row: asyncpg.Record) -> Event:
     return Event(**data)
 
 
+def _seat(row: asyncpg.Record) -> Seat:
+    return Seat(
+        registration_id=row["registration_id"],
+        event_id=row["event_id"],
+        outcome=Outcome(row["outcome"]),
+        seq=row["seq"],
+        rejection=Rejection(row["rejection_reason"]) if row["rejection_reason"] else None,
+        from_waitlist=row["from_waitlist"],
+        release_reason=ReleaseReason(row["release_reason"]) if row["release_reason"] else None,
+    )
+
+
 class PostgresEvents(EventRepository):
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
     async def add(self, event: Event) -> None:
+        e = event
         await self.conn.execute(
             f"INSERT INTO events ({EVENT_COLUMNS}) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
-            event.event_id,
-            event.title,
-            event.kind,
-            event.description,
-            event.starts_at,
-            event.ends_at,
-            event.venue,
-            event.city,
-            event.capacity,
-            event.waitlist_enabled,
-            event.status.value,
-            event.close_reason,
-            event.seats_taken,
-            event.waitlist_length,
-            event.revision,
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)",
+            e.event_id,
+            e.title,
+            e.kind,
+            e.description,
+            e.starts_at,
+            e.ends_at,
+            e.venue,
+            e.city,
+            e.capacity,
+            e.waitlist_enabled,
+            e.registration_deadline,
+            e.status.value,
+            e.close_reason,
+            e.seats_taken,
+            e.waitlist_length,
+            e.next_seq,
+            e.revision,
         )
 
     async def get(self, event_id: UUID, *, lock: bool = False) -> Event | None:
@@ -59,57 +86,94 @@ class PostgresEvents(EventRepository):
         return _event(row) if row else None
 
     async def save(self, event: Event) -> None:
+        e = event
         await self.conn.execute(
             "UPDATE events SET status=$2, close_reason=$3, seats_taken=$4, waitlist_length=$5, "
-            "revision=$6, capacity=$7, updated_at=now() WHERE event_id=$1",
-            event.event_id,
-            event.status.value,
-            event.close_reason,
-            event.seats_taken,
-            event.waitlist_length,
-            event.revision,
-            event.capacity,
+            "revision=$6, capacity=$7, next_seq=$8, updated_at=now() WHERE event_id=$1",
+            e.event_id,
+            e.status.value,
+            e.close_reason,
+            e.seats_taken,
+            e.waitlist_length,
+            e.revision,
+            e.capacity,
+            e.next_seq,
         )
 
-    async def list(self) -> list[Event]:
+    async def all(self) -> list[Event]:
         rows = await self.conn.fetch(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY starts_at")
         return [_event(r) for r in rows]
 
+    async def past_deadline(self, now: datetime) -> list[UUID]:
+        rows = await self.conn.fetch(
+            "SELECT event_id FROM events WHERE status = 'open' AND registration_deadline < $1",
+            now,
+        )
+        return [r["event_id"] for r in rows]
 
-class PostgresDecisions(DecisionRepository):
+
+class PostgresSeats(SeatRepository):
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def exists(self, registration_id: UUID) -> bool:
-        found = await self.conn.fetchval(
-            "SELECT 1 FROM seat_decisions WHERE registration_id = $1", registration_id
+    async def get(self, registration_id: UUID) -> Seat | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {SEAT_COLUMNS} FROM seats WHERE registration_id = $1", registration_id
         )
-        return found is not None
+        return _seat(row) if row else None
 
     async def add(
-        self,
-        decision: SeatDecision,
-        *,
-        decision_id: UUID,
-        requested_at: datetime,
-        decided_at: datetime,
+        self, seat: Seat, *, decision_id: UUID, requested_at: datetime, decided_at: datetime
     ) -> None:
+        s = seat
         await self.conn.execute(
-            "INSERT INTO seat_decisions (registration_id, event_id, decision_id, outcome, "
-            "waitlist_position, rejection_reason, requested_at, decided_at) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-            decision.registration_id,
-            decision.event_id,
+            f"INSERT INTO seats ({SEAT_COLUMNS}, decision_id, requested_at, decided_at) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+            s.registration_id,
+            s.event_id,
+            s.outcome.value,
+            s.seq,
+            s.rejection,
+            s.from_waitlist,
+            s.release_reason,
             decision_id,
-            decision.outcome.value,
-            decision.waitlist_position,
-            decision.rejection,
             requested_at,
             decided_at,
         )
+
+    async def save(self, seat: Seat, *, decision_id: UUID, decided_at: datetime) -> None:
+        await self.conn.execute(
+            "UPDATE seats SET outcome=$2, from_waitlist=$3, release_reason=$4, decision_id=$5, "
+            "decided_at=$6 WHERE registration_id=$1",
+            seat.registration_id,
+            seat.outcome.value,
+            seat.from_waitlist,
+            seat.release_reason,
+            decision_id,
+            decided_at,
+        )
+
+    async def waiting(self, event_id: UUID, limit: int) -> list[Seat]:
+        if limit <= 0:
+            return []
+        rows = await self.conn.fetch(
+            f"SELECT {SEAT_COLUMNS} FROM seats WHERE event_id = $1 AND outcome = 'waitlisted' "
+            "ORDER BY seq LIMIT $2",
+            event_id,
+            limit,
+        )
+        return [_seat(r) for r in rows]
+
+    async def holding(self, event_id: UUID) -> list[Seat]:
+        rows = await self.conn.fetch(
+            f"SELECT {SEAT_COLUMNS} FROM seats WHERE event_id = $1 "
+            "AND outcome IN ('confirmed', 'waitlisted') ORDER BY seq",
+            event_id,
+        )
+        return [_seat(r) for r in rows]
 
 
 class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):
     def bind(self, conn: asyncpg.Connection) -> None:
         self.events = PostgresEvents(conn)
-        self.decisions = PostgresDecisions(conn)
+        self.seats = PostgresSeats(conn)

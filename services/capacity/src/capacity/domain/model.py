@@ -1,7 +1,8 @@
-"""The seat inventory of one event and the rule that decides a registration.
+"""The seat inventory of one event: seats, a first-come-first-served waiting list, and the
+rules for deciding, releasing, promoting, closing and reopening.
 
 Pure Python: no IO, no frameworks; the enums are the contract's own, shared with subscribers.
-The service layer locks the event while it decides.
+The service layer locks the event while it changes it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from contracts.messages import CloseReason
+from contracts.messages import CloseReason, ReleaseReason
 from contracts.messages import EventStatus as Status
 from contracts.messages import RejectionReason as Rejection
 
@@ -20,8 +21,10 @@ __all__ = [
     "Event",
     "InvalidEvent",
     "Outcome",
+    "Refused",
     "Rejection",
-    "SeatDecision",
+    "ReleaseReason",
+    "Seat",
     "Status",
 ]
 
@@ -30,19 +33,32 @@ class Outcome(StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     REJECTED = "rejected"
+    RELEASED = "released"
 
 
 class InvalidEvent(ValueError):
     """Event data an organiser must correct; the message is shown to them."""
 
 
-@dataclass(frozen=True)
-class SeatDecision:
+class Refused(ValueError):
+    """An organiser action the event's state does not allow; the message says why."""
+
+
+@dataclass
+class Seat:
+    """One registration's place at an event; ``seq`` orders the waiting list."""
+
     registration_id: UUID
     event_id: UUID
     outcome: Outcome
-    waitlist_position: int | None = None
+    seq: int
     rejection: Rejection | None = None
+    from_waitlist: bool = False
+    release_reason: ReleaseReason | None = None
+
+    @property
+    def holds_place(self) -> bool:
+        return self.outcome in (Outcome.CONFIRMED, Outcome.WAITLISTED)
 
 
 @dataclass
@@ -57,52 +73,135 @@ class Event:
     capacity: int
     waitlist_enabled: bool
     description: str = ""
+    registration_deadline: datetime | None = None
     status: Status = Status.OPEN
     close_reason: CloseReason | None = None
     seats_taken: int = 0
     waitlist_length: int = 0
+    next_seq: int = 1
     revision: int = 1
 
     def __post_init__(self) -> None:
         if not self.title.strip():
-            raise InvalidEvent("title must not be empty")
+            raise InvalidEvent("title must not be empty / Titel fehlt")
         if self.capacity < 0:
-            raise InvalidEvent("capacity must be zero or more")
+            raise InvalidEvent("capacity must be zero or more / Kapazität muss ≥ 0 sein")
         if self.ends_at < self.starts_at:
-            raise InvalidEvent("ends_at must not be before starts_at")
+            raise InvalidEvent("ends_at must not be before starts_at / Ende liegt vor Beginn")
 
     @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
 
-    def decide(self, registration_id: UUID) -> SeatDecision:
+    def deadline_passed(self, now: datetime) -> bool:
+        return self.registration_deadline is not None and now > self.registration_deadline
+
+    # --- registrations ---------------------------------------------------------------
+    def decide(self, registration_id: UUID, now: datetime) -> Seat:
         """First come, first served: a seat, else the waiting list, else a rejection."""
+        if self.status is Status.OPEN and self.deadline_passed(now):
+            self.close(CloseReason.DEADLINE)
+        seat = Seat(registration_id, self.event_id, Outcome.REJECTED, self.next_seq)
+        self.next_seq += 1
         if self.status is Status.CANCELLED:
-            return self._reject(registration_id, Rejection.EVENT_CANCELLED)
-        if self.status is Status.CLOSED and self.close_reason is not CloseReason.FULL:
-            return self._reject(registration_id, Rejection.EVENT_CLOSED)
-        if self.seats_left > 0:
+            seat.rejection = Rejection.EVENT_CANCELLED
+        elif self.status is Status.CLOSED and self.close_reason is not CloseReason.FULL:
+            seat.rejection = Rejection.EVENT_CLOSED
+        elif self.seats_left > 0 and self.status is Status.OPEN:
+            seat.outcome = Outcome.CONFIRMED
             self.seats_taken += 1
-            if self.seats_left == 0:
-                self.close(CloseReason.FULL)
-            else:
-                self.revision += 1
-            return SeatDecision(registration_id, self.event_id, Outcome.CONFIRMED)
-        if self.waitlist_enabled:
+        elif self.waitlist_enabled:
+            seat.outcome = Outcome.WAITLISTED
             self.waitlist_length += 1
-            self.revision += 1
-            return SeatDecision(
-                registration_id,
-                self.event_id,
-                Outcome.WAITLISTED,
-                waitlist_position=self.waitlist_length,
+        else:
+            seat.rejection = Rejection.EVENT_FULL
+        self._changed()
+        self.settle()
+        return seat
+
+    def release(self, seat: Seat, reason: ReleaseReason) -> None:
+        """The registration gives up its seat or waiting-list place."""
+        if seat.outcome is Outcome.CONFIRMED:
+            self.seats_taken -= 1
+        elif seat.outcome is Outcome.WAITLISTED:
+            self.waitlist_length -= 1
+        else:
+            raise ValueError(f"a {seat.outcome} registration holds no place")
+        seat.outcome = Outcome.RELEASED
+        seat.release_reason = reason
+        self._changed()
+
+    def promotable(self) -> int:
+        """How many from the head of the waiting list get a seat now."""
+        if self.status is Status.CANCELLED:
+            return 0
+        return max(0, min(self.seats_left, self.waitlist_length))
+
+    def promote(self, seat: Seat) -> None:
+        """Give a free seat to the waiting registration ``seat`` (the head of the list)."""
+        if seat.outcome is not Outcome.WAITLISTED or self.promotable() == 0:
+            raise ValueError("nothing to promote")
+        seat.outcome = Outcome.CONFIRMED
+        seat.from_waitlist = True
+        self.waitlist_length -= 1
+        self.seats_taken += 1
+        self._changed()
+
+    # --- organiser actions -----------------------------------------------------------
+    def change_capacity(self, capacity: int) -> None:
+        """More seats (the waiting list moves up) or fewer, never fewer than are taken."""
+        if capacity < self.seats_taken:
+            raise Refused(
+                f"{self.seats_taken} Plätze sind bereits vergeben; die Kapazität kann nicht "
+                f"unter {self.seats_taken} sinken / {self.seats_taken} seats are taken: "
+                "capacity cannot go below that"
             )
-        return self._reject(registration_id, Rejection.EVENT_FULL)
+        self._refuse_if_cancelled()
+        self.capacity = capacity
+        self._changed()
 
     def close(self, reason: CloseReason) -> None:
+        self._refuse_if_cancelled()
+        if self.status is Status.CLOSED and self.close_reason is reason:
+            return
         self.status = Status.CLOSED
         self.close_reason = reason
-        self.revision += 1
+        self._changed()
 
-    def _reject(self, registration_id: UUID, reason: Rejection) -> SeatDecision:
-        return SeatDecision(registration_id, self.event_id, Outcome.REJECTED, rejection=reason)
+    def reopen(self, now: datetime) -> None:
+        """Open again by hand; refused after the deadline or once cancelled."""
+        self._refuse_if_cancelled()
+        if self.deadline_passed(now):
+            raise Refused("Der Anmeldeschluss ist vorbei / the registration deadline has passed")
+        if self.status is Status.OPEN:
+            return
+        self.status = Status.OPEN
+        self.close_reason = None
+        self._changed()
+
+    def cancel(self) -> None:
+        self.status = Status.CANCELLED
+        self.close_reason = None
+        self._changed()
+
+    def settle(self) -> None:
+        """Close when the last seat is gone; reopen a full event when a seat is free and
+        nobody waits."""
+        if self.status is Status.OPEN and self.seats_left <= 0:
+            self.close(CloseReason.FULL)
+        elif (
+            self.status is Status.CLOSED
+            and self.close_reason is CloseReason.FULL
+            and self.seats_left > 0
+            and self.waitlist_length == 0
+        ):
+            self.status = Status.OPEN
+            self.close_reason = None
+            self._changed()
+
+    def _refuse_if_cancelled(self) -> None:
+        if self.status is Status.CANCELLED:
+            raise Refused("Die Veranstaltung ist abgesagt / the event is cancelled")
+
+    def _changed(self) -> None:
+        self.revision += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from capacity.domain.model import Event, Outcome, SeatDecision
+from capacity.domain.model import Event, Outcome, Seat
 from contracts import messages as m
 
 
@@ -21,26 +21,54 @@ def snapshot(event: Event) -> m.EventSnapshot:
         city=event.city,
         capacity=event.capacity,
         seats_taken=event.seats_taken,
-        seats_left=event.seats_left,
+        seats_left=max(0, event.seats_left),
         waitlist_enabled=event.waitlist_enabled,
         waitlist_length=event.waitlist_length,
-        status=m.EventStatus(event.status),
+        status=event.status,
         close_reason=event.close_reason,
+        registration_deadline=event.registration_deadline,
         revision=event.revision,
     )
 
 
-def decision_message(decision: SeatDecision, decision_id: UUID, at: datetime) -> m.Decision:
-    common = {
+def decision_message(
+    seat: Seat,
+    decision_id: UUID,
+    at: datetime,
+    *,
+    position: int | None = None,
+    was_waitlisted: bool = False,
+) -> m.Decision:
+    """The decision message for the seat's current outcome."""
+    ids = {
         "decision_id": decision_id,
-        "registration_id": decision.registration_id,
-        "event_id": decision.event_id,
+        "registration_id": seat.registration_id,
+        "event_id": seat.event_id,
         "decided_at": at,
     }
-    if decision.outcome is Outcome.CONFIRMED:
-        return m.SeatConfirmed(**common)
-    if decision.outcome is Outcome.WAITLISTED:
-        assert decision.waitlist_position is not None
-        return m.Waitlisted(**common, position=decision.waitlist_position)
-    assert decision.rejection is not None
-    return m.RegistrationRejected(**common, reason=m.RejectionReason(decision.rejection))
+    if seat.outcome is Outcome.CONFIRMED:
+        return m.SeatConfirmed(**ids, from_waitlist=seat.from_waitlist)
+    if seat.outcome is Outcome.WAITLISTED:
+        assert position is not None
+        return m.Waitlisted(**ids, position=position)
+    if seat.outcome is Outcome.RELEASED:
+        assert seat.release_reason is not None
+        return m.SeatReleased(**ids, reason=seat.release_reason, was_waitlisted=was_waitlisted)
+    assert seat.rejection is not None
+    return m.RegistrationRejected(**ids, reason=seat.rejection)
+
+
+def catalog_change(
+    before: m.EventSnapshot, after: m.EventSnapshot, at: datetime
+) -> m.CatalogEvent | None:
+    """The catalog message that tells subscribers what changed, if anything they show did."""
+    if after.status != before.status or after.close_reason != before.close_reason:
+        if after.status is m.EventStatus.CANCELLED:
+            return m.EventCancelled(event=after, occurred_at=at)
+        if after.status is m.EventStatus.CLOSED:
+            assert after.close_reason is not None
+            return m.EventClosed(event=after, occurred_at=at, reason=after.close_reason)
+        return m.EventReopened(event=after, occurred_at=at)
+    if (after.seats_taken, after.capacity) != (before.seats_taken, before.capacity):
+        return m.EventUpdated(event=after, occurred_at=at)
+    return None

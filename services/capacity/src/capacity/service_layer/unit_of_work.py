@@ -7,7 +7,7 @@ import abc
 from datetime import datetime
 from uuid import UUID
 
-from capacity.domain.model import Event, SeatDecision
+from capacity.domain.model import Event, Seat
 from contracts import unit_of_work
 
 
@@ -23,24 +23,35 @@ class EventRepository(abc.ABC):
     async def save(self, event: Event) -> None: ...
 
     @abc.abstractmethod
-    async def list(self) -> list[Event]: ...
+    async def all(self) -> list[Event]: ...
 
-
-class DecisionRepository(abc.ABC):
     @abc.abstractmethod
-    async def exists(self, registration_id: UUID) -> bool: ...
+    async def past_deadline(self, now: datetime) -> list[UUID]:
+        """Open events whose registration deadline has passed."""
+
+
+class SeatRepository(abc.ABC):
+    @abc.abstractmethod
+    async def get(self, registration_id: UUID) -> Seat | None: ...
 
     @abc.abstractmethod
     async def add(
-        self,
-        decision: SeatDecision,
-        *,
-        decision_id: UUID,
-        requested_at: datetime,
-        decided_at: datetime,
+        self, seat: Seat, *, decision_id: UUID, requested_at: datetime, decided_at: datetime
     ) -> None: ...
+
+    @abc.abstractmethod
+    async def save(self, seat: Seat, *, decision_id: UUID, decided_at: datetime) -> None:
+        """Store a changed outcome (promotion, release) with the id of its decision."""
+
+    @abc.abstractmethod
+    async def waiting(self, event_id: UUID, limit: int) -> list[Seat]:
+        """The head of the waiting list, first come first."""
+
+    @abc.abstractmethod
+    async def holding(self, event_id: UUID) -> list[Seat]:
+        """Every confirmed or waiting seat of the event."""
 
 
 class UnitOfWork(unit_of_work.UnitOfWork):
     events: EventRepository
-    decisions: DecisionRepository
+    seats: SeatRepository

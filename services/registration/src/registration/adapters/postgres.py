@@ -7,18 +7,20 @@ from uuid import UUID
 import asyncpg
 
 from contracts.runtime import outbox
-from registration.domain.model import Registration, Status
+from registration.domain.model import CancelReason, Registration, Status
 from registration.service_layer.unit_of_work import RegistrationRepository, UnitOfWork
 
 COLUMNS = (
     "registration_id, event_id, name, email, organisation, locale, idempotency_key, "
-    "privacy_consent_at, created_at, status, waitlist_position, rejection_reason"
+    "privacy_consent_at, created_at, status, waitlisted_at, rejection_reason, cancelled_at, "
+    "cancel_reason"
 )
 
 
 def _registration(row: asyncpg.Record) -> Registration:
     data = dict(row)
     data["status"] = Status(data["status"])
+    data["cancel_reason"] = CancelReason(data["cancel_reason"]) if data["cancel_reason"] else None
     return Registration(**data)
 
 
@@ -30,7 +32,7 @@ class PostgresRegistrations(RegistrationRepository):
         r = registration
         inserted = await self.conn.fetchval(
             f"INSERT INTO registrations ({COLUMNS}, email_normalized) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) "
             "ON CONFLICT DO NOTHING RETURNING registration_id",
             r.registration_id,
             r.event_id,
@@ -42,15 +44,17 @@ class PostgresRegistrations(RegistrationRepository):
             r.privacy_consent_at,
             r.created_at,
             r.status.value,
-            r.waitlist_position,
+            r.waitlisted_at,
             r.rejection_reason,
+            r.cancelled_at,
+            r.cancel_reason,
             r.email_normalized,
         )
         if inserted is not None:
             return registration
         row = await self.conn.fetchrow(
             f"SELECT {COLUMNS} FROM registrations WHERE idempotency_key = $1 "
-            "OR (event_id = $2 AND email_normalized = $3) LIMIT 1",
+            "OR (event_id = $2 AND email_normalized = $3 AND status <> 'cancelled') LIMIT 1",
             r.idempotency_key,
             r.event_id,
             r.email_normalized,
@@ -67,14 +71,29 @@ class PostgresRegistrations(RegistrationRepository):
         return _registration(row) if row else None
 
     async def save(self, registration: Registration) -> None:
+        r = registration
         await self.conn.execute(
-            "UPDATE registrations SET status=$2, waitlist_position=$3, rejection_reason=$4, "
-            "updated_at=now() WHERE registration_id=$1",
-            registration.registration_id,
-            registration.status.value,
-            registration.waitlist_position,
-            registration.rejection_reason,
+            "UPDATE registrations SET status=$2, waitlisted_at=$3, rejection_reason=$4, "
+            "cancelled_at=$5, cancel_reason=$6, updated_at=now() WHERE registration_id=$1",
+            r.registration_id,
+            r.status.value,
+            r.waitlisted_at,
+            r.rejection_reason,
+            r.cancelled_at,
+            r.cancel_reason,
         )
+
+    async def position(self, registration: Registration) -> int | None:
+        if registration.status is not Status.WAITLISTED or registration.waitlisted_at is None:
+            return None
+        ahead: int = await self.conn.fetchval(
+            "SELECT count(*) FROM registrations WHERE event_id = $1 AND status = 'waitlisted' "
+            "AND (waitlisted_at, registration_id) < ($2, $3)",
+            registration.event_id,
+            registration.waitlisted_at,
+            registration.registration_id,
+        )
+        return ahead + 1
 
 
 class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):

@@ -1,4 +1,4 @@
-"""A registration and how seat decisions change it. Pure Python."""
+"""A registration and how seat decisions and cancellations change it. Pure Python."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ class Status(StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class CancelReason(StrEnum):
+    ATTENDEE = "attendee"
+    EVENT_CANCELLED = "event_cancelled"
 
 
 def normalize_email(email: str) -> str:
@@ -33,22 +39,41 @@ class Registration:
     privacy_consent_at: datetime
     created_at: datetime
     status: Status = Status.PENDING
-    waitlist_position: int | None = None
+    waitlisted_at: datetime | None = None
     rejection_reason: str | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: CancelReason | None = None
 
     @property
     def email_normalized(self) -> str:
         return normalize_email(self.email)
 
-    def confirm(self) -> None:
-        self.status = Status.CONFIRMED
-        self.waitlist_position = None
+    @property
+    def cancelled(self) -> bool:
+        return self.status is Status.CANCELLED
 
-    def waitlist(self, position: int) -> None:
-        self.status = Status.WAITLISTED
-        self.waitlist_position = position
+    def confirm(self) -> None:
+        if not self.cancelled:
+            self.status = Status.CONFIRMED
+            self.waitlisted_at = None
+
+    def waitlist(self, at: datetime) -> None:
+        """On the waiting list since ``at``: the order of the list."""
+        if not self.cancelled:
+            self.status = Status.WAITLISTED
+            self.waitlisted_at = at
 
     def reject(self, reason: str) -> None:
-        self.status = Status.REJECTED
-        self.waitlist_position = None
-        self.rejection_reason = reason
+        if not self.cancelled:
+            self.status = Status.REJECTED
+            self.rejection_reason = reason
+
+    def cancel(self, at: datetime, reason: CancelReason = CancelReason.ATTENDEE) -> bool:
+        """Cancel; False when there is nothing to cancel (already cancelled or rejected)."""
+        if self.status in (Status.CANCELLED, Status.REJECTED):
+            return False
+        self.status = Status.CANCELLED
+        self.waitlisted_at = None
+        self.cancelled_at = at
+        self.cancel_reason = reason
+        return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, EmailStr, Field
 from contracts.messages import Locale
 from contracts.runtime.http import service_app, unit_of_work
 from registration import bootstrap
+from registration.adapters.cancel_tokens import CancelTokens, ExpiredToken, InvalidToken
 from registration.config import Settings
 from registration.domain.model import Registration, Status
 from registration.service_layer import handlers
@@ -44,10 +46,15 @@ class RegistrationStatus(BaseModel):
     registration_id: UUID
     event_id: UUID
     status: Status
-    waitlist_position: int | None
+    waitlist_position: int | None = Field(description="current place on the waiting list")
     rejection_reason: str | None
+    cancel_reason: str | None
     locale: Locale
     created_at: AwareDatetime
+
+
+class Cancelled(RegistrationStatus):
+    already_cancelled: bool
 
 
 class Contact(BaseModel):
@@ -56,19 +63,44 @@ class Contact(BaseModel):
     email: str
     organisation: str
     locale: Locale
+    cancel_token: str = Field(description="for the cancel link in mails")
 
 
-def _status(r: Registration) -> RegistrationStatus:
+def _status(r: Registration, position: int | None) -> RegistrationStatus:
     return RegistrationStatus(
         registration_id=r.registration_id,
         event_id=r.event_id,
         status=r.status,
-        waitlist_position=r.waitlist_position,
+        waitlist_position=position,
         rejection_reason=r.rejection_reason,
+        cancel_reason=r.cancel_reason,
         locale=Locale(r.locale),
         created_at=r.created_at,
     )
 
+
+def _error(code: int, key: str, de: str, en: str) -> HTTPException:
+    return HTTPException(code, {"code": key, "message_de": de, "message_en": en})
+
+
+NOT_FOUND = (
+    status.HTTP_404_NOT_FOUND,
+    "not_found",
+    "Anmeldung nicht gefunden.",
+    "Registration not found.",
+)
+INVALID_TOKEN = (
+    status.HTTP_404_NOT_FOUND,
+    "invalid_token",
+    "Dieser Abmeldelink ist ungültig. Bitte verwenden Sie den Link aus Ihrer E-Mail.",
+    "This cancellation link is not valid. Please use the link from your e-mail.",
+)
+EXPIRED_TOKEN = (
+    status.HTTP_410_GONE,
+    "token_expired",
+    "Dieser Abmeldelink ist abgelaufen. Bitte wenden Sie sich an das Veranstaltungsteam.",
+    "This cancellation link has expired. Please contact the organisers.",
+)
 
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
@@ -82,14 +114,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         uow_factory=bootstrap.uow_factory,
         relay_lock=bootstrap.RELAY_LOCK,
     )
+    tokens = CancelTokens(
+        settings.cancel_secret.get_secret_value(), timedelta(days=settings.cancel_token_days)
+    )
 
-    async def found(unit: UnitOfWork, registration_id: UUID) -> Registration:
-        registration = await handlers.get_registration(unit, registration_id)
-        if registration is None:
-            raise HTTPException(
-                status.HTTP_404_NOT_FOUND, "Anmeldung nicht gefunden / registration not found"
-            )
-        return registration
+    async def found(unit: UnitOfWork, registration_id: UUID) -> tuple[Registration, int | None]:
+        result = await handlers.get_registration(unit, registration_id)
+        if result is None:
+            raise _error(*NOT_FOUND)
+        return result
+
+    def token_owner(token: str) -> UUID:
+        try:
+            return tokens.registration_id(token)
+        except ExpiredToken:
+            raise _error(*EXPIRED_TOKEN) from None
+        except InvalidToken:
+            raise _error(*INVALID_TOKEN) from None
 
     @app.post("/registrations", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted)
     async def register(
@@ -104,10 +145,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         The same ``Idempotency-Key`` or the same e-mail for the same event returns the
         registration made first."""
         if not body.privacy_consent:
-            raise HTTPException(
+            raise _error(
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
-                "Ohne Einwilligung in die Datenschutzerklärung ist keine Anmeldung möglich / "
-                "privacy consent is required",
+                "consent_required",
+                "Ohne Einwilligung in die Datenschutzerklärung ist keine Anmeldung möglich.",
+                "Consent to the privacy notice is required.",
             )
         cmd = handlers.RegisterAttendee(
             event_id=body.event_id,
@@ -129,7 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/registrations/{registration_id}", response_model=RegistrationStatus)
     async def get_status(registration_id: UUID, unit: Uow) -> RegistrationStatus:
-        return _status(await found(unit, registration_id))
+        return _status(*await found(unit, registration_id))
 
     @app.get(
         "/registrations/{registration_id}/contact", response_model=Contact, include_in_schema=False
@@ -139,17 +181,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         unit: Uow,
         x_internal_token: Annotated[str, Header()] = "",
     ) -> Contact:
-        """Contact data for the notification service only (shared internal token)."""
+        """Contact data and cancel token, for the notification service only."""
         expected = settings.internal_token.get_secret_value()
         if not secrets.compare_digest(x_internal_token, expected):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "internal token required")
-        r = await found(unit, registration_id)
+        r, _ = await found(unit, registration_id)
         return Contact(
             registration_id=r.registration_id,
             name=r.name,
             email=r.email,
             organisation=r.organisation,
             locale=Locale(r.locale),
+            cancel_token=tokens.make(r.registration_id),
         )
+
+    @app.get("/cancellations/{token}", response_model=RegistrationStatus)
+    async def cancellation_target(token: str, unit: Uow) -> RegistrationStatus:
+        """What a cancel link points at (for the confirm page); 404 invalid, 410 expired."""
+        return _status(*await found(unit, token_owner(token)))
+
+    @app.post("/cancellations/{token}", response_model=Cancelled)
+    async def cancel(token: str, request: Request, unit: Uow) -> Cancelled:
+        """Cancel the registration the link is for; doing it twice is harmless."""
+        result = await handlers.cancel_registration(
+            unit, token_owner(token), request.state.correlation_id
+        )
+        if result is None:
+            raise _error(*NOT_FOUND)
+        registration, changed = result
+        return Cancelled(**_status(registration, None).model_dump(), already_cancelled=not changed)
 
     return app

@@ -9,7 +9,7 @@ import faust
 
 from contracts import messages as m
 from contracts import topics
-from contracts.runtime.stream import consume, run_worker, worker
+from contracts.runtime.stream import UseCase, consume, run_worker, worker
 from registration import bootstrap
 from registration.config import Settings
 from registration.service_layer import handlers
@@ -17,8 +17,13 @@ from registration.service_layer import handlers
 
 def build(settings: Settings) -> faust.App:
     app, database = worker("registration", settings)
-    routes = {m.Decision: handlers.apply_decision}
-    consume(app, topics.DECISIONS, database.handler(bootstrap.uow_factory, routes))
+    routes: dict[type, UseCase] = {m.Decision: handlers.apply_decision}
+    consume(
+        app,
+        topics.DECISIONS,
+        database.handler(bootstrap.uow_factory, routes),
+        batch_size=settings.batch_size,
+    )
     return app
 
 

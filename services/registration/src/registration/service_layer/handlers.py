@@ -10,7 +10,7 @@ import structlog
 
 from contracts import messages as m
 from contracts.envelope import Envelope
-from registration.domain.model import Registration
+from registration.domain.model import CancelReason, Registration
 from registration.service_layer.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -70,34 +70,75 @@ async def register(uow: UnitOfWork, cmd: RegisterAttendee) -> tuple[Registration
 
 
 async def apply_decision(uow: UnitOfWork, decision: m.Decision, envelope: Envelope) -> bool:
-    """Keep the status in step with capacity's decision; False for a repeated message."""
-    async with uow:
-        if not await uow.first_time(DECISIONS_CONSUMER, envelope.id):
-            return False
-        registration = await uow.registrations.get(decision.registration_id, lock=True)
-        if registration is None:
-            log.warning(
-                "decision for an unknown registration",
-                registration_id=str(decision.registration_id),
-            )
-            await uow.commit()
-            return True
-        if isinstance(decision, m.SeatConfirmed):
-            registration.confirm()
-        elif isinstance(decision, m.Waitlisted):
-            registration.waitlist(decision.position)
-        elif isinstance(decision, m.RegistrationRejected):
-            registration.reject(decision.reason.value)
-        await uow.registrations.save(registration)
-        await uow.commit()
+    """Keep the status in step with capacity's decision (inside the caller's unit of work);
+    False for a repeated message."""
+    if not await uow.first_time(DECISIONS_CONSUMER, envelope.id):
+        return False
+    registration = await uow.registrations.get(decision.registration_id, lock=True)
+    if registration is None:
+        log.warning(
+            "decision for an unknown registration", registration_id=str(decision.registration_id)
+        )
+        return True
+    if isinstance(decision, m.SeatConfirmed):
+        registration.confirm()
+    elif isinstance(decision, m.Waitlisted):
+        registration.waitlist(decision.decided_at)
+    elif isinstance(decision, m.RegistrationRejected):
+        registration.reject(decision.reason.value)
+    elif isinstance(decision, m.SeatReleased):
+        reason = (
+            CancelReason.EVENT_CANCELLED
+            if decision.reason is m.ReleaseReason.EVENT_CANCELLED
+            else CancelReason.ATTENDEE
+        )
+        registration.cancel(decision.decided_at, reason)
+    await uow.registrations.save(registration)
     log.info(
         "status updated",
         registration_id=str(registration.registration_id),
-        status=registration.status,
+        status=registration.status.value,
     )
     return True
 
 
-async def get_registration(uow: UnitOfWork, registration_id: UUID) -> Registration | None:
+async def cancel_registration(
+    uow: UnitOfWork, registration_id: UUID, correlation_id: str | None = None
+) -> tuple[Registration, bool] | None:
+    """Cancel on the attendee's request and tell capacity (``RegistrationCancelled``).
+
+    Returns the registration and whether this call cancelled it (False: it was cancelled
+    or rejected before — cancelling twice is harmless); ``None`` if it does not exist."""
     async with uow:
-        return await uow.registrations.get(registration_id)
+        registration = await uow.registrations.get(registration_id, lock=True)
+        if registration is None:
+            return None
+        now = datetime.now(UTC)
+        changed = registration.cancel(now)
+        if changed:
+            await uow.registrations.save(registration)
+            payload = m.RegistrationCancelled(
+                registration_id=registration.registration_id,
+                event_id=registration.event_id,
+                cancelled_at=now,
+            )
+            uow.publish(
+                payload, Envelope.new(payload, source=SOURCE, correlation_id=correlation_id)
+            )
+        await uow.commit()
+    log.info(
+        "registration cancelled" if changed else "cancellation repeated",
+        registration_id=str(registration_id),
+    )
+    return registration, changed
+
+
+async def get_registration(
+    uow: UnitOfWork, registration_id: UUID
+) -> tuple[Registration, int | None] | None:
+    """The registration and its current waiting-list place (``None`` unless waiting)."""
+    async with uow:
+        registration = await uow.registrations.get(registration_id)
+        if registration is None:
+            return None
+        return registration, await uow.registrations.position(registration)

@@ -21,6 +21,11 @@ class RegistrationRepository(abc.ABC):
     @abc.abstractmethod
     async def save(self, registration: Registration) -> None: ...
 
+    @abc.abstractmethod
+    async def position(self, registration: Registration) -> int | None:
+        """Current 1-based waiting-list place (it moves up as others are promoted or
+        cancel); ``None`` unless waitlisted."""
+
 
 class UnitOfWork(unit_of_work.UnitOfWork):
     registrations: RegistrationRepository

@@ -1,0 +1,122 @@
+"""Property-based: whatever happens, seats stay honest.
+
+Any sequence of registrations, redeliveries, cancellations and capacity changes never
+confirms more than the capacity, keeps the waiting list first come first served, and leaves
+every registration in exactly one current state that matches the messages sent about it.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from capacity.domain.model import Outcome, Refused
+from capacity.service_layer import handlers
+from contracts import messages as m
+
+from .fakes import FakeUnitOfWork
+from .test_handlers import cancel, published, register
+
+Step = tuple[str, int]
+# registrations dominate, as in a rush; the rest interleave
+ACTIONS = ["register"] * 5 + ["redeliver", "cancel", "cancel", "capacity", "close", "reopen"]
+steps = st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 40)), max_size=60)
+
+
+def current_states(uow: FakeUnitOfWork) -> dict[UUID, str]:
+    """The state of every registration as a subscriber of the decisions topic sees it."""
+    state: dict[UUID, str] = {}
+    for payload, _ in uow.outbox:
+        if isinstance(payload, m.SeatConfirmed):
+            state[payload.registration_id] = "confirmed"
+        elif isinstance(payload, m.Waitlisted):
+            state[payload.registration_id] = "waitlisted"
+        elif isinstance(payload, m.RegistrationRejected):
+            state[payload.registration_id] = "rejected"
+        elif isinstance(payload, m.SeatReleased):
+            state[payload.registration_id] = "released"
+    return state
+
+
+async def run(capacity: int, waitlist: bool, script: list[Step]) -> None:
+    uow = FakeUnitOfWork()
+    event_id = await published(uow, capacity, waitlist)
+    registered: list[UUID] = []
+    for action, n in script:
+        if action == "register":
+            registered.append(await register(uow, event_id))
+        elif action == "redeliver" and registered:
+            await register(uow, event_id, registered[n % len(registered)])
+        elif action == "cancel" and registered:
+            await cancel(uow, event_id, registered[n % len(registered)])
+        elif action == "capacity":
+            try:
+                await handlers.change_capacity(uow, event_id, n % 9)
+            except Refused:
+                assert n % 9 < uow.event_store[event_id].seats_taken
+        elif action == "close":
+            await handlers.close_event(uow, event_id)
+        elif action == "reopen":
+            await handlers.reopen_event(uow, event_id)
+        check(uow, event_id, registered)
+
+
+def check(uow: FakeUnitOfWork, event_id: UUID, registered: list[UUID]) -> None:
+    event = uow.event_store[event_id]
+    seats = uow.seat_store
+    confirmed = [s for s in seats.values() if s.outcome is Outcome.CONFIRMED]
+    waiting = sorted(
+        (s for s in seats.values() if s.outcome is Outcome.WAITLISTED), key=lambda s: s.seq
+    )
+    # never overbooked, counters match the seats
+    assert len(confirmed) == event.seats_taken <= event.capacity
+    assert len(waiting) == event.waitlist_length
+    # exactly one current state per registration, and it is what subscribers were told
+    assert set(seats) == set(registered) == set(current_states(uow))
+    told = current_states(uow)
+    for registration_id, seat in seats.items():
+        assert told[registration_id] == seat.outcome.value
+    # nobody waits while a seat is free (unless the event is cancelled)
+    if event.status is not m.EventStatus.CANCELLED:
+        assert not (waiting and event.seats_left > 0)
+    # first come, first served: every promoted seat came before everyone still waiting
+    if waiting:
+        promoted = [s for s in confirmed if s.from_waitlist]
+        assert all(p.seq < waiting[0].seq for p in promoted)
+    # one decision per registration and message (no duplicates on redelivery)
+    first_decisions = [
+        p
+        for p, _ in uow.outbox
+        if isinstance(p, m.SeatConfirmed | m.Waitlisted | m.RegistrationRejected)
+        and not (isinstance(p, m.SeatConfirmed) and p.from_waitlist)
+    ]
+    assert len(first_decisions) == len(registered)
+
+
+@settings(max_examples=150, deadline=None)
+@given(capacity=st.integers(0, 5), waitlist=st.booleans(), script=steps)
+def test_seats_stay_honest(capacity: int, waitlist: bool, script: list[Step]) -> None:
+    import asyncio
+
+    asyncio.run(run(capacity, waitlist, script))
+
+
+def test_the_check_can_fail() -> None:
+    """The invariants notice an overbooking (guards against a check that cannot fail)."""
+    import asyncio
+
+    async def overbook() -> None:
+        uow = FakeUnitOfWork()
+        event_id = await published(uow, 1)
+        registered = [await register(uow, event_id) for _ in range(2)]
+        second = uow.seat_store[registered[1]]
+        second.outcome = Outcome.CONFIRMED
+        check(uow, event_id, registered)
+
+    try:
+        asyncio.run(overbook())
+    except AssertionError:
+        return
+    raise AssertionError("an overbooking went unnoticed")
