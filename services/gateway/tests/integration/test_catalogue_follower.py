@@ -13,12 +13,14 @@ from contracts.envelope import Envelope
 from contracts.messages import (
     CatalogEvent,
     CloseReason,
+    EventCancelled,
     EventClosed,
     EventKind,
     EventPublished,
     EventReopened,
     EventSnapshot,
     EventStatus,
+    EventUpdated,
 )
 from contracts.runtime.kafka import producer
 from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
@@ -145,12 +147,42 @@ async def test_the_read_model_follows_published_closed_and_reopened(publish, fol
     assert listing.accepts_registrations(datetime.now(UTC))
 
 
+async def test_the_read_model_follows_updated_and_cancelled(publish, follower):
+    running, catalogue = follower
+    await running.start()
+    await eventually(lambda: _assert(running.caught_up))
+    event = snapshot(revision=1, capacity=2, seats_left=2)
+
+    await publish(EventPublished(event=event, occurred_at=NOW))
+    rush = event.model_copy(update={"revision": 2, "seats_taken": 1, "seats_left": 1})
+    await publish(EventUpdated(event=rush, occurred_at=NOW))
+    await eventually(lambda: _assert(_revision(catalogue, event) == 2))
+    listing = catalogue.get(event.event_id)
+    assert listing is not None
+    assert listing.snapshot.seats_left == 1
+
+    cancelled = rush.model_copy(update={"revision": 3, "status": EventStatus.CANCELLED})
+    await publish(EventCancelled(event=cancelled, occurred_at=NOW))
+    await eventually(lambda: _assert(_revision(catalogue, event) == 3))
+    now = datetime.now(UTC)
+    assert all(upcoming.event_id != event.event_id for upcoming in catalogue.upcoming(now))
+    listing = catalogue.get(event.event_id)
+    assert listing is not None
+    assert listing.cancelled
+
+
 class UpRegistrations:
     async def submit(self, command):  # pragma: no cover - not used here
         raise NotImplementedError
 
     async def state(self, registration_id, correlation_id):
         return None
+
+    async def cancellation_target(self, token, correlation_id):  # pragma: no cover
+        raise NotImplementedError
+
+    async def cancel(self, command):  # pragma: no cover
+        raise NotImplementedError
 
     async def check(self) -> None:
         return None

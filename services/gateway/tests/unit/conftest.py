@@ -22,10 +22,17 @@ from contracts.messages import (
 )
 from gateway.bootstrap import Overrides
 from gateway.config import Settings
-from gateway.domain.commands import RegisterAttendee
+from gateway.domain.commands import CancelRegistration, RegisterAttendee
 from gateway.domain.model import Catalogue
-from gateway.domain.registration import RegistrationState, RegistrationStatus, Submission
+from gateway.domain.registration import (
+    Cancellation,
+    CancelReason,
+    RegistrationState,
+    RegistrationStatus,
+    Submission,
+)
 from gateway.entrypoints.http import create_app
+from gateway.service_layer.ports import CancelLinkExpired, CancelLinkInvalid
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -37,8 +44,36 @@ class FakeRegistrations:
         self.submitted: list[RegisterAttendee] = []
         self.ids: dict[str, UUID] = {}
         self.states: dict[UUID, RegistrationState] = {}
+        self.tokens: dict[str, UUID] = {}
+        self.expired_tokens: set[str] = set()
+        self.token_lookups: list[tuple[str, str]] = []
+        self.cancel_requests: list[CancelRegistration] = []
         self.failure: Exception | None = None
         self.healthy = True
+
+    def cancel_link(self, state: RegistrationState, *, expired: bool = False) -> str:
+        """Store the registration and make a cancel token for it, like the mails carry."""
+        self.states[state.registration_id] = state
+        token = f"tok.{uuid.uuid4().hex}.sig-{len(self.tokens)}"
+        self.tokens[token] = state.registration_id
+        if expired:
+            self.expired_tokens.add(token)
+        return token
+
+    def _owner(self, token: str) -> UUID:
+        if token in self.expired_tokens:
+            raise CancelLinkExpired(
+                "Dieser Abmeldelink ist abgelaufen. Bitte wenden Sie sich an das "
+                "Veranstaltungsteam.",
+                "This cancellation link has expired. Please contact the organisers.",
+            )
+        registration_id = self.tokens.get(token)
+        if registration_id is None or registration_id not in self.states:
+            raise CancelLinkInvalid(
+                "Dieser Abmeldelink ist ungültig. Bitte verwenden Sie den Link aus Ihrer E-Mail.",
+                "This cancellation link is not valid. Please use the link from your e-mail.",
+            )
+        return registration_id
 
     async def submit(self, command: RegisterAttendee) -> Submission:
         if self.failure is not None:
@@ -56,6 +91,29 @@ class FakeRegistrations:
         if self.failure is not None:
             raise self.failure
         return self.states.get(registration_id)
+
+    async def cancellation_target(self, token: str, correlation_id: str) -> RegistrationState:
+        if self.failure is not None:
+            raise self.failure
+        self.token_lookups.append((token, correlation_id))
+        return self.states[self._owner(token)]
+
+    async def cancel(self, command: CancelRegistration) -> Cancellation:
+        if self.failure is not None:
+            raise self.failure
+        self.cancel_requests.append(command)
+        current = self.states[self._owner(command.token)]
+        changed = current.cancellable
+        if changed:
+            current = current.model_copy(
+                update={
+                    "status": RegistrationStatus.CANCELLED,
+                    "cancel_reason": CancelReason.ATTENDEE.value,
+                    "waitlist_position": None,
+                }
+            )
+            self.states[current.registration_id] = current
+        return Cancellation(**current.model_dump(), already_cancelled=not changed)
 
     async def check(self) -> None:
         if not self.healthy:
@@ -130,6 +188,35 @@ def add_event(catalogue: Catalogue) -> Callable[..., EventSnapshot]:
         )
         catalogue.apply(message)
         return event
+
+    return add
+
+
+@pytest.fixture
+def send(catalogue: Catalogue) -> Callable[..., EventSnapshot]:
+    """A later catalogue message for an event: its snapshot with the next revision."""
+
+    def apply(message_type: type[CatalogEvent], event: EventSnapshot, **changes: Any) -> Any:
+        newer = event.model_copy(update={"revision": event.revision + 1, **changes})
+        extra: dict[str, Any] = {}
+        if message_type is EventClosed:
+            extra["reason"] = newer.close_reason or CloseReason.MANUAL
+        catalogue.apply(message_type(event=newer, occurred_at=NOW, **extra))
+        return newer
+
+    return apply
+
+
+@pytest.fixture
+def registered(registrations: FakeRegistrations) -> Callable[..., RegistrationState]:
+    """A registration the fake registration service knows."""
+
+    def add(event_id: UUID, status: RegistrationStatus, **fields: Any) -> RegistrationState:
+        state = RegistrationState(
+            registration_id=uuid.uuid4(), event_id=event_id, status=status, **fields
+        )
+        registrations.states[state.registration_id] = state
+        return state
 
     return add
 

@@ -1,8 +1,9 @@
 """The public JSON API against a fake catalogue and a fake registration service."""
 
 import uuid
+from datetime import UTC, datetime
 
-from contracts.messages import EventStatus
+from contracts.messages import CloseReason, EventCancelled, EventStatus, EventUpdated
 from gateway.domain.registration import RegistrationState, RegistrationStatus
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 
@@ -153,6 +154,7 @@ async def test_registration_status(client, add_event, registrations):
         "status": "waitlisted",
         "waitlist_position": 7,
         "rejection_reason": None,
+        "cancel_reason": None,
     }
     assert (await client.get(f"/api/v1/registrations/{uuid.uuid4()}")).status_code == 404
     registrations.failure = RegistrationUnavailable("down")
@@ -163,4 +165,114 @@ async def test_registration_status(client, add_event, registrations):
 async def test_the_api_is_documented(client):
     schema = (await client.get("/api/openapi.json")).json()
     assert "/api/v1/events/{event_id}/registrations" in schema["paths"]
-    assert not any(path.startswith("/veranstaltungen") for path in schema["paths"])
+    cancel = schema["paths"]["/api/v1/cancellations/{token}"]["post"]
+    assert {"200", "404", "410", "503"} <= set(cancel["responses"])
+    registration = schema["components"]["schemas"]["RegistrationOut"]["properties"]
+    assert "current place" in registration["waitlist_position"]["description"]
+    assert "cancel_reason" in registration
+    assert not any(path.startswith(("/veranstaltungen", "/abmeldung")) for path in schema["paths"])
+
+
+async def test_events_carry_the_newest_snapshot(client, add_event, send):
+    event = add_event(seats_left=12, registration_deadline=datetime(2026, 3, 11, 11, 0, tzinfo=UTC))
+    full = add_event(seats_left=0, status=EventStatus.CLOSED, close_reason=CloseReason.FULL)
+    cancelled = add_event(title="Abgesagt")
+    send(EventUpdated, event, seats_left=2)
+    send(EventCancelled, cancelled, status=EventStatus.CANCELLED)
+
+    listed = {e["event_id"]: e for e in (await client.get("/api/v1/events")).json()["events"]}
+    one = (await client.get(f"/api/v1/events/{cancelled.event_id}")).json()
+
+    assert set(listed) == {str(event.event_id), str(full.event_id)}
+    assert listed[str(event.event_id)]["seats_left"] == 2
+    assert listed[str(event.event_id)]["registration_deadline"] == "2026-03-11T11:00:00Z"
+    assert listed[str(event.event_id)]["close_reason"] is None
+    assert listed[str(full.event_id)]["close_reason"] == "full"
+    assert one["availability"] == "cancelled"
+    assert one["registration_open"] is False
+
+
+def cancellable(registrations, event_id, status=RegistrationStatus.CONFIRMED, **fields):
+    state = RegistrationState(
+        registration_id=uuid.uuid4(), event_id=event_id, status=status, **fields
+    )
+    return state, registrations.cancel_link(state)
+
+
+async def test_cancel_by_token(client, add_event, registrations):
+    event = add_event()
+    state, token = cancellable(
+        registrations, event.event_id, RegistrationStatus.WAITLISTED, waitlist_position=2
+    )
+
+    response = await client.post(
+        f"/api/v1/cancellations/{token}", headers={"X-Correlation-ID": "corr-cancel"}
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "registration_id": str(state.registration_id),
+        "event_id": str(event.event_id),
+        "status": "cancelled",
+        "waitlist_position": None,
+        "rejection_reason": None,
+        "cancel_reason": "attendee",
+        "already_cancelled": False,
+    }
+    (command,) = registrations.cancel_requests
+    assert command.correlation_id == "corr-cancel"
+    again = await client.post(f"/api/v1/cancellations/{token}")
+    assert again.status_code == 200
+    assert again.json()["already_cancelled"] is True
+    assert again.json()["status"] == "cancelled"
+
+
+async def test_cancel_with_a_wrong_or_expired_token(client, add_event, registrations):
+    event = add_event()
+    _, expired = cancellable(registrations, event.event_id)
+    registrations.expired_tokens.add(expired)
+
+    wrong = await client.post("/api/v1/cancellations/tok.wrong.sig")
+    odd = await client.post("/api/v1/cancellations/kaputt!")
+    old = await client.post(f"/api/v1/cancellations/{expired}")
+
+    for response in (wrong, odd):
+        assert response.status_code == 404
+        assert response.json()["code"] == "invalid_token"
+        assert response.json()["message_de"].startswith("Dieser Abmeldelink ist ungültig.")
+        assert response.json()["message_en"].startswith("This cancellation link is not valid.")
+    assert old.status_code == 410
+    assert old.json()["code"] == "token_expired"
+    assert old.json()["message_en"].startswith("This cancellation link has expired.")
+
+
+async def test_cancel_while_registration_is_down(client, add_event, registrations):
+    event = add_event()
+    state, token = cancellable(registrations, event.event_id)
+    registrations.failure = RegistrationUnavailable("down")
+    response = await client.post(f"/api/v1/cancellations/{token}")
+    assert response.status_code == 503
+    assert response.json()["code"] == "registration_unavailable"
+    assert "Nothing was changed" in response.json()["message_en"]
+    assert registrations.states[state.registration_id].status is RegistrationStatus.CONFIRMED
+
+
+async def test_refusals_keep_the_registration_services_code(client, add_event, registrations):
+    event = add_event()
+    registrations.failure = RegistrationRefused(
+        422, "Ohne Einwilligung keine Anmeldung.", code="consent_required", message_en="Consent."
+    )
+    response = await client.post(f"/api/v1/events/{event.event_id}/registrations", json=BODY)
+    assert response.status_code == 422
+    assert response.json()["code"] == "consent_required"
+    assert response.json()["message_en"] == "Consent."
+
+
+async def test_a_cancelled_registrations_status(client, add_event, registrations):
+    event = add_event()
+    state, _ = cancellable(
+        registrations, event.event_id, RegistrationStatus.CANCELLED, cancel_reason="event_cancelled"
+    )
+    response = await client.get(f"/api/v1/registrations/{state.registration_id}")
+    assert response.json()["status"] == "cancelled"
+    assert response.json()["cancel_reason"] == "event_cancelled"

@@ -2,10 +2,12 @@ from datetime import UTC, datetime, timedelta
 
 from contracts.messages import (
     CloseReason,
+    EventCancelled,
     EventClosed,
     EventPublished,
     EventReopened,
     EventStatus,
+    EventUpdated,
 )
 from gateway.domain.labels import availability_label
 from gateway.domain.model import Availability, Catalogue
@@ -113,4 +115,109 @@ def test_upcoming_leaves_out_cancelled_and_past_events_and_sorts_by_start(make_s
     assert [listing.snapshot.title for listing in catalogue.upcoming(NOW)] == ["Früher", "Später"]
     cancelled_listing = catalogue.get(cancelled.event_id)
     assert cancelled_listing is not None
-    assert availability_label(cancelled_listing, NOW) == "abgesagt"
+    assert availability_label(cancelled_listing, NOW) == "Abgesagt"
+
+
+def test_event_updated_changes_seats_and_the_newest_revision_wins(make_snapshot):
+    catalogue = Catalogue()
+    event = make_snapshot(revision=1, seats_left=12)
+    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
+    rush = event.model_copy(update={"revision": 3, "seats_left": 2, "seats_taken": 298})
+    late = event.model_copy(update={"revision": 2, "seats_left": 7, "seats_taken": 293})
+
+    assert catalogue.apply(EventUpdated(event=rush, occurred_at=NOW))
+    assert not catalogue.apply(EventUpdated(event=late, occurred_at=NOW))
+
+    listing = catalogue.get(event.event_id)
+    assert listing is not None
+    assert listing.revision == 3
+    assert availability_label(listing, NOW) == "noch 2 Plätze frei"
+
+
+def test_more_capacity_while_open(make_snapshot):
+    catalogue = Catalogue()
+    event = make_snapshot(revision=1, capacity=10, seats_taken=10, seats_left=0)
+    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
+    listing = catalogue.get(event.event_id)
+    assert listing is not None
+    assert listing.availability(NOW) is Availability.WAITLIST
+
+    bigger = event.model_copy(update={"revision": 2, "capacity": 15, "seats_left": 5})
+    catalogue.apply(EventUpdated(event=bigger, occurred_at=NOW))
+    listing = catalogue.get(event.event_id)
+    assert listing is not None
+    assert availability_label(listing, NOW) == "noch 5 Plätze frei"
+
+
+def test_the_close_reason_comes_from_the_snapshot(make_snapshot):
+    catalogue = Catalogue()
+    full = make_snapshot(
+        revision=1, seats_left=0, status=EventStatus.CLOSED, close_reason=CloseReason.FULL
+    )
+    catalogue.apply(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
+    # a later update of the closed event carries its reason in the snapshot, not as a field
+    changed = full.model_copy(update={"revision": 2, "waitlist_length": 3})
+    catalogue.apply(EventUpdated(event=changed, occurred_at=NOW))
+
+    listing = catalogue.get(full.event_id)
+    assert listing is not None
+    assert listing.close_reason is CloseReason.FULL
+    assert listing.availability(NOW) is Availability.WAITLIST
+
+    manual = make_snapshot(seats_left=0, status=EventStatus.CLOSED, close_reason=CloseReason.MANUAL)
+    catalogue.apply(EventUpdated(event=manual, occurred_at=NOW))
+    manual_listing = catalogue.get(manual.event_id)
+    assert manual_listing is not None
+    assert manual_listing.availability(NOW) is Availability.CLOSED
+
+
+def test_an_old_event_closed_without_a_snapshot_reason_still_counts(make_snapshot):
+    catalogue = Catalogue()
+    full = make_snapshot(seats_left=0, status=EventStatus.CLOSED, close_reason=None)
+    catalogue.apply(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
+    listing = catalogue.get(full.event_id)
+    assert listing is not None
+    assert listing.close_reason is CloseReason.FULL
+
+
+def test_event_cancelled(make_snapshot):
+    catalogue = Catalogue()
+    event = make_snapshot(revision=1)
+    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
+    cancelled = event.model_copy(update={"revision": 2, "status": EventStatus.CANCELLED})
+
+    assert catalogue.apply(EventCancelled(event=cancelled, occurred_at=NOW))
+    assert not catalogue.apply(EventUpdated(event=event, occurred_at=NOW)), "older revision"
+
+    listing = catalogue.get(event.event_id)
+    assert listing is not None
+    assert listing.cancelled
+    assert listing.availability(NOW) is Availability.CANCELLED
+    assert not listing.accepts_registrations(NOW)
+    assert availability_label(listing, NOW) == "Abgesagt"
+    assert catalogue.upcoming(NOW) == []
+
+
+def test_event_cancelled_counts_even_if_its_snapshot_forgot_the_status(make_snapshot):
+    catalogue = Catalogue()
+    event = make_snapshot(status=EventStatus.OPEN)
+    catalogue.apply(EventCancelled(event=event, occurred_at=NOW))
+    listing = catalogue.get(event.event_id)
+    assert listing is not None
+    assert listing.availability(NOW) is Availability.CANCELLED
+    assert catalogue.upcoming(NOW) == []
+
+
+def test_the_registration_deadline_closes_registration(make_snapshot):
+    catalogue = Catalogue()
+    deadline = NOW + timedelta(days=1)
+    event = make_snapshot(registration_deadline=deadline)
+    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
+    listing = catalogue.get(event.event_id)
+    assert listing is not None
+
+    assert listing.registration_deadline == deadline
+    assert listing.accepts_registrations(NOW)
+    assert not listing.accepts_registrations(deadline)
+    assert availability_label(listing, deadline) == "Anmeldung geschlossen"
+    assert [upcoming.event_id for upcoming in catalogue.upcoming(deadline)] == [event.event_id]

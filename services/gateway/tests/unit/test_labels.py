@@ -4,8 +4,16 @@ from uuid import uuid4
 import pytest
 
 from contracts.messages import EventKind
-from gateway.domain.labels import kind_label, period, status_explanation, status_headline
-from gateway.domain.registration import RegistrationState, RegistrationStatus
+from gateway.domain.labels import (
+    cancel_hint,
+    cancellation_headline,
+    kind_label,
+    moment,
+    period,
+    status_explanation,
+    status_headline,
+)
+from gateway.domain.registration import Cancellation, RegistrationState, RegistrationStatus
 
 
 def test_a_winter_day_in_berlin_time():
@@ -45,20 +53,59 @@ def test_kind_labels(kind, label):
     assert kind_label(kind) == label
 
 
+def test_a_moment_in_berlin_time():
+    assert moment(datetime(2026, 3, 11, 11, 0, tzinfo=UTC)) == "Mi., 11.03.2026, 12:00 Uhr"
+
+
 @pytest.mark.parametrize(
-    ("status", "position", "headline"),
+    ("status", "position", "cancel_reason", "headline"),
     [
-        (RegistrationStatus.PENDING, None, "Ihre Anmeldung ist in Bearbeitung"),
-        (RegistrationStatus.CONFIRMED, None, "Ihre Teilnahme ist bestätigt"),
-        (RegistrationStatus.WAITLISTED, 3, "Sie stehen auf der Warteliste (Platz 3)"),
-        (RegistrationStatus.REJECTED, None, "Anmeldung nicht möglich"),
+        (RegistrationStatus.PENDING, None, None, "Ihre Anmeldung ist in Bearbeitung"),
+        (RegistrationStatus.CONFIRMED, None, None, "Ihre Teilnahme ist bestätigt"),
+        (RegistrationStatus.WAITLISTED, 3, None, "Sie stehen auf der Warteliste (Platz 3)"),
+        (RegistrationStatus.WAITLISTED, None, None, "Sie stehen auf der Warteliste"),
+        (RegistrationStatus.REJECTED, None, None, "Anmeldung nicht möglich"),
+        (RegistrationStatus.CANCELLED, None, "attendee", "Ihre Anmeldung ist storniert"),
+        (RegistrationStatus.CANCELLED, None, None, "Ihre Anmeldung ist storniert"),
+        (RegistrationStatus.CANCELLED, None, "event_cancelled", "Die Veranstaltung wurde abgesagt"),
     ],
 )
-def test_status_headlines(status, position, headline):
+def test_status_headlines(status, position, cancel_reason, headline):
     state = RegistrationState(
-        registration_id=uuid4(), event_id=uuid4(), status=status, waitlist_position=position
+        registration_id=uuid4(),
+        event_id=uuid4(),
+        status=status,
+        waitlist_position=position,
+        cancel_reason=cancel_reason,
     )
     assert status_headline(state) == headline
+
+
+@pytest.mark.parametrize(
+    ("status", "already", "cancel_reason", "headline"),
+    [
+        (RegistrationStatus.CANCELLED, False, "attendee", "Ihre Anmeldung wurde storniert."),
+        (RegistrationStatus.CANCELLED, True, "attendee", "Ihre Anmeldung war bereits storniert."),
+        (RegistrationStatus.CANCELLED, True, "event_cancelled", "Die Veranstaltung wurde abgesagt"),
+        (RegistrationStatus.REJECTED, True, None, "Es gibt nichts zu stornieren"),
+    ],
+)
+def test_cancellation_headlines(status, already, cancel_reason, headline):
+    cancellation = Cancellation(
+        registration_id=uuid4(),
+        event_id=uuid4(),
+        status=status,
+        cancel_reason=cancel_reason,
+        already_cancelled=already,
+    )
+    assert cancellation_headline(cancellation) == headline
+
+
+def test_only_a_held_or_awaited_seat_gets_the_cancel_hint():
+    for status in RegistrationStatus:
+        state = RegistrationState(registration_id=uuid4(), event_id=uuid4(), status=status)
+        has_hint = cancel_hint(state) is not None
+        assert has_hint == (status in {"pending", "confirmed", "waitlisted"}), status
 
 
 def test_a_rejection_says_why():

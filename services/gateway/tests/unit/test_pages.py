@@ -5,7 +5,14 @@ import uuid
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
-from contracts.messages import CloseReason, EventKind, EventStatus
+from contracts.messages import (
+    CloseReason,
+    EventCancelled,
+    EventKind,
+    EventReopened,
+    EventStatus,
+    EventUpdated,
+)
 from gateway.domain.registration import RegistrationState, RegistrationStatus
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 
@@ -13,28 +20,43 @@ CORRELATION = {"X-Correlation-ID": "corr-123"}
 
 
 class Elements(HTMLParser):
-    """Every start tag with its attributes, and the text inside each ``data-status`` element."""
+    """Every start tag with its attributes, the text inside each ``data-status`` element and
+    the text of every element."""
+
+    VOID = frozenset({"area", "base", "br", "col", "hr", "img", "input", "link", "meta", "wbr"})
 
     def __init__(self, html: str) -> None:
         super().__init__()
         self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.texts: list[tuple[str, str]] = []
         self.status_text = ""
         self._in_status = 0
+        self._open: list[list[str]] = []
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         self.tags.append((tag, attributes))
+        if tag in self.VOID:
+            return
+        self._open.append([tag, ""])
         if "data-status" in attributes:
             self._in_status = 1
         elif self._in_status:
             self._in_status += 1
 
     def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if self._open:
+            name, text = self._open.pop()
+            self.texts.append((name, text))
         if self._in_status:
             self._in_status -= 1
 
     def handle_data(self, data):
+        for element in self._open:
+            element[1] += data
         if self._in_status:
             self.status_text += data
 
@@ -44,6 +66,10 @@ class Elements(HTMLParser):
             for name, attrs in self.tags
             if name == tag and all(attrs.get(k) == v for k, v in attributes.items())
         ]
+
+    def find_text(self, tag):
+        """The text of every ``tag`` element (not nested in another one of its kind)."""
+        return [text.strip() for name, text in self.texts if name == tag]
 
 
 def assert_accessible_page(html: str) -> Elements:
@@ -302,8 +328,12 @@ async def test_decided_registrations_show_their_status(client, add_event, regist
     cases = [
         (state(event.event_id, RegistrationStatus.CONFIRMED), "Ihre Teilnahme ist bestätigt"),
         (
-            state(event.event_id, RegistrationStatus.WAITLISTED, waitlist_position=4),
-            "Sie stehen auf der Warteliste (Platz 4)",
+            state(event.event_id, RegistrationStatus.CANCELLED, cancel_reason="attendee"),
+            "Ihre Anmeldung ist storniert",
+        ),
+        (
+            state(event.event_id, RegistrationStatus.CANCELLED, cancel_reason="event_cancelled"),
+            "Die Veranstaltung wurde abgesagt",
         ),
         (
             state(event.event_id, RegistrationStatus.REJECTED, rejection_reason="event_closed"),
@@ -334,6 +364,7 @@ async def test_status_json_for_the_polling_script(client, add_event, registratio
         "registration_id": str(waitlisted.registration_id),
         "status": "waitlisted",
         "waitlist_position": 2,
+        "cancel_reason": None,
     }
     missing = await client.get(f"/anmeldung/{uuid.uuid4()}/status.json")
     assert missing.status_code == 404
@@ -411,3 +442,329 @@ async def test_no_personal_data_in_the_logs(client, add_event, registrations, ca
 
 async def test_the_catalogue_feed_runs_while_the_app_runs(client, feed):
     assert feed.running
+
+
+# --- what the newest catalogue snapshot says --------------------------------------------
+
+
+async def test_seats_left_follow_event_updated(client, add_event, send):
+    event = add_event(title="Fachtag Quartier 2026", seats_left=12)
+    send(EventUpdated, event, seats_left=3, seats_taken=297)
+
+    overview = await client.get("/")
+    page = await client.get(f"/veranstaltungen/{event.event_id}")
+
+    for response in (overview, page):
+        assert "noch 3 Plätze frei" in response.text
+        assert "noch 12 Plätze frei" not in response.text
+
+
+async def test_more_capacity_reopens_a_full_event(client, add_event, send):
+    event = add_event(
+        seats_left=0,
+        status=EventStatus.CLOSED,
+        close_reason=CloseReason.FULL,
+        waitlist_enabled=False,
+    )
+    assert "ausgebucht" in (await client.get(f"/veranstaltungen/{event.event_id}")).text
+    send(EventReopened, event, capacity=320, seats_left=20, status=EventStatus.OPEN)
+
+    response = await client.get(f"/veranstaltungen/{event.event_id}")
+
+    assert "noch 20 Plätze frei" in response.text
+    assert Elements(response.text).find("form")
+
+
+async def test_a_cancelled_event_says_abgesagt_and_is_not_listed(client, add_event, send):
+    event = add_event(title="Praxisforum Nachbarschaft")
+    send(EventCancelled, event, status=EventStatus.CANCELLED)
+
+    page = await client.get(f"/veranstaltungen/{event.event_id}")
+    overview = await client.get("/")
+
+    assert page.status_code == 200
+    html = assert_accessible_page(page.text)
+    assert "<title>Abgesagt: Praxisforum Nachbarschaft" in page.text
+    assert "Abgesagt" in html.find_text("dd")
+    assert "Diese Veranstaltung findet nicht statt." in page.text
+    assert not html.find("form")
+    assert "Praxisforum Nachbarschaft" not in overview.text
+    assert "Zurzeit sind keine Veranstaltungen geplant." in overview.text
+
+
+async def test_the_registration_deadline_is_shown(client, add_event):
+    event = add_event(
+        title="Mit Frist", registration_deadline=datetime(2026, 3, 11, 11, 0, tzinfo=UTC)
+    )
+    add_event(title="Ohne Frist")
+
+    page = await client.get(f"/veranstaltungen/{event.event_id}")
+    overview = await client.get("/")
+
+    assert "Anmeldeschluss: " in page.text
+    assert "Mi., 11.03.2026, 12:00 Uhr" in page.text
+    assert '<time datetime="2026-03-11T11:00:00+00:00">' in page.text
+    assert overview.text.count("Anmeldeschluss") == 1
+    assert "Mi., 11.03.2026, 12:00 Uhr" in overview.text
+
+
+async def test_a_passed_deadline_closes_the_form(client, add_event):
+    event = add_event(registration_deadline=datetime(2026, 2, 28, 23, 0, tzinfo=UTC))
+    response = await client.get(f"/veranstaltungen/{event.event_id}")
+    assert not Elements(response.text).find("form")
+    assert "Anmeldung geschlossen" in response.text
+
+
+# --- the status page: cancelled, waiting-list place ---------------------------------------
+
+
+async def test_a_waitlisted_registration_shows_its_place_and_keeps_watching_it(
+    client, add_event, registered
+):
+    event = add_event()
+    waitlisted = registered(event.event_id, RegistrationStatus.WAITLISTED, waitlist_position=3)
+
+    response = await client.get(f"/anmeldung/{waitlisted.registration_id}")
+
+    page = assert_accessible_page(response.text)
+    (status,) = [attrs for _, attrs in page.tags if "data-status" in attrs]
+    assert status["data-status"] == "waitlisted"
+    assert page.status_text.strip() == "Sie stehen auf der Warteliste (Platz 3)"
+    (region,) = page.find("div", id="status-region")
+    assert region["data-poll-url"] == f"/anmeldung/{waitlisted.registration_id}/status.json"
+    assert region["data-current-status"] == "waitlisted"
+    assert region["data-current-position"] == "3"
+    assert int(region["data-poll-interval"] or 0) > 1000, "a waiting list moves slowly"
+    assert page.find("script", src="/static/status.js")
+    assert "Abmeldelink in Ihrer E-Mail" in response.text
+
+
+async def test_the_place_moves_up(client, add_event, registrations, registered):
+    event = add_event()
+    waitlisted = registered(event.event_id, RegistrationStatus.WAITLISTED, waitlist_position=3)
+    url = f"/anmeldung/{waitlisted.registration_id}"
+    registrations.states[waitlisted.registration_id] = waitlisted.model_copy(
+        update={"waitlist_position": 1}
+    )
+
+    polled = await client.get(f"{url}/status.json")
+    page = Elements((await client.get(url)).text)
+
+    assert polled.json()["waitlist_position"] == 1
+    assert page.status_text.strip() == "Sie stehen auf der Warteliste (Platz 1)"
+    assert page.find("div", id="status-region")[0]["data-current-position"] == "1"
+
+
+async def test_a_cancelled_registration_is_shown_as_such(client, add_event, registered):
+    event = add_event()
+    mine = registered(event.event_id, RegistrationStatus.CANCELLED, cancel_reason="attendee")
+    theirs = registered(
+        event.event_id, RegistrationStatus.CANCELLED, cancel_reason="event_cancelled"
+    )
+
+    response = await client.get(f"/anmeldung/{mine.registration_id}")
+    page = assert_accessible_page(response.text)
+    assert page.status_text.strip() == "Ihre Anmeldung ist storniert"
+    assert page.find("h1", **{"data-status": "cancelled"})
+    assert not page.find("script")
+    assert "data-poll-url" not in response.text
+    assert "Abmeldelink" not in response.text
+
+    response = await client.get(f"/anmeldung/{theirs.registration_id}")
+    page = assert_accessible_page(response.text)
+    assert page.status_text.strip() == "Die Veranstaltung wurde abgesagt"
+    polled = await client.get(f"/anmeldung/{theirs.registration_id}/status.json")
+    assert polled.json()["status"] == "cancelled"
+    assert polled.json()["cancel_reason"] == "event_cancelled"
+
+
+async def test_the_polling_script_notices_a_new_place(client):
+    script = (await client.get("/static/status.js")).text
+    assert "waitlist_position" in script
+    assert "currentPosition" in script
+
+
+# --- cancellation pages ----------------------------------------------------------------
+
+
+async def test_the_cancel_link_asks_before_cancelling(client, add_event, registrations):
+    event = add_event(title="Fachtag Quartier 2026")
+    confirmed = state(event.event_id, RegistrationStatus.CONFIRMED)
+    token = registrations.cancel_link(confirmed)
+
+    response = await client.get(f"/abmeldung/{token}", headers=CORRELATION)
+
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    page = assert_accessible_page(response.text)
+    assert page.find("meta", name="robots", content="noindex")
+    assert "Fachtag Quartier 2026" in response.text
+    assert "Do., 12.03.2026, 10:00–16:00 Uhr" in response.text
+    assert page.find("p", **{"data-status": "confirmed"})
+    assert page.status_text.strip() == "Ihre Teilnahme ist bestätigt"
+    assert "Möchten Sie Ihre Anmeldung wirklich stornieren?" in response.text
+    (form,) = page.find("form")
+    assert form["method"] == "post"
+    assert form["action"] == f"/abmeldung/{token}"
+    assert "Ja, Anmeldung stornieren</button>" in response.text
+    assert registrations.token_lookups == [(token, "corr-123")]
+    assert registrations.states[confirmed.registration_id].status is RegistrationStatus.CONFIRMED
+
+
+async def test_the_cancel_page_shows_the_current_waiting_list_place(
+    client, add_event, registrations
+):
+    event = add_event()
+    token = registrations.cancel_link(
+        state(event.event_id, RegistrationStatus.WAITLISTED, waitlist_position=5)
+    )
+    response = await client.get(f"/abmeldung/{token}")
+    page = assert_accessible_page(response.text)
+    assert page.status_text.strip() == "Sie stehen auf der Warteliste (Platz 5)"
+    assert "Platz auf der Warteliste" in response.text
+    assert page.find("form")
+
+
+async def test_an_already_cancelled_registration_shows_no_form(client, add_event, registrations):
+    event = add_event()
+    token = registrations.cancel_link(
+        state(event.event_id, RegistrationStatus.CANCELLED, cancel_reason="attendee")
+    )
+    response = await client.get(f"/abmeldung/{token}")
+    assert response.status_code == 200
+    page = assert_accessible_page(response.text)
+    assert "Ihre Anmeldung ist bereits storniert." in response.text
+    assert "wirklich stornieren" not in response.text
+    assert not page.find("form")
+    assert page.find("a", href="/")
+
+
+async def test_the_cancel_page_for_a_cancelled_event(client, add_event, send, registrations):
+    event = add_event(title="Werkstatt fällt aus")
+    send(EventCancelled, event, status=EventStatus.CANCELLED)
+    token = registrations.cancel_link(
+        state(event.event_id, RegistrationStatus.CANCELLED, cancel_reason="event_cancelled")
+    )
+    response = await client.get(f"/abmeldung/{token}")
+    page = assert_accessible_page(response.text)
+    assert page.status_text.strip() == "Die Veranstaltung wurde abgesagt"
+    assert "Werkstatt fällt aus" in response.text
+    assert "Abgesagt" in page.find_text("dd")
+    assert not page.find("form")
+
+
+async def test_a_rejected_registration_has_nothing_to_cancel(client, add_event, registrations):
+    event = add_event()
+    token = registrations.cancel_link(
+        state(event.event_id, RegistrationStatus.REJECTED, rejection_reason="event_full")
+    )
+    page = await client.get(f"/abmeldung/{token}")
+    assert not Elements(page.text).find("form")
+    assert "nichts zu stornieren" in page.text
+    done = await client.post(f"/abmeldung/{token}")
+    assert done.status_code == 200
+    assert "Es gibt nichts zu stornieren" in done.text
+    assert "wurde storniert" not in done.text
+
+
+async def test_a_wrong_cancel_link_gets_a_german_404(client, registrations):
+    for token in ("tok.unbekannt.sig", "kaputt!link", "%2E%2E", ".hidden", "x" * 600):
+        for method in ("GET", "POST"):
+            response = await client.request(method, f"/abmeldung/{token}")
+            assert response.status_code == 404, (method, token)
+            page = assert_accessible_page(response.text)
+            assert "<h1>Abmeldelink ungültig</h1>" in response.text
+            assert "Dieser Abmeldelink ist ungültig." in response.text
+            assert page.find("a", href="/")
+            assert response.headers["cache-control"] == "no-store"
+    looked_up = {token for token, _ in registrations.token_lookups}
+    cancelled = {command.token for command in registrations.cancel_requests}
+    assert looked_up == cancelled == {"tok.unbekannt.sig"}, "odd tokens never leave the gateway"
+
+
+async def test_an_expired_cancel_link_gets_a_410(client, add_event, registrations):
+    event = add_event()
+    confirmed = state(event.event_id, RegistrationStatus.CONFIRMED)
+    token = registrations.cancel_link(confirmed, expired=True)
+    for method in ("GET", "POST"):
+        response = await client.request(method, f"/abmeldung/{token}")
+        assert response.status_code == 410
+        assert_accessible_page(response.text)
+        assert "<h1>Abmeldelink abgelaufen</h1>" in response.text
+        assert "Dieser Abmeldelink ist abgelaufen." in response.text
+        assert 'href="/impressum"' in response.text
+    assert registrations.states[confirmed.registration_id].status is RegistrationStatus.CONFIRMED
+
+
+async def test_cancelling_says_so_and_that_a_mail_follows(client, add_event, registrations):
+    event = add_event(title="Fachtag Quartier 2026")
+    confirmed = state(event.event_id, RegistrationStatus.CONFIRMED)
+    token = registrations.cancel_link(confirmed)
+
+    response = await client.post(f"/abmeldung/{token}", headers=CORRELATION)
+
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    page = assert_accessible_page(response.text)
+    assert "<h1" in response.text
+    assert page.status_text.strip() == "Ihre Anmeldung wurde storniert."
+    assert page.find("h1", **{"data-status": "cancelled"})
+    assert "Bestätigung per E-Mail" in response.text
+    assert "Fachtag Quartier 2026" in response.text
+    assert page.find("a", href="/")
+    (command,) = registrations.cancel_requests
+    assert command.token == token
+    assert command.correlation_id == "corr-123"
+    assert registrations.states[confirmed.registration_id].status is RegistrationStatus.CANCELLED
+
+
+async def test_cancelling_twice_is_harmless(client, add_event, registrations):
+    event = add_event()
+    token = registrations.cancel_link(state(event.event_id, RegistrationStatus.WAITLISTED))
+
+    first = await client.post(f"/abmeldung/{token}")
+    second = await client.post(f"/abmeldung/{token}")
+    again = await client.get(f"/abmeldung/{token}")
+
+    assert first.status_code == second.status_code == 200
+    assert Elements(first.text).status_text.strip() == "Ihre Anmeldung wurde storniert."
+    assert Elements(second.text).status_text.strip() == "Ihre Anmeldung war bereits storniert."
+    assert "Ihre Anmeldung ist bereits storniert." in again.text
+    assert not Elements(again.text).find("form")
+
+
+async def test_registration_down_while_cancelling_changes_nothing(client, add_event, registrations):
+    event = add_event()
+    confirmed = state(event.event_id, RegistrationStatus.CONFIRMED)
+    token = registrations.cancel_link(confirmed)
+    registrations.failure = RegistrationUnavailable("ConnectError")
+
+    for method in ("GET", "POST"):
+        response = await client.request(method, f"/abmeldung/{token}")
+        assert response.status_code == 503
+        page = assert_accessible_page(response.text)
+        assert "Es wurde nichts geändert" in response.text
+        assert "bitte versuchen Sie es in einigen Minuten erneut" in response.text
+        assert page.find("a", href=f"/abmeldung/{token}")
+    registrations.failure = None
+    assert registrations.states[confirmed.registration_id].status is RegistrationStatus.CONFIRMED
+
+
+async def test_a_refused_cancellation_shows_the_services_message(client, add_event, registrations):
+    event = add_event()
+    token = registrations.cancel_link(state(event.event_id, RegistrationStatus.CONFIRMED))
+    registrations.failure = RegistrationRefused(409, "Das geht gerade nicht.")
+    response = await client.post(f"/abmeldung/{token}")
+    assert response.status_code == 409
+    assert "Das geht gerade nicht." in response.text
+    assert_accessible_page(response.text)
+
+
+async def test_no_cancel_token_in_the_logs(client, add_event, registrations, caplog):
+    event = add_event()
+    token = registrations.cancel_link(state(event.event_id, RegistrationStatus.CONFIRMED))
+    await client.get(f"/abmeldung/{token}")
+    await client.post(f"/abmeldung/{token}")
+    await client.post(f"/abmeldung/{token}")
+    assert "registration cancelled" in caplog.text
+    assert token not in caplog.text

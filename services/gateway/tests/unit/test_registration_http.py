@@ -8,10 +8,15 @@ import pytest
 
 from contracts.messages import Locale
 from gateway.adapters.registration_http import HttpRegistrations
-from gateway.domain.commands import RegisterAttendee
+from gateway.domain.commands import CancelRegistration, RegisterAttendee
 from gateway.domain.registration import RegistrationStatus
 from gateway.domain.validation import Attendee
-from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
+from gateway.service_layer.ports import (
+    CancelLinkExpired,
+    CancelLinkInvalid,
+    RegistrationRefused,
+    RegistrationUnavailable,
+)
 
 EVENT_ID = uuid.uuid4()
 COMMAND = RegisterAttendee(
@@ -97,6 +102,19 @@ async def test_an_unreachable_service_is_unavailable():
             "Die Anmeldung wurde nicht angenommen.",
         ),
         (httpx.Response(400, text="not json"), "Die Anmeldung wurde nicht angenommen."),
+        (
+            httpx.Response(
+                422,
+                json={
+                    "detail": {
+                        "code": "consent_required",
+                        "message_de": "Ohne Einwilligung keine Anmeldung.",
+                        "message_en": "Consent is required.",
+                    }
+                },
+            ),
+            "Ohne Einwilligung keine Anmeldung.",
+        ),
     ],
 )
 async def test_client_errors_carry_the_services_message(answer, message):
@@ -131,6 +149,132 @@ async def test_state_of_a_registration():
     assert state.status is RegistrationStatus.REJECTED
     assert state.rejection_reason == "event_full"
     assert await registrations.state(uuid.uuid4(), "corr-2") is None
+
+
+async def test_structured_refusals_keep_code_and_both_languages():
+    answer = httpx.Response(
+        422,
+        json={
+            "detail": {
+                "code": "consent_required",
+                "message_de": "Ohne Einwilligung keine Anmeldung.",
+                "message_en": "Consent is required.",
+            }
+        },
+    )
+    with pytest.raises(RegistrationRefused) as caught:
+        await adapter(lambda request: answer).submit(COMMAND)
+    assert caught.value.code == "consent_required"
+    assert caught.value.message_en == "Consent is required."
+
+
+TOKEN = "InJlZyI.aBcD_e-f.sig"
+
+
+def status_body(registration_id: uuid.UUID, **changes: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "registration_id": str(registration_id),
+        "event_id": str(EVENT_ID),
+        "status": "waitlisted",
+        "waitlist_position": 4,
+        "rejection_reason": None,
+        "cancel_reason": None,
+        "locale": "de",
+        "created_at": "2026-03-01T09:00:00Z",
+    }
+    body.update(changes)
+    return body
+
+
+async def test_the_target_of_a_cancel_link():
+    registration_id = uuid.uuid4()
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=status_body(registration_id))
+
+    state = await adapter(handler).cancellation_target(TOKEN, "corr-3")
+
+    assert state.registration_id == registration_id
+    assert state.status is RegistrationStatus.WAITLISTED
+    assert state.waitlist_position == 4
+    (request,) = seen
+    assert request.method == "GET"
+    assert request.url.raw_path == f"/cancellations/{TOKEN}".encode()
+    assert request.headers["X-Correlation-ID"] == "corr-3"
+
+
+async def test_cancel_posts_and_reads_already_cancelled():
+    registration_id = uuid.uuid4()
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        body = status_body(
+            registration_id,
+            status="cancelled",
+            waitlist_position=None,
+            cancel_reason="attendee",
+            already_cancelled=True,
+        )
+        return httpx.Response(200, json=body)
+
+    cancellation = await adapter(handler).cancel(CancelRegistration(TOKEN, "corr-4"))
+
+    assert cancellation.status is RegistrationStatus.CANCELLED
+    assert cancellation.cancel_reason == "attendee"
+    assert cancellation.already_cancelled is True
+    (request,) = seen
+    assert request.method == "POST"
+    assert request.url.path == f"/cancellations/{TOKEN}"
+    assert request.headers["X-Correlation-ID"] == "corr-4"
+
+
+def link_error(status_code: int, code: str) -> httpx.Response:
+    return httpx.Response(
+        status_code,
+        json={"detail": {"code": code, "message_de": f"{code} (de)", "message_en": f"{code} (en)"}},
+    )
+
+
+async def test_wrong_and_expired_cancel_links():
+    wrong = adapter(lambda request: link_error(404, "invalid_token"))
+    expired = adapter(lambda request: link_error(410, "token_expired"))
+    refused = adapter(lambda request: link_error(409, "busy"))
+
+    for call in (
+        lambda registrations: registrations.cancellation_target(TOKEN, "c"),
+        lambda registrations: registrations.cancel(CancelRegistration(TOKEN, "c")),
+    ):
+        with pytest.raises(CancelLinkInvalid) as invalid:
+            await call(wrong)
+        assert invalid.value.message_de == "invalid_token (de)"
+        assert invalid.value.message_en == "invalid_token (en)"
+        with pytest.raises(CancelLinkExpired) as too_old:
+            await call(expired)
+        assert too_old.value.code == "token_expired"
+        assert too_old.value.message_de == "token_expired (de)"
+        with pytest.raises(RegistrationRefused) as other:
+            await call(refused)
+        assert other.value.status_code == 409
+        assert other.value.code == "busy"
+
+
+async def test_a_plain_404_is_still_an_invalid_link_with_our_own_words():
+    plain = adapter(lambda request: httpx.Response(404, json={"detail": "Not Found"}))
+    with pytest.raises(CancelLinkInvalid) as caught:
+        await plain.cancellation_target(TOKEN, "c")
+    assert caught.value.message_de.startswith("Dieser Abmeldelink ist ungültig.")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [httpx.Response(503), httpx.Response(200, json={"status": "cancelled"})],
+)
+async def test_cancel_with_registration_failing(answer):
+    with pytest.raises(RegistrationUnavailable):
+        await adapter(lambda request: answer).cancel(CancelRegistration(TOKEN, "c"))
 
 
 async def test_health_check():

@@ -48,14 +48,23 @@ class ContactApi:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def add(self, registration_id: UUID, *, locale: str = "de") -> None:
+    def add(self, registration_id: UUID, *, locale: str = "de") -> str:
+        """Make the registration known; returns its cancel token."""
+        token = cancel_token(registration_id)
         self.contacts[registration_id] = {
             "registration_id": str(registration_id),
             "name": "Dr. Jörg Müller-Lüdenscheidt",
             "email": f"{registration_id.hex[:8]}@kreis.example",
             "organisation": "Landkreis Beispiel",
             "locale": locale,
+            "cancel_token": token,
         }
+        return token
+
+
+def cancel_token(registration_id: UUID) -> str:
+    """Shaped like the registration service's signed tokens (URL-safe, dotted)."""
+    return f"Ij{registration_id.hex[:10]}Ig.aB3xYw.{registration_id.hex[10:22]}-s_g"
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@ from contracts.messages import (
     EventSnapshot,
     EventStatus,
     NotificationKind,
+    ReleaseReason,
     SeatConfirmed,
+    SeatReleased,
     Waitlisted,
 )
 from notification.bootstrap import for_pool
@@ -26,6 +28,7 @@ from notification.domain.model import DeliveryStatus
 from notification.service_layer.handlers import handle_decision, record_event
 
 TOKEN = "integration-token"
+SITE = "https://veranstaltungen.quartier.example"
 
 
 @pytest.fixture
@@ -67,6 +70,11 @@ def snapshot() -> EventSnapshot:
     )
 
 
+def text_of(mail) -> str:
+    """The plain-text body with the line endings of the template (SMTP delivers CRLF)."""
+    return mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
 def mails_with(sink, message_id):
     return [m for m in sink.messages() if m["Message-ID"] == message_id]
 
@@ -80,7 +88,7 @@ async def test_a_confirmation_arrives_with_a_calendar_entry(deps, smtp_sink, con
         decided_at=datetime.now(UTC),
     )
     envelope = Envelope.new(decision, source="capacity")
-    contact_api.add(decision.registration_id)
+    cancel_token = contact_api.add(decision.registration_id)
 
     await record_event(event, deps)
     status = await handle_decision(decision, envelope, deps)
@@ -90,8 +98,12 @@ async def test_a_confirmation_arrives_with_a_calendar_entry(deps, smtp_sink, con
     assert mail["Subject"] == "Anmeldebestätigung: Werkstattgespräch Nachbarschaft"
     assert mail["To"].addresses[0].addr_spec == f"{decision.registration_id.hex[:8]}@kreis.example"
     assert mail["X-Correlation-ID"] == envelope.correlation_id
-    body = mail.get_body(("plain",)).get_content()
+    body = text_of(mail)
     assert "Donnerstag, 17. September 2026, 09:30–15:30 Uhr" in body
+    assert (
+        f"damit jemand von der Warteliste\nnachrücken kann:\n{SITE}/abmeldung/{cancel_token}\n"
+        in (body)
+    )
     [attachment] = list(mail.iter_attachments())
     assert attachment.get_filename() == "termin.ics"
     [entry] = icalendar.Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")
@@ -140,3 +152,63 @@ async def test_a_redelivered_decision_is_mailed_once(settings, deps, smtp_sink, 
     assert headers["ce_type"] == "quartier.NotificationSent.v1"
     assert headers["causation_id"] == str(envelope.id)
     assert headers["correlation_id"] == envelope.correlation_id
+
+
+async def test_promotion_and_releases_are_mailed_and_recorded_by_kind(
+    settings, deps, smtp_sink, contact_api
+):
+    event = snapshot()
+    await record_event(event, deps)
+    promoted_id, cancelled_id = uuid4(), uuid4()
+    promoted_token = contact_api.add(promoted_id)
+    contact_api.add(cancelled_id, locale="en")
+    decided = {"event_id": event.event_id, "decided_at": datetime.now(UTC)}
+    promotion = SeatConfirmed(
+        decision_id=uuid4(), registration_id=promoted_id, from_waitlist=True, **decided
+    )
+    cancellation = SeatReleased(
+        decision_id=uuid4(),
+        registration_id=promoted_id,
+        reason=ReleaseReason.CANCELLED_BY_ATTENDEE,
+        **decided,
+    )
+    event_cancelled = SeatReleased(
+        decision_id=uuid4(),
+        registration_id=cancelled_id,
+        reason=ReleaseReason.EVENT_CANCELLED,
+        **decided,
+    )
+
+    for decision in (promotion, cancellation, event_cancelled):
+        envelope = Envelope.new(decision, source="capacity")
+        assert await handle_decision(decision, envelope, deps) is DeliveryStatus.SENT
+
+    [promoted] = mails_with(smtp_sink, f"<{promotion.decision_id}@quartier.example>")
+    assert promoted["Subject"] == "Von der Warteliste nachgerückt: Werkstattgespräch Nachbarschaft"
+    text = text_of(promoted)
+    assert "Sie sind von der Warteliste nachgerückt – Ihr Platz ist bestätigt." in text
+    assert f"{SITE}/abmeldung/{promoted_token}\n" in text
+    assert [a.get_filename() for a in promoted.iter_attachments()] == ["termin.ics"]
+
+    [cancelled] = mails_with(smtp_sink, f"<{cancellation.decision_id}@quartier.example>")
+    assert cancelled["Subject"] == "Abmeldung eingegangen: Werkstattgespräch Nachbarschaft"
+    text = text_of(cancelled)
+    assert "Ihre Abmeldung ist eingegangen." in text
+    assert "/abmeldung/" not in text
+    assert list(cancelled.iter_attachments()) == []
+
+    [called_off] = mails_with(smtp_sink, f"<{event_cancelled.decision_id}@quartier.example>")
+    assert called_off["Subject"] == "Event cancelled: Werkstattgespräch Nachbarschaft"
+    assert "/abmeldung/" not in text_of(called_off)
+    assert list(called_off.iter_attachments()) == []
+
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        ledger = await conn.fetch("SELECT decision_id, kind, status FROM deliveries")
+    finally:
+        await conn.close()
+    assert {(r["decision_id"], r["kind"], r["status"]) for r in ledger} == {
+        (promotion.decision_id, NotificationKind.PROMOTION, "sent"),
+        (cancellation.decision_id, NotificationKind.CANCELLATION, "sent"),
+        (event_cancelled.decision_id, NotificationKind.EVENT_CANCELLED, "sent"),
+    }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
@@ -18,13 +19,18 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, w
 from contracts import topics
 from contracts.envelope import Envelope, decode
 from contracts.messages import (
+    EventCancelled,
     EventKind,
     EventPublished,
     EventSnapshot,
     EventStatus,
+    EventUpdated,
     IntegrationEvent,
+    NotificationKind,
     NotificationSent,
+    ReleaseReason,
     SeatConfirmed,
+    SeatReleased,
     Waitlisted,
 )
 from contracts.runtime.kafka import producer
@@ -39,6 +45,7 @@ DEADLINE = 60
 class Worker:
     proc: Proc
     log: Path
+    database_url: str
 
 
 def polling(timeout: float = DEADLINE) -> AsyncRetrying:
@@ -53,8 +60,9 @@ def polling(timeout: float = DEADLINE) -> AsyncRetrying:
 @pytest.fixture
 async def worker(broker, service_db, smtp_sink, contact_api, tmp_path) -> AsyncIterator[Worker]:
     web_port = free_port()
+    database_url = await service_db("notification")
     env = {
-        "NOTIFICATION_DATABASE_URL": await service_db("notification"),
+        "NOTIFICATION_DATABASE_URL": database_url,
         "NOTIFICATION_KAFKA_BOOTSTRAP": broker,
         "NOTIFICATION_APP_ID": f"notification-{uuid.uuid4().hex[:8]}",
         "NOTIFICATION_SESSION_TIMEOUT": "3",
@@ -83,7 +91,7 @@ async def worker(broker, service_db, smtp_sink, contact_api, tmp_path) -> AsyncI
                     except httpx.TransportError as exc:
                         raise AssertionError("not listening yet") from exc
                     assert response.status_code == 200, response.text
-        yield Worker(proc, proc.log_path)
+        yield Worker(proc, proc.log_path, database_url)
     finally:
         proc.stop()
 
@@ -125,6 +133,11 @@ async def deliveries(broker: str) -> list[tuple[Envelope, IntegrationEvent]]:
         await consumer.stop()
 
 
+def text_of(mail) -> str:
+    """The plain-text body with the line endings of the template (SMTP delivers CRLF)."""
+    return mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
 def mails_with(sink, message_id: str):
     return [m for m in sink.messages() if m["Message-ID"] == message_id]
 
@@ -161,7 +174,7 @@ async def test_a_decision_on_kafka_becomes_one_mail_and_a_notification_sent(
         decided_at=datetime.now(UTC),
     )
     confirmed_envelope = Envelope.new(confirmed, source="capacity")
-    contact_api.add(confirmed.registration_id)
+    cancel_token = contact_api.add(confirmed.registration_id)
 
     await produce(broker, (confirmed, confirmed_envelope), published(event))
 
@@ -173,6 +186,7 @@ async def test_a_decision_on_kafka_becomes_one_mail_and_a_notification_sent(
     assert mail["Subject"] == "Anmeldebestätigung: Markt der guten Ideen"
     assert mail["X-Correlation-ID"] == confirmed_envelope.correlation_id
     assert [a.get_filename() for a in mail.iter_attachments()] == ["termin.ics"]
+    assert f"/abmeldung/{cancel_token}\n" in text_of(mail)
 
     async for attempt in polling():
         with attempt:
@@ -208,3 +222,87 @@ async def test_a_decision_on_kafka_becomes_one_mail_and_a_notification_sent(
     log = worker.log.read_text()
     assert "@kreis.example" not in log
     assert "Müller" not in log
+    assert cancel_token not in log
+
+
+async def test_a_cancelled_event_reaches_its_attendees(worker, broker, smtp_sink, contact_api):
+    starts = datetime(2026, 10, 8, 8, 0, tzinfo=UTC)
+    event = EventSnapshot(
+        event_id=uuid.uuid4(),
+        title="Praxisforum Ehrenamt",
+        kind=EventKind.PRAXISFORUM,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        venue="Gemeindesaal",
+        city="Jena",
+        capacity=1,
+        seats_taken=1,
+        seats_left=0,
+        waitlist_enabled=True,
+        waitlist_length=1,
+        status=EventStatus.OPEN,
+        revision=1,
+    )
+    moved = event.model_copy(update={"venue": "Volkshaus", "revision": 2})
+    called_off = moved.model_copy(update={"status": EventStatus.CANCELLED, "revision": 3})
+    now = datetime.now(UTC)
+    updated = EventUpdated(event=moved, occurred_at=now)
+    cancelled = EventCancelled(event=called_off, occurred_at=now)
+    # the stale revision 1 comes last and must not win
+    await produce(
+        broker,
+        (updated, Envelope.new(updated, source="capacity")),
+        (cancelled, Envelope.new(cancelled, source="capacity")),
+        published(event),
+    )
+    async for attempt in polling():
+        with attempt:
+            conn = await asyncpg.connect(worker.database_url)
+            try:
+                row = await conn.fetchrow(
+                    "SELECT venue, revision FROM events WHERE event_id = $1", event.event_id
+                )
+            finally:
+                await conn.close()
+            assert row is not None and tuple(row) == ("Volkshaus", 3), worker.proc.log_tail()
+
+    seat, waiting = uuid.uuid4(), uuid.uuid4()
+    contact_api.add(seat)
+    waiting_token = contact_api.add(waiting, locale="en")
+    releases = [
+        SeatReleased(
+            decision_id=uuid.uuid4(),
+            registration_id=registration_id,
+            event_id=event.event_id,
+            decided_at=now,
+            reason=ReleaseReason.EVENT_CANCELLED,
+            was_waitlisted=was_waitlisted,
+        )
+        for registration_id, was_waitlisted in ((seat, False), (waiting, True))
+    ]
+    await produce(broker, *[(r, Envelope.new(r, source="capacity")) for r in releases])
+
+    ids = [f"<{r.decision_id}@quartier.example>" for r in releases]
+    async for attempt in polling():
+        with attempt:
+            assert all(mails_with(smtp_sink, i) for i in ids), worker.proc.log_tail()
+    [german] = mails_with(smtp_sink, ids[0])
+    [english] = mails_with(smtp_sink, ids[1])
+    assert german["Subject"] == "Veranstaltung abgesagt: Praxisforum Ehrenamt"
+    german_text = text_of(german)
+    assert "Die Veranstaltung „Praxisforum Ehrenamt“ wurde abgesagt." in german_text
+    assert "Wo:   Volkshaus, Jena" in german_text
+    assert english["Subject"] == "Event cancelled: Praxisforum Ehrenamt"
+    english_text = text_of(english)
+    assert "Your place on the waiting list has therefore lapsed." in english_text
+    assert waiting_token not in english_text
+
+    async for attempt in polling():
+        with attempt:
+            kinds = {
+                msg.decision_id: msg.kind
+                for _, msg in await deliveries(broker)
+                if isinstance(msg, NotificationSent)
+            }
+            assert all(r.decision_id in kinds for r in releases), worker.proc.log_tail()
+    assert {kinds[r.decision_id] for r in releases} == {NotificationKind.EVENT_CANCELLED}

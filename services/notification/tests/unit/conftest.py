@@ -29,6 +29,7 @@ ENDS = datetime(2026, 3, 12, 15, 30, tzinfo=UTC)
 DECIDED = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
 NOW = datetime(2026, 2, 1, 12, 1, tzinfo=UTC)
 BASE_URL = "https://veranstaltungen.quartier.example"
+CANCEL_TOKEN = "ImQ5YjQxZDc2Ig.aB3xYw.kT9v-Ls1_qPz0"  # shaped like the registration service's
 
 
 @dataclass
@@ -135,12 +136,18 @@ class World:
         self.store.events[event.event_id] = event
         return event
 
-    def known_contact(self, registration_id: UUID, locale: Locale = Locale.DE) -> Contact:
+    def known_contact(
+        self,
+        registration_id: UUID,
+        locale: Locale = Locale.DE,
+        cancel_token: str | None = CANCEL_TOKEN,
+    ) -> Contact:
         contact = Contact(
             registration_id=registration_id,
             name="Dr. Jörg Müller-Lüdenscheidt",
             email="joerg.mueller@kreis.example",
             locale=locale,
+            cancel_token=cancel_token,
         )
         self.contacts.known[registration_id] = contact
         return contact

@@ -28,6 +28,7 @@ def contact_body(**changes):
         "email": "ada@example.org",
         "organisation": None,
         "locale": "en",
+        "cancel_token": "ImQ5YjQxZDc2Ig.aB3xYw.kT9v-Ls1_qPz0",
     }
     return {**body, **changes}
 
@@ -42,10 +43,11 @@ async def test_a_known_registration_gives_its_contact():
     contact = await directory(handler).find(REGISTRATION_ID)
 
     assert contact is not None
-    assert (contact.name, contact.email, contact.locale) == (
+    assert (contact.name, contact.email, contact.locale, contact.cancel_token) == (
         "Ada Beispiel",
         "ada@example.org",
         Locale.EN,
+        "ImQ5YjQxZDc2Ig.aB3xYw.kT9v-Ls1_qPz0",
     )
     [request] = requests
     assert request.url.path == f"/registrations/{REGISTRATION_ID}/contact"
@@ -59,6 +61,18 @@ async def test_any_other_locale_means_german():
 
     assert contact is not None
     assert contact.locale is Locale.DE
+
+
+@pytest.mark.parametrize("token", [None, ""])
+async def test_a_contact_without_cancel_token_has_none(token):
+    body = contact_body(cancel_token=token)
+    if token is None:
+        del body["cancel_token"]
+
+    contact = await directory(lambda r: httpx.Response(200, json=body)).find(REGISTRATION_ID)
+
+    assert contact is not None
+    assert contact.cancel_token is None
 
 
 async def test_an_unknown_registration_is_none():

@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 
 from contracts.messages import (
+    EventStatus,
     Locale,
     NotificationFailed,
     NotificationKind,
     NotificationSent,
     RegistrationRejected,
     RejectionReason,
+    ReleaseReason,
     SeatConfirmed,
+    SeatReleased,
     Waitlisted,
 )
 from notification.domain.model import DeliveryStatus, EventInfo
@@ -63,15 +66,44 @@ async def test_a_redelivered_decision_sends_no_second_mail(world):
     assert len(world.store.outbox) == 1
 
 
+CANCELLED_BY_ATTENDEE = {"reason": ReleaseReason.CANCELLED_BY_ATTENDEE}
+EVENT_CANCELLED = {"reason": ReleaseReason.EVENT_CANCELLED}
+
+
 @pytest.mark.parametrize(
-    ("decision_type", "fields", "kind"),
+    ("decision_type", "fields", "kind", "with_link", "with_calendar"),
     [
-        (Waitlisted, {"position": 3}, NotificationKind.WAITLIST),
-        (RegistrationRejected, {"reason": RejectionReason.EVENT_FULL}, NotificationKind.REJECTION),
-        (SeatConfirmed, {"from_waitlist": True}, NotificationKind.CONFIRMATION),
+        (SeatConfirmed, {}, NotificationKind.CONFIRMATION, True, True),
+        (SeatConfirmed, {"from_waitlist": True}, NotificationKind.PROMOTION, True, True),
+        (Waitlisted, {"position": 3}, NotificationKind.WAITLIST, True, False),
+        (
+            RegistrationRejected,
+            {"reason": RejectionReason.EVENT_FULL},
+            NotificationKind.REJECTION,
+            False,
+            False,
+        ),
+        (SeatReleased, CANCELLED_BY_ATTENDEE, NotificationKind.CANCELLATION, False, False),
+        (
+            SeatReleased,
+            {**CANCELLED_BY_ATTENDEE, "was_waitlisted": True},
+            NotificationKind.CANCELLATION,
+            False,
+            False,
+        ),
+        (SeatReleased, EVENT_CANCELLED, NotificationKind.EVENT_CANCELLED, False, False),
+        (
+            SeatReleased,
+            {**EVENT_CANCELLED, "was_waitlisted": True},
+            NotificationKind.EVENT_CANCELLED,
+            False,
+            False,
+        ),
     ],
 )
-async def test_each_decision_gets_its_kind_of_mail(world, decision_type, fields, kind):
+async def test_each_decision_gets_its_kind_of_mail(
+    world, decision_type, fields, kind, with_link, with_calendar
+):
     decision = world.decision(decision_type, **fields)
 
     await handle_decision(decision, world.envelope(decision), world.deps)
@@ -80,6 +112,59 @@ async def test_each_decision_gets_its_kind_of_mail(world, decision_type, fields,
     assert mail.kind is kind
     assert mail.position == fields.get("position")
     assert mail.from_waitlist is fields.get("from_waitlist", False)
+    assert mail.was_waitlisted is fields.get("was_waitlisted", False)
+    assert mail.with_calendar is with_calendar
+    token = world.contacts.known[decision.registration_id].cancel_token
+    expected = f"https://veranstaltungen.quartier.example/abmeldung/{token}"
+    assert mail.cancel_url == (expected if with_link else None)
+    [sent] = world.store.published()
+    assert isinstance(sent, NotificationSent)
+    assert sent.kind is kind
+    assert world.store.deliveries[decision.decision_id].kind is kind
+
+
+async def test_a_registration_gets_one_mail_per_decision_along_its_way(world):
+    """Waiting list, then promotion, then cancellation: three decisions, three mails."""
+    event = world.known_event()
+    waitlisted = world.decision(Waitlisted, event=event, position=1)
+    ids = {"event": event, "registration_id": waitlisted.registration_id}
+    promoted = world.decision(SeatConfirmed, **ids, from_waitlist=True)
+    released = world.decision(SeatReleased, **ids, **CANCELLED_BY_ATTENDEE)
+
+    for decision in (waitlisted, promoted, released, promoted, waitlisted):
+        await handle_decision(decision, world.envelope(decision), world.deps)
+
+    assert [mail.kind for mail in world.mailer.sent] == [
+        NotificationKind.WAITLIST,
+        NotificationKind.PROMOTION,
+        NotificationKind.CANCELLATION,
+    ]
+    assert len(world.store.published()) == 3
+
+
+async def test_a_contact_without_cancel_token_still_gets_the_mail(world):
+    decision = world.decision(SeatConfirmed, locale=None)
+    world.known_contact(decision.registration_id, cancel_token=None)
+
+    status = await handle_decision(decision, world.envelope(decision), world.deps)
+
+    assert status is DeliveryStatus.SENT
+    [mail] = world.mailer.sent
+    assert mail.cancel_url is None
+
+
+async def test_a_release_waits_for_its_event_in_the_catalogue(world):
+    event = EventInfo.from_snapshot(world.snapshot())
+    decision = world.decision(SeatReleased, event=event, **EVENT_CANCELLED)
+    envelope = world.envelope(decision)
+
+    with pytest.raises(EventNotKnownYet):
+        await handle_decision(decision, envelope, world.deps)
+
+    cancelled = world.snapshot(event.event_id, status=EventStatus.CANCELLED, revision=3)
+    await record_event(cancelled, world.deps)
+    assert await handle_decision(decision, envelope, world.deps) is DeliveryStatus.SENT
+    assert world.mailer.sent[0].event == EventInfo.from_snapshot(cancelled)
 
 
 async def test_the_mail_speaks_the_registrations_language(world):
@@ -176,6 +261,18 @@ async def test_a_registration_that_becomes_visible_gets_its_mail(world):
     world.known_contact(decision.registration_id)
 
     assert await handle_decision(decision, envelope, world.deps) is DeliveryStatus.SENT
+
+
+async def test_an_updated_event_changes_the_mails_that_follow(world):
+    event_id = world.snapshot().event_id
+    await record_event(world.snapshot(event_id), world.deps)
+    moved = world.snapshot(event_id, venue="Neues Rathaus", revision=2)
+    decision = world.decision(SeatConfirmed, event=EventInfo.from_snapshot(moved))
+
+    assert await record_event(moved, world.deps)
+    await handle_decision(decision, world.envelope(decision), world.deps)
+
+    assert world.mailer.sent[0].event.location == "Neues Rathaus, Potsdam"
 
 
 async def test_the_catalogue_keeps_the_newest_revision(world):

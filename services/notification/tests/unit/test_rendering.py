@@ -12,19 +12,23 @@ from contracts.messages import (
     Locale,
     RegistrationRejected,
     RejectionReason,
+    ReleaseReason,
     SeatConfirmed,
+    SeatReleased,
     Waitlisted,
 )
 from notification.adapters.rendering import to_message
 from notification.domain.model import EventInfo, compose
 
 SENDER = "Quartier Veranstaltungen <veranstaltungen@quartier.example>"
+TOKEN = "ImQ5YjQxZDc2Ig.aB3xYw.kT9v-Ls1_qPz0"
+CANCEL_URL = f"https://veranstaltungen.quartier.example/abmeldung/{TOKEN}"
 
 
 @pytest.fixture
 def render(world):
-    def render(decision, *, locale=Locale.DE, event=None):
-        contact = world.known_contact(decision.registration_id, locale)
+    def render(decision, *, locale=Locale.DE, event=None, cancel_token=TOKEN):
+        contact = world.known_contact(decision.registration_id, locale, cancel_token)
         if event is None and decision.event_id in world.store.events:
             event = world.store.events[decision.event_id]
         mail = compose(
@@ -71,10 +75,213 @@ def test_an_english_confirmation(world, render):
     assert "When:  Thursday, 12 March 2026, 10:00–16:30 CET" in body
 
 
-def test_a_promotion_from_the_waiting_list_says_so(world, render):
-    message = render(world.decision(SeatConfirmed, from_waitlist=True))
+def body(message):
+    return message.get_body(("plain",)).get_content()
 
-    assert "von der\nWarteliste nachgerückt" in message.get_body(("plain",)).get_content()
+
+def attachments(message):
+    return [part.get_filename() for part in message.iter_attachments()]
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        (
+            Locale.DE,
+            "Falls Sie nicht teilnehmen können, sagen Sie bitte ab, damit jemand von der "
+            f"Warteliste\nnachrücken kann:\n{CANCEL_URL}\n",
+        ),
+        (
+            Locale.EN,
+            "If you cannot attend, please cancel so that someone from the waiting list can "
+            f"take\nyour seat:\n{CANCEL_URL}\n",
+        ),
+    ],
+)
+def test_a_confirmation_asks_to_cancel_if_not_coming(world, render, locale, words):
+    message = render(world.decision(SeatConfirmed), locale=locale)
+
+    assert words in body(message)
+    assert "nachgerückt" not in body(message)
+    assert "moved up" not in body(message)
+
+
+@pytest.mark.parametrize(
+    ("locale", "subject", "words", "cancel"),
+    [
+        (
+            Locale.DE,
+            "Von der Warteliste nachgerückt: Fachtag Quartiersentwicklung",
+            "Sie sind von der Warteliste nachgerückt – Ihr Platz ist bestätigt.",
+            "Falls Sie nicht teilnehmen können, sagen Sie bitte ab",
+        ),
+        (
+            Locale.EN,
+            "Moved up from the waiting list: Fachtag Quartiersentwicklung",
+            "You have moved up from the waiting list – your seat is confirmed.",
+            "If you cannot attend, please cancel",
+        ),
+    ],
+)
+def test_a_promotion_from_the_waiting_list_says_so(world, render, locale, subject, words, cancel):
+    message = render(world.decision(SeatConfirmed, from_waitlist=True), locale=locale)
+
+    assert message["Subject"] == subject
+    text = body(message)
+    assert words in text
+    assert cancel in text
+    assert CANCEL_URL in text
+    assert attachments(message) == ["termin.ics"]
+
+
+def test_a_promotion_carries_the_calendar_entry_of_the_seat(world, render):
+    decision = world.decision(SeatConfirmed, from_waitlist=True)
+
+    [attachment] = list(render(decision).iter_attachments())
+
+    [entry] = icalendar.Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")
+    assert entry["UID"] == f"{decision.registration_id}@quartier.example"
+    assert entry.decoded("DTSTART") == datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+    assert entry["SUMMARY"] == "Fachtag Quartiersentwicklung"
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        (
+            Locale.DE,
+            "Wenn Sie nicht mehr teilnehmen möchten, können Sie sich hier von der Warteliste\n"
+            f"abmelden:\n{CANCEL_URL}\n",
+        ),
+        (
+            Locale.EN,
+            "If you no longer wish to attend, you can leave the waiting list here:\n"
+            f"{CANCEL_URL}\n",
+        ),
+    ],
+)
+def test_a_waiting_list_mail_offers_to_leave_the_list(world, render, locale, words):
+    message = render(world.decision(Waitlisted, position=2), locale=locale)
+
+    assert words in body(message)
+
+
+@pytest.mark.parametrize("decision_type", [SeatConfirmed, Waitlisted])
+def test_without_a_cancel_token_the_mail_goes_without_the_link(world, render, decision_type):
+    fields = {"position": 1} if decision_type is Waitlisted else {}
+    message = render(world.decision(decision_type, **fields), cancel_token=None)
+
+    text = body(message)
+    assert "/abmeldung/" not in text
+    assert "abmelden" not in text
+    assert "sagen Sie bitte ab" not in text
+    assert text.endswith(
+        "\n\nMit freundlichen Grüßen\nIhr Veranstaltungsteam\n\n--\n"
+        "Diese E-Mail wurde automatisch versandt.\n"
+    )
+
+
+def test_the_cancel_token_is_escaped_in_the_link(world, render):
+    message = render(world.decision(SeatConfirmed), cancel_token="a/b?c=d e")
+
+    assert "https://veranstaltungen.quartier.example/abmeldung/a%2Fb%3Fc%3Dd%20e\n" in body(message)
+
+
+@pytest.mark.parametrize(
+    ("locale", "was_waitlisted", "subject", "words"),
+    [
+        (
+            Locale.DE,
+            False,
+            "Abmeldung eingegangen: Fachtag Quartiersentwicklung",
+            "Ihr Platz bei „Fachtag Quartiersentwicklung“ ist freigegeben",
+        ),
+        (
+            Locale.DE,
+            True,
+            "Abmeldung eingegangen: Fachtag Quartiersentwicklung",
+            "Sie stehen nicht mehr auf der Warteliste für „Fachtag Quartiersentwicklung“.",
+        ),
+        (
+            Locale.EN,
+            False,
+            "Cancellation received: Fachtag Quartiersentwicklung",
+            'Your seat at "Fachtag Quartiersentwicklung" has been released',
+        ),
+        (
+            Locale.EN,
+            True,
+            "Cancellation received: Fachtag Quartiersentwicklung",
+            'You are no longer on the waiting list for "Fachtag Quartiersentwicklung".',
+        ),
+    ],
+)
+def test_a_cancellation_is_confirmed_without_link_or_calendar(
+    world, render, locale, was_waitlisted, subject, words
+):
+    decision = world.decision(
+        SeatReleased, reason=ReleaseReason.CANCELLED_BY_ATTENDEE, was_waitlisted=was_waitlisted
+    )
+
+    message = render(decision, locale=locale)
+
+    assert message["Subject"] == subject
+    text = body(message)
+    assert ("Ihre Abmeldung ist eingegangen." if locale is Locale.DE else "received your") in text
+    assert words in text
+    assert "/abmeldung/" not in text
+    assert TOKEN not in text
+    assert attachments(message) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "was_waitlisted", "subject", "words"),
+    [
+        (
+            Locale.DE,
+            False,
+            "Veranstaltung abgesagt: Fachtag Quartiersentwicklung",
+            "Die Veranstaltung „Fachtag Quartiersentwicklung“ wurde abgesagt.\n\n"
+            "Ihre Anmeldung ist damit hinfällig",
+        ),
+        (
+            Locale.DE,
+            True,
+            "Veranstaltung abgesagt: Fachtag Quartiersentwicklung",
+            "Die Veranstaltung „Fachtag Quartiersentwicklung“ wurde abgesagt.\n\n"
+            "Ihr Platz auf der Warteliste ist damit hinfällig.",
+        ),
+        (
+            Locale.EN,
+            False,
+            "Event cancelled: Fachtag Quartiersentwicklung",
+            'the event "Fachtag Quartiersentwicklung" has been cancelled.\n\n'
+            "Your registration has therefore lapsed",
+        ),
+        (
+            Locale.EN,
+            True,
+            "Event cancelled: Fachtag Quartiersentwicklung",
+            'the event "Fachtag Quartiersentwicklung" has been cancelled.\n\n'
+            "Your place on the waiting list has therefore lapsed.",
+        ),
+    ],
+)
+def test_a_cancelled_event_is_announced_without_link_or_calendar(
+    world, render, locale, was_waitlisted, subject, words
+):
+    decision = world.decision(
+        SeatReleased, reason=ReleaseReason.EVENT_CANCELLED, was_waitlisted=was_waitlisted
+    )
+
+    message = render(decision, locale=locale)
+
+    assert message["Subject"] == subject
+    text = body(message)
+    assert words in text
+    assert ("Donnerstag, 12. März 2026" if locale is Locale.DE else "Thursday, 12 March") in text
+    assert "/abmeldung/" not in text
+    assert attachments(message) == []
 
 
 @pytest.mark.parametrize(
@@ -108,7 +315,8 @@ def test_a_rejection_gives_the_reason(world, render, reason, words):
     message = render(world.decision(RegistrationRejected, reason=reason))
 
     assert message["Subject"] == "Anmeldung nicht möglich: Fachtag Quartiersentwicklung"
-    assert words in message.get_body(("plain",)).get_content()
+    assert words in body(message)
+    assert "/abmeldung/" not in body(message)
     assert list(message.iter_attachments()) == []
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import quote
 from uuid import UUID
 
 import httpx
@@ -10,29 +12,73 @@ import structlog
 from pydantic import ValidationError
 
 from contracts.runtime.http import CORRELATION_HEADER
-from gateway.domain.commands import RegisterAttendee
-from gateway.domain.registration import RegistrationState, Submission
-from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
+from gateway.domain.commands import CancelRegistration, RegisterAttendee
+from gateway.domain.registration import Cancellation, RegistrationState, Submission
+from gateway.service_layer.ports import (
+    CancelLinkExpired,
+    CancelLinkInvalid,
+    RegistrationRefused,
+    RegistrationUnavailable,
+)
 
 log = structlog.get_logger(__name__)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-AnswerT = TypeVar("AnswerT", Submission, RegistrationState)
+AnswerT = TypeVar("AnswerT", Submission, RegistrationState, Cancellation)
 REFUSED_FALLBACK = "Die Anmeldung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben."
+REFUSED_FALLBACK_EN = "The registration was not accepted. Please check your input."
 
 
-def refusal_message(response: httpx.Response) -> str:
-    """The human-readable reason in a 4xx answer (``message`` or a FastAPI ``detail``)."""
+@dataclass(frozen=True)
+class Refusal:
+    """Why the registration service said no, as far as its answer tells."""
+
+    code: str | None
+    message_de: str | None
+    message_en: str | None
+
+
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def refusal(response: httpx.Response) -> Refusal:
+    """The reason in a 4xx answer: ``{"detail": {"code", "message_de", "message_en"}}``, or
+    older shapes (``message``, a ``detail`` text); a FastAPI validation list says nothing."""
     try:
         body = response.json()
     except ValueError:
-        return REFUSED_FALLBACK
-    if isinstance(body, dict):
-        for key in ("message_de", "message", "detail"):
-            text = body.get(key)
-            if isinstance(text, str) and text.strip():
-                return text.strip()
-    return REFUSED_FALLBACK
+        return Refusal(None, None, None)
+    if not isinstance(body, dict):
+        return Refusal(None, None, None)
+    detail = body.get("detail")
+    if isinstance(detail, dict):
+        return Refusal(
+            _text(detail.get("code")),
+            _text(detail.get("message_de")) or _text(detail.get("message")),
+            _text(detail.get("message_en")),
+        )
+    german = _text(body.get("message_de")) or _text(body.get("message")) or _text(detail)
+    return Refusal(_text(body.get("code")), german, _text(body.get("message_en")))
+
+
+def refusal_message(response: httpx.Response) -> str:
+    """The human-readable (German) reason in a 4xx answer."""
+    return refusal(response).message_de or REFUSED_FALLBACK
+
+
+def refused(response: httpx.Response) -> RegistrationRefused:
+    reason = refusal(response)
+    return RegistrationRefused(
+        response.status_code,
+        reason.message_de or REFUSED_FALLBACK,
+        code=reason.code or "registration_refused",
+        message_en=reason.message_en or (None if reason.message_de else REFUSED_FALLBACK_EN),
+    )
+
+
+def cancel_path(token: str) -> str:
+    return f"/cancellations/{quote(token, safe='')}"
 
 
 class HttpRegistrations:
@@ -55,7 +101,7 @@ class HttpRegistrations:
         }
         response = await self._send("POST", "/registrations", json=body, headers=headers)
         if response.is_client_error:
-            raise RegistrationRefused(response.status_code, refusal_message(response))
+            raise refused(response)
         return self._parse(Submission, response)
 
     async def state(self, registration_id: UUID, correlation_id: str) -> RegistrationState | None:
@@ -67,12 +113,42 @@ class HttpRegistrations:
         if response.status_code == httpx.codes.NOT_FOUND:
             return None
         if response.is_client_error:
-            raise RegistrationRefused(response.status_code, refusal_message(response))
+            raise refused(response)
         return self._parse(RegistrationState, response)
+
+    async def cancellation_target(self, token: str, correlation_id: str) -> RegistrationState:
+        response = await self._send(
+            "GET", cancel_path(token), headers={CORRELATION_HEADER: correlation_id}
+        )
+        self._raise_for_link(response)
+        return self._parse(RegistrationState, response)
+
+    async def cancel(self, command: CancelRegistration) -> Cancellation:
+        response = await self._send(
+            "POST", cancel_path(command.token), headers={CORRELATION_HEADER: command.correlation_id}
+        )
+        self._raise_for_link(response)
+        return self._parse(Cancellation, response)
 
     async def check(self) -> None:
         response = await self._client.get("/healthz")
         response.raise_for_status()
+
+    @staticmethod
+    def _raise_for_link(response: httpx.Response) -> None:
+        """404: not a valid link (or its registration is gone); 410: the link expired.
+
+        The service's own words only when it answered in the contracted shape (a bare
+        "Not Found" is no message for a person)."""
+        if not response.is_client_error:
+            return
+        reason = refusal(response)
+        words = (reason.message_de, reason.message_en) if reason.code else (None, None)
+        if response.status_code == httpx.codes.NOT_FOUND:
+            raise CancelLinkInvalid(*words)
+        if response.status_code == httpx.codes.GONE:
+            raise CancelLinkExpired(*words)
+        raise refused(response)
 
     async def _send(
         self,

@@ -16,3 +16,11 @@ class RegisterAttendee:
     attendee: Attendee
     idempotency_key: str
     correlation_id: str
+
+
+@dataclass(frozen=True)
+class CancelRegistration:
+    """Cancel the registration a cancel link (from a mail) is for."""
+
+    token: str
+    correlation_id: str

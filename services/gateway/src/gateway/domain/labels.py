@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from contracts.messages import EventKind
 from gateway.domain.model import Availability, Listing
-from gateway.domain.registration import RegistrationState, RegistrationStatus
+from gateway.domain.registration import Cancellation, RegistrationState, RegistrationStatus
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEEKDAYS = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")
@@ -37,6 +37,12 @@ def day(moment: datetime) -> str:
     return f"{WEEKDAYS[local.weekday()]}, {local:%d.%m.%Y}"
 
 
+def moment(at: datetime) -> str:
+    """``Mi., 11.03.2026, 12:00 Uhr`` in Berlin time."""
+    local = at.astimezone(BERLIN)
+    return f"{day(local)}, {local:%H:%M} Uhr"
+
+
 def period(starts_at: datetime, ends_at: datetime) -> str:
     """``Do., 12.03.2026, 10:00–16:00 Uhr``; over several days both ends carry their date."""
     start, end = starts_at.astimezone(BERLIN), ends_at.astimezone(BERLIN)
@@ -54,7 +60,7 @@ def availability_label(listing: Listing, now: datetime) -> str:
         Availability.WAITLIST: "ausgebucht – Warteliste",
         Availability.FULL: "ausgebucht",
         Availability.CLOSED: "Anmeldung geschlossen",
-        Availability.CANCELLED: "abgesagt",
+        Availability.CANCELLED: "Abgesagt",
     }[availability]
 
 
@@ -71,7 +77,9 @@ def status_headline(state: RegistrationState) -> str:
         case RegistrationStatus.REJECTED:
             return "Anmeldung nicht möglich"
         case RegistrationStatus.CANCELLED:
-            return "Ihre Anmeldung wurde storniert"
+            if state.event_cancelled:
+                return "Die Veranstaltung wurde abgesagt"
+            return "Ihre Anmeldung ist storniert"
 
 
 def rejection_text(reason: str | None) -> str:
@@ -96,7 +104,49 @@ def status_explanation(state: RegistrationState) -> str:
         case RegistrationStatus.REJECTED:
             return rejection_text(state.rejection_reason)
         case RegistrationStatus.CANCELLED:
+            if state.event_cancelled:
+                return (
+                    "Die Veranstaltung findet nicht statt, Ihre Anmeldung ist damit storniert. "
+                    "Wir haben Sie per E-Mail benachrichtigt."
+                )
             return (
                 "Diese Anmeldung wurde storniert. Sie können sich erneut anmelden, solange "
                 "die Anmeldung geöffnet ist."
             )
+
+
+def cancel_hint(state: RegistrationState) -> str | None:
+    """How to give the seat back, for registrations that hold or wait for one."""
+    if not state.cancellable:
+        return None
+    return (
+        "Sie können doch nicht teilnehmen? Über den Abmeldelink in Ihrer E-Mail stornieren "
+        "Sie Ihre Anmeldung, damit jemand anderes den Platz bekommt."
+    )
+
+
+def cancellation_headline(cancellation: Cancellation) -> str:
+    """The page after the attendee confirmed the cancellation."""
+    if cancellation.status is RegistrationStatus.REJECTED:
+        return "Es gibt nichts zu stornieren"
+    if cancellation.event_cancelled:
+        return "Die Veranstaltung wurde abgesagt"
+    if cancellation.already_cancelled:
+        return "Ihre Anmeldung war bereits storniert."
+    return "Ihre Anmeldung wurde storniert."
+
+
+def cancellation_explanation(cancellation: Cancellation) -> str:
+    if cancellation.status is RegistrationStatus.REJECTED:
+        return "Diese Anmeldung wurde nicht angenommen, es ist kein Platz für Sie reserviert."
+    if cancellation.event_cancelled:
+        return (
+            "Die Veranstaltung findet nicht statt, Ihre Anmeldung ist damit bereits storniert. "
+            "Wir haben Sie per E-Mail benachrichtigt."
+        )
+    if cancellation.already_cancelled:
+        return (
+            "Sie haben diese Anmeldung schon früher storniert; die Bestätigung dazu haben wir "
+            "Ihnen damals per E-Mail geschickt."
+        )
+    return "Sie erhalten in Kürze eine Bestätigung per E-Mail."

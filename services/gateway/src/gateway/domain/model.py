@@ -1,7 +1,8 @@
 """The gateway's read model of the event catalogue, fed by ``capacity.catalog.v1``.
 
-Every catalogue message carries the event's full snapshot; the snapshot with the highest
-revision wins, so duplicates and reordered redeliveries change nothing.
+Every catalogue message (published, updated, closed, reopened, cancelled) carries the
+event's full snapshot; the snapshot with the highest revision wins, so duplicates and
+reordered redeliveries change nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from uuid import UUID
 from contracts.messages import (
     CatalogEvent,
     CloseReason,
+    EventCancelled,
     EventClosed,
     EventSnapshot,
     EventStatus,
@@ -35,10 +37,25 @@ OPEN_FOR_REGISTRATION = frozenset({Availability.SEATS, Availability.WAITLIST})
 
 @dataclass(frozen=True)
 class Listing:
-    """One event as the public sees it: the newest snapshot and why it was closed, if it was."""
+    """One event as the public sees it: the newest snapshot and why it was closed, if it was.
+
+    ``close_reason`` is the snapshot's own; older snapshots without one take it from the
+    ``EventClosed`` that carried them.  ``cancelled`` holds also if an ``EventCancelled``
+    carried a snapshot that forgot to say so.
+    """
 
     snapshot: EventSnapshot
     close_reason: CloseReason | None = None
+    cancelled: bool = False
+
+    @classmethod
+    def of(cls, message: CatalogEvent) -> Listing:
+        snapshot = message.event
+        reason = snapshot.close_reason
+        if reason is None and isinstance(message, EventClosed):
+            reason = message.reason
+        cancelled = snapshot.status is EventStatus.CANCELLED or isinstance(message, EventCancelled)
+        return cls(snapshot, reason, cancelled)
 
     @property
     def event_id(self) -> UUID:
@@ -48,14 +65,24 @@ class Listing:
     def revision(self) -> int:
         return self.snapshot.revision
 
+    @property
+    def registration_deadline(self) -> datetime | None:
+        return self.snapshot.registration_deadline
+
     def is_upcoming(self, now: datetime) -> bool:
-        return self.snapshot.status is not EventStatus.CANCELLED and self.snapshot.ends_at > now
+        return not self.cancelled and self.snapshot.ends_at > now
+
+    def deadline_passed(self, now: datetime) -> bool:
+        deadline = self.snapshot.registration_deadline
+        return deadline is not None and deadline <= now
 
     def availability(self, now: datetime) -> Availability:
+        """From the newest snapshot; a passed deadline or start closes even before capacity
+        says so (capacity decides every registration anyway)."""
         event = self.snapshot
-        if event.status is EventStatus.CANCELLED:
+        if self.cancelled:
             return Availability.CANCELLED
-        if event.starts_at <= now:
+        if event.starts_at <= now or self.deadline_passed(now):
             return Availability.CLOSED
         if event.status is EventStatus.OPEN and event.seats_left > 0:
             return Availability.SEATS
@@ -85,8 +112,7 @@ class Catalogue:
         current = self._listings.get(snapshot.event_id)
         if current is not None and current.revision >= snapshot.revision:
             return False
-        reason = message.reason if isinstance(message, EventClosed) else None
-        self._listings[snapshot.event_id] = Listing(snapshot, reason)
+        self._listings[snapshot.event_id] = Listing.of(message)
         return True
 
     def get(self, event_id: UUID) -> Listing | None:

@@ -1,4 +1,4 @@
-"""The public JSON API, version 1: the catalogue and registrations."""
+"""The public JSON API, version 1: the catalogue, registrations and cancellations."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from contracts.messages import EventKind, EventStatus
+from contracts.messages import CloseReason, EventKind, EventStatus
 from gateway.bootstrap import Gateway
 from gateway.domain import labels
-from gateway.domain.commands import RegisterAttendee
+from gateway.domain.commands import CancelRegistration, RegisterAttendee
 from gateway.domain.model import Availability, Listing
 from gateway.domain.registration import RegistrationStatus
 from gateway.domain.validation import InvalidInput, Problem, validate_attendee
@@ -26,7 +26,12 @@ from gateway.entrypoints.dependencies import (
     parse_uuid,
 )
 from gateway.service_layer import handlers
-from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
+from gateway.service_layer.ports import (
+    CancelLinkExpired,
+    CancelLinkUnusable,
+    RegistrationRefused,
+    RegistrationUnavailable,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["public API v1"])
 
@@ -59,6 +64,12 @@ class EventOut(BaseModel):
     seats_left: int
     waitlist_enabled: bool
     status: EventStatus
+    close_reason: CloseReason | None = Field(
+        description="Why registration is closed: full, deadline or manual; null while open"
+    )
+    registration_deadline: datetime | None = Field(
+        description="Registrations end at this moment; null: until the event starts"
+    )
     availability: Availability
     registration_open: bool
     revision: int
@@ -87,14 +98,33 @@ class RegistrationOut(BaseModel):
     registration_id: UUID
     event_id: UUID
     status: RegistrationStatus
-    waitlist_position: int | None
-    rejection_reason: str | None
+    waitlist_position: int | None = Field(
+        description="While waitlisted: the current place (1 = next to get a seat); it moves up"
+    )
+    rejection_reason: str | None = Field(
+        description="While rejected: event_full, event_closed, event_cancelled or unknown_event"
+    )
+    cancel_reason: str | None = Field(
+        description="While cancelled: attendee (cancelled by the attendee) or event_cancelled"
+    )
+
+
+class CancellationOut(RegistrationOut):
+    already_cancelled: bool = Field(
+        description="True: nothing changed, the registration had been cancelled (or rejected) "
+        "before"
+    )
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ApiError},
     422: {"model": ApiError},
     503: {"model": ApiError},
+}
+CANCEL_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ApiError, "description": "invalid_token: not a valid cancel link"},
+    410: {"model": ApiError, "description": "token_expired: the cancel link is too old"},
+    503: {"model": ApiError, "description": "registration_unavailable: nothing was changed"},
 }
 
 
@@ -143,6 +173,8 @@ def event_out(gateway: Gateway, listing: Listing, now: datetime) -> EventOut:
         seats_left=event.seats_left,
         waitlist_enabled=event.waitlist_enabled,
         status=event.status,
+        close_reason=listing.close_reason,
+        registration_deadline=event.registration_deadline,
         availability=listing.availability(now),
         registration_open=listing.accepts_registrations(now),
         revision=event.revision,
@@ -211,7 +243,7 @@ async def register(
     except RegistrationUnavailable:
         return unavailable()
     except RegistrationRefused as exc:
-        return error(exc.status_code, "registration_refused", exc.message, exc.message)
+        return error(exc.status_code, exc.code, exc.message, exc.message_en)
     status_url = f"/api/v1/registrations/{submission.registration_id}"
     location = gateway.settings.public_base_url.rstrip("/") + status_url
     return JSONResponse(
@@ -239,3 +271,36 @@ async def get_registration(
     if state is None:
         return not_found()
     return RegistrationOut.model_validate(state.model_dump())
+
+
+@router.post(
+    "/cancellations/{token}",
+    response_model=CancellationOut,
+    responses=CANCEL_ERRORS,
+)
+async def cancel(
+    token: str, gateway: GatewayDep, correlation_id: CorrelationId
+) -> CancellationOut | JSONResponse:
+    """Cancel the registration a cancel link (``/abmeldung/{token}`` in the mails) is for.
+
+    Cancelling twice is harmless: the second answer says ``already_cancelled``.  The
+    attendee gets a confirmation mail.
+    """
+    try:
+        cancelled = await handlers.cancel(
+            CancelRegistration(token, correlation_id), gateway.registrations
+        )
+    except CancelLinkUnusable as exc:
+        status_code = 410 if isinstance(exc, CancelLinkExpired) else 404
+        return error(status_code, exc.code, exc.message_de, exc.message_en)
+    except RegistrationUnavailable:
+        return error(
+            503,
+            "registration_unavailable",
+            "Die Stornierung ist gerade nicht möglich. Es wurde nichts geändert – bitte "
+            "versuchen Sie es später erneut.",
+            "Cancelling is not possible right now. Nothing was changed; please try again later.",
+        )
+    except RegistrationRefused as exc:
+        return error(exc.status_code, exc.code, exc.message, exc.message_en)
+    return CancellationOut.model_validate(cancelled.model_dump())

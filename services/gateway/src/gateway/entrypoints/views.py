@@ -35,10 +35,14 @@ class EventView:
     availability: Availability
     availability_label: str
     open_for_registration: bool
+    cancelled: bool
+    deadline: str | None
+    deadline_at: str | None
 
     @classmethod
     def of(cls, listing: Listing, now: datetime) -> EventView:
         event = listing.snapshot
+        deadline = event.registration_deadline
         return cls(
             event_id=event.event_id,
             title=event.title,
@@ -51,6 +55,9 @@ class EventView:
             availability=listing.availability(now),
             availability_label=labels.availability_label(listing, now),
             open_for_registration=listing.accepts_registrations(now),
+            cancelled=listing.cancelled,
+            deadline=labels.moment(deadline) if deadline else None,
+            deadline_at=deadline.isoformat() if deadline else None,
         )
 
     @property

@@ -1,4 +1,4 @@
-"""The gateway's use cases: pass a registration on, look one up."""
+"""The gateway's use cases: pass a registration on, look one up, cancel one by its link."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ from uuid import UUID
 
 import structlog
 
-from gateway.domain.commands import RegisterAttendee
-from gateway.domain.registration import RegistrationState, Submission
-from gateway.service_layer.ports import Registrations
+from gateway.domain.commands import CancelRegistration, RegisterAttendee
+from gateway.domain.registration import (
+    Cancellation,
+    RegistrationState,
+    Submission,
+    plausible_cancel_token,
+)
+from gateway.service_layer.ports import CancelLinkInvalid, Registrations
 
 log = structlog.get_logger(__name__)
 
@@ -32,3 +37,29 @@ async def registration_state(
     registration_id: UUID, correlation_id: str, registrations: Registrations
 ) -> RegistrationState | None:
     return await registrations.state(registration_id, correlation_id)
+
+
+async def cancellation_target(
+    token: str, correlation_id: str, registrations: Registrations
+) -> RegistrationState:
+    """The registration a cancel link is for, to ask whether to cancel it.
+
+    A token that cannot be one of ours is refused here and never put into a URL.
+    """
+    if not plausible_cancel_token(token):
+        raise CancelLinkInvalid()
+    return await registrations.cancellation_target(token, correlation_id)
+
+
+async def cancel(command: CancelRegistration, registrations: Registrations) -> Cancellation:
+    """Cancel the registration a link is for; the registration service tells capacity and
+    notification.  A second cancel of the same registration changes nothing."""
+    if not plausible_cancel_token(command.token):
+        raise CancelLinkInvalid()
+    cancellation = await registrations.cancel(command)
+    log.info(
+        "registration cancelled" if not cancellation.already_cancelled else "cancel repeated",
+        event_id=str(cancellation.event_id),
+        registration_id=str(cancellation.registration_id),
+    )
+    return cancellation

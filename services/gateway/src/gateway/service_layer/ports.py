@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import ClassVar, Protocol
 from uuid import UUID
 
-from gateway.domain.commands import RegisterAttendee
-from gateway.domain.registration import RegistrationState, Submission
+from gateway.domain.commands import CancelRegistration, RegisterAttendee
+from gateway.domain.registration import Cancellation, RegistrationState, Submission
 
 
 class RegistrationUnavailable(Exception):
@@ -16,10 +16,51 @@ class RegistrationUnavailable(Exception):
 class RegistrationRefused(Exception):
     """The registration service turned the request down (a 4xx) and said why."""
 
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(f"{status_code}: {message}")
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        *,
+        code: str = "registration_refused",
+        message_en: str | None = None,
+    ) -> None:
+        super().__init__(f"{status_code}: {code}")
         self.status_code = status_code
+        self.code = code
         self.message = message
+        self.message_en = message_en or message
+
+
+class CancelLinkUnusable(Exception):
+    """A cancel link that cancels nothing: not one of ours, or too old."""
+
+    code: ClassVar[str]
+    default_de: ClassVar[str]
+    default_en: ClassVar[str]
+
+    def __init__(self, message_de: str | None = None, message_en: str | None = None) -> None:
+        super().__init__(self.code)
+        self.message_de = message_de or self.default_de
+        self.message_en = message_en or self.default_en
+
+
+class CancelLinkInvalid(CancelLinkUnusable):
+    """Not a link the registration service made (mistyped, cut off, altered), or its
+    registration no longer exists."""
+
+    code = "invalid_token"
+    default_de = "Dieser Abmeldelink ist ungültig. Bitte verwenden Sie den Link aus Ihrer E-Mail."
+    default_en = "This cancellation link is not valid. Please use the link from your e-mail."
+
+
+class CancelLinkExpired(CancelLinkUnusable):
+    """A genuine link, but too old to be used."""
+
+    code = "token_expired"
+    default_de = (
+        "Dieser Abmeldelink ist abgelaufen. Bitte wenden Sie sich an das Veranstaltungsteam."
+    )
+    default_en = "This cancellation link has expired. Please contact the organisers."
 
 
 class Registrations(Protocol):
@@ -30,6 +71,13 @@ class Registrations(Protocol):
     async def state(
         self, registration_id: UUID, correlation_id: str
     ) -> RegistrationState | None: ...
+
+    async def cancellation_target(self, token: str, correlation_id: str) -> RegistrationState:
+        """The registration a cancel link is for; ``CancelLinkInvalid``/``CancelLinkExpired``."""
+
+    async def cancel(self, command: CancelRegistration) -> Cancellation:
+        """Cancel the registration a link is for; harmless twice.  Raises like
+        ``cancellation_target``."""
 
     async def check(self) -> None:
         """Raise unless the service answers its health check."""

@@ -1,6 +1,8 @@
-// Keeps the registration status page current while the decision is pending: polls the
-// status every second and, once it changes, swaps in the new status region (announced by
-// screen readers through its aria-live) or reloads the page if that fails.
+// Keeps the registration status page current while it can still change by itself: while
+// pending (capacity decides within seconds) and on the waiting list (the place moves up, a
+// seat may come free).  Polls the status; once the status or the waiting-list place changes,
+// swaps in the new status region (announced by screen readers through its aria-live) or
+// reloads the page if that fails.  The new region says whether to go on polling.
 (function () {
   "use strict";
 
@@ -8,10 +10,38 @@
   if (!region || !region.dataset.pollUrl) {
     return;
   }
-  var pollUrl = region.dataset.pollUrl;
-  var current = region.dataset.currentStatus;
-  var interval = 1000;
   var deadline = Date.now() + 15 * 60 * 1000;
+  var state = read(region);
+
+  function read(element) {
+    var interval = parseInt(element.dataset.pollInterval || "", 10);
+    return {
+      pollUrl: element.dataset.pollUrl || null,
+      status: element.dataset.currentStatus || "",
+      position: element.dataset.currentPosition || "",
+      interval: interval > 0 ? interval : 1000,
+    };
+  }
+
+  function changed(body) {
+    if (!body || !body.status) {
+      return false;
+    }
+    var position = body.waitlist_position === null || body.waitlist_position === undefined
+      ? ""
+      : String(body.waitlist_position);
+    return body.status !== state.status || position !== state.position;
+  }
+
+  function copyPollingAttributes(fresh) {
+    ["pollUrl", "pollInterval", "currentStatus", "currentPosition"].forEach(function (key) {
+      if (fresh.dataset[key] === undefined) {
+        delete region.dataset[key];
+      } else {
+        region.dataset[key] = fresh.dataset[key];
+      }
+    });
+  }
 
   function showNewStatus() {
     fetch(window.location.href, { cache: "no-store", headers: { Accept: "text/html" } })
@@ -28,36 +58,38 @@
           window.location.reload();
           return;
         }
-        region.removeAttribute("data-poll-url");
-        region.removeAttribute("data-current-status");
+        copyPollingAttributes(fresh);
         region.className = fresh.className;
         region.innerHTML = fresh.innerHTML;
         document.title = page.title;
+        state = read(region);
+        schedule();
       })
       .catch(function () {
         window.location.reload();
       });
   }
 
-  function poll() {
-    if (Date.now() > deadline) {
-      return;
+  function schedule() {
+    if (state.pollUrl && Date.now() <= deadline) {
+      window.setTimeout(poll, state.interval);
     }
-    fetch(pollUrl, { cache: "no-store", headers: { Accept: "application/json" } })
+  }
+
+  function poll() {
+    fetch(state.pollUrl, { cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.ok ? response.json() : null;
       })
       .then(function (body) {
-        if (body && body.status && body.status !== current) {
+        if (changed(body)) {
           showNewStatus();
         } else {
-          window.setTimeout(poll, interval);
+          schedule();
         }
       })
-      .catch(function () {
-        window.setTimeout(poll, interval);
-      });
+      .catch(schedule);
   }
 
-  window.setTimeout(poll, interval);
+  schedule();
 })();

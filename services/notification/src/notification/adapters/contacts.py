@@ -19,6 +19,8 @@ class ContactBody(BaseModel):
     name: str
     email: str
     locale: str = Locale.DE
+    cancel_token: str | None = None
+    """Missing from a registration service older than the cancel links: mails go without."""
 
 
 class InvalidContact(Exception):
@@ -69,4 +71,5 @@ class HttpContactDirectory:
             name=body.name,
             email=body.email,
             locale=Locale.EN if body.locale == Locale.EN else Locale.DE,
+            cancel_token=body.cancel_token or None,
         )

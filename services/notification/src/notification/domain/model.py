@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from urllib.parse import quote
 from uuid import UUID, uuid5
 
 from contracts.messages import (
@@ -15,7 +16,9 @@ from contracts.messages import (
     NotificationKind,
     RegistrationRejected,
     RejectionReason,
+    ReleaseReason,
     SeatConfirmed,
+    SeatReleased,
     Waitlisted,
 )
 from notification.domain.dates import format_period
@@ -24,6 +27,14 @@ MAIL_DOMAIN = "quartier.example"
 """Right-hand side of Message-IDs and calendar UIDs; stable, so resent mails match."""
 
 _NOTIFICATION_IDS = UUID("5d0f3c1e-7a51-4c43-9a0e-3f1c2b6e8d21")
+
+WITH_CALENDAR = frozenset({NotificationKind.CONFIRMATION, NotificationKind.PROMOTION})
+"""Mails that carry the event as ``termin.ics``: the attendee has a seat."""
+
+WITH_CANCEL_LINK = frozenset(
+    {NotificationKind.CONFIRMATION, NotificationKind.PROMOTION, NotificationKind.WAITLIST}
+)
+"""Mails for a registration that is still on: a seat or a waiting-list place to give up."""
 
 
 class DeliveryStatus(StrEnum):
@@ -65,12 +76,16 @@ class EventInfo:
 
 @dataclass(frozen=True)
 class Contact:
-    """Who gets the mail; personal data that is never logged and never put on a topic."""
+    """Who gets the mail; personal data that is never logged and never put on a topic.
+
+    ``cancel_token`` opens the registration's cancel link: anyone holding it can cancel, so
+    it is treated like the address. ``None`` when the registration service gave none."""
 
     registration_id: UUID
     name: str
     email: str
     locale: Locale
+    cancel_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,11 +139,17 @@ class Delivery:
 
 def mail_kind(decision: Decision) -> NotificationKind:
     if isinstance(decision, SeatConfirmed):
+        if decision.from_waitlist:
+            return NotificationKind.PROMOTION
         return NotificationKind.CONFIRMATION
     if isinstance(decision, Waitlisted):
         return NotificationKind.WAITLIST
     if isinstance(decision, RegistrationRejected):
         return NotificationKind.REJECTION
+    if isinstance(decision, SeatReleased):
+        if decision.reason is ReleaseReason.EVENT_CANCELLED:
+            return NotificationKind.EVENT_CANCELLED
+        return NotificationKind.CANCELLATION
     raise TypeError(f"no mail for {type(decision).__name__}")
 
 
@@ -143,6 +164,11 @@ def needs_event(decision: Decision) -> bool:
 def message_id(decision_id: UUID) -> str:
     """The Message-ID header: the same for every attempt, so a resent mail is recognisable."""
     return f"<{decision_id}@{MAIL_DOMAIN}>"
+
+
+def cancel_url(site_url: str, cancel_token: str) -> str:
+    """The public cancel link (a confirm page on the site, then the cancellation)."""
+    return f"{site_url}/abmeldung/{quote(cancel_token, safe='')}"
 
 
 @dataclass(frozen=True)
@@ -160,7 +186,11 @@ class Mail:
     site_url: str
     status_url: str
     issued_at: datetime
+    cancel_url: str | None = None
+    """Only in mails of ``WITH_CANCEL_LINK`` kinds, and only with a token."""
     from_waitlist: bool = False
+    was_waitlisted: bool = False
+    """For a released registration: it held a waiting-list place, not a seat."""
     position: int | None = None
     reason: RejectionReason | None = None
 
@@ -170,7 +200,7 @@ class Mail:
 
     @property
     def with_calendar(self) -> bool:
-        return self.kind is NotificationKind.CONFIRMATION and self.event is not None
+        return self.kind in WITH_CALENDAR and self.event is not None
 
 
 def compose(
@@ -182,10 +212,12 @@ def compose(
     public_base_url: str,
 ) -> Mail:
     """The mail for ``decision`` in the recipient's language."""
+    kind = mail_kind(decision)
     locale = contact.locale
     site_url = public_base_url.rstrip("/")
+    token = contact.cancel_token if kind in WITH_CANCEL_LINK else None
     return Mail(
-        kind=mail_kind(decision),
+        kind=kind,
         locale=locale,
         message_id=message_id(decision.decision_id),
         correlation_id=correlation_id,
@@ -196,7 +228,9 @@ def compose(
         site_url=site_url,
         status_url=f"{site_url}/anmeldung/{decision.registration_id}",
         issued_at=decision.decided_at,
+        cancel_url=cancel_url(site_url, token) if token else None,
         from_waitlist=isinstance(decision, SeatConfirmed) and decision.from_waitlist,
+        was_waitlisted=isinstance(decision, SeatReleased) and decision.was_waitlisted,
         position=decision.position if isinstance(decision, Waitlisted) else None,
         reason=decision.reason if isinstance(decision, RegistrationRejected) else None,
     )

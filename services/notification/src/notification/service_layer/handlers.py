@@ -1,4 +1,5 @@
-"""Use cases: keep the event catalogue, send one mail per seat decision."""
+"""Use cases: keep the event catalogue, send one mail per seat decision (confirmation,
+promotion, waiting list, rejection, cancellation, event cancelled)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import structlog
 from contracts.envelope import Envelope
 from contracts.messages import Decision, EventSnapshot, NotificationFailed, NotificationSent
 from notification.domain.model import (
+    WITH_CANCEL_LINK,
     Delivery,
     DeliveryStatus,
     EventInfo,
@@ -53,7 +55,8 @@ class Dependencies:
 
 
 async def record_event(snapshot: EventSnapshot, deps: Dependencies) -> bool:
-    """Keep the newest revision of an event for mail texts and calendar entries."""
+    """Keep the newest revision of an event for mail texts and calendar entries, whatever
+    the catalogue message (published, updated, closed, reopened, cancelled)."""
     async with deps.uow() as uow:
         stored = await uow.events.upsert(EventInfo.from_snapshot(snapshot))
         await uow.commit()
@@ -95,6 +98,8 @@ async def handle_decision(
         correlation_id=envelope.correlation_id,
         public_base_url=deps.public_base_url,
     )
+    if mail.kind in WITH_CANCEL_LINK and mail.cancel_url is None:
+        log.warning("no cancel token from the registration service, mail without cancel link")
     try:
         await deps.mailer.send(mail)
     except MailRejected as exc:
