@@ -31,3 +31,5 @@ class Settings(ServiceSettings):
     """Sent as ``X-Internal-Token`` to the registration service's contact endpoint."""
     public_base_url: str = "http://127.0.0.1:8000"
     """The public site, for links in mails."""
+    mail_concurrency: int = 16
+    """Registrations whose mails are prepared side by side (SMTP itself is one connection)."""

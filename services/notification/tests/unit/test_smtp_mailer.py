@@ -25,17 +25,29 @@ def mail(world):
 
 @pytest.fixture
 def answers(monkeypatch):
-    """Make ``aiosmtplib.send`` raise the given exception; records what was sent."""
+    """Replace ``aiosmtplib.SMTP`` by one whose send raises the given exception; records
+    what was sent and how the connection was set up."""
     calls = []
 
     def answer(exc):
-        async def send(message, **options):
-            calls.append((message, options))
-            if exc is not None:
-                raise exc
-            return {}, "250 OK"
+        class FakeSmtp:
+            def __init__(self, **options):
+                self.options = options
+                self.is_connected = False
 
-        monkeypatch.setattr(aiosmtplib, "send", send)
+            async def connect(self):
+                self.is_connected = True
+
+            async def send_message(self, message):
+                calls.append((message, self.options))
+                if exc is not None:
+                    raise exc
+                return {}, "250 OK"
+
+            def close(self):
+                self.is_connected = False
+
+        monkeypatch.setattr(aiosmtplib, "SMTP", FakeSmtp)
         return calls
 
     return answer
@@ -48,9 +60,11 @@ def mailer():
 async def test_the_message_goes_to_the_configured_server(mail, answers):
     calls = answers(None)
 
-    await mailer().send(mail)
+    sender = mailer()
+    await sender.send(mail)
+    await sender.send(mail)  # over the same connection
 
-    [(message, options)] = calls
+    (message, options), _ = calls
     assert message["To"].addresses[0].addr_spec == ADDRESS
     assert (options["hostname"], options["port"], options["start_tls"]) == (
         "127.0.0.1",

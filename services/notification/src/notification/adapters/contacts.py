@@ -28,7 +28,7 @@ class InvalidContact(Exception):
 
 
 class HttpContactDirectory:
-    """Asks the registration service, one short connection per lookup (a few per minute)."""
+    """Asks the registration service over a pooled client (kept for the worker's life)."""
 
     def __init__(
         self,
@@ -38,20 +38,17 @@ class HttpContactDirectory:
         timeout: float = 5.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._base_url = base_url
-        self._headers = {TOKEN_HEADER: token}
-        self._timeout = timeout
-        self._transport = transport
+        self._client = httpx.AsyncClient(
+            base_url=base_url,
+            headers={TOKEN_HEADER: token},
+            timeout=timeout,
+            transport=transport,
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
+        )
 
     async def find(self, registration_id: UUID) -> Contact | None:
         try:
-            async with httpx.AsyncClient(
-                base_url=self._base_url,
-                headers=self._headers,
-                timeout=self._timeout,
-                transport=self._transport,
-            ) as client:
-                response = await client.get(f"/registrations/{registration_id}/contact")
+            response = await self._client.get(f"/registrations/{registration_id}/contact")
         except httpx.TransportError as exc:
             raise ContactUnavailable(
                 f"registration service unreachable: {type(exc).__name__}"

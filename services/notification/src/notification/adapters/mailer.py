@@ -5,6 +5,7 @@ Error texts carry SMTP status codes only: server answers often quote the address
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,10 +33,34 @@ class SmtpConfig:
 
 
 class SmtpMailer:
-    """One SMTP connection per mail: few mails, and no idle connection to lose."""
+    """Keeps one SMTP connection and sends over it (mails queue on a lock); a connection
+    that failed or idled out is replaced on the next mail."""
 
     def __init__(self, config: SmtpConfig) -> None:
         self._config = config
+        self._smtp: aiosmtplib.SMTP | None = None
+        self._lock = asyncio.Lock()
+
+    async def _connection(self) -> aiosmtplib.SMTP:
+        if self._smtp is not None and self._smtp.is_connected:
+            return self._smtp
+        config = self._config
+        smtp = aiosmtplib.SMTP(
+            hostname=config.host,
+            port=config.port,
+            username=config.username,
+            password=config.password,
+            start_tls=config.starttls,
+            timeout=config.timeout,
+        )
+        await smtp.connect()
+        self._smtp = smtp
+        return smtp
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+        self._smtp = None
 
     async def send(self, mail: Mail) -> None:
         message = to_message(
@@ -44,17 +69,19 @@ class SmtpMailer:
             recipient=_address(mail.recipient),
             now=datetime.now(UTC),
         )
-        config = self._config
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=config.host,
-                port=config.port,
-                username=config.username,
-                password=config.password,
-                start_tls=config.starttls,
-                timeout=config.timeout,
-            )
+            async with self._lock:
+                try:
+                    smtp = await self._connection()
+                    await smtp.send_message(message)
+                except (
+                    aiosmtplib.SMTPServerDisconnected,
+                    aiosmtplib.SMTPConnectError,
+                    aiosmtplib.SMTPTimeoutError,
+                    OSError,
+                ):
+                    self._drop()
+                    raise
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refused.code for refused in exc.recipients]
             first = exc.recipients[0]

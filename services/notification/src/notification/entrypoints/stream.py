@@ -6,16 +6,28 @@ Run: ``python -m notification.entrypoints.stream`` (settings from ``NOTIFICATION
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
+from collections.abc import Sequence
+
 import faust
 import structlog
 
 from contracts import topics
 from contracts.envelope import Envelope
 from contracts.messages import CatalogEvent, Decision, IntegrationEvent
-from contracts.runtime.stream import RetryLater, Unprocessable, consume, run_worker, worker
+from contracts.runtime.stream import (
+    Item,
+    RetryLater,
+    Unprocessable,
+    bind_message,
+    consume,
+    run_worker,
+    worker,
+)
 from notification import bootstrap
 from notification.config import Settings
-from notification.service_layer.handlers import handle_decision, record_event
+from notification.service_layer.handlers import Dependencies, handle_decision, record_event
 from notification.service_layer.ports import TransientError
 
 log = structlog.get_logger(__name__)
@@ -24,32 +36,56 @@ log = structlog.get_logger(__name__)
 def build(settings: Settings) -> faust.App:
     """The Faust app: both consumers, the database pool, health pages and the relay."""
     app, database = worker(settings.app_id, settings, relay_lock=bootstrap.RELAY_LOCK)
+    wired: list[Dependencies] = []
+
+    async def dependencies() -> Dependencies:
+        """The adapters, made once: pooled HTTP client, one kept SMTP connection."""
+        if not wired:
+            wired.append(bootstrap.for_pool(settings, await database.pool()))
+        return wired[0]
 
     async def on_catalog(envelope: Envelope, payload: IntegrationEvent) -> None:
         if not isinstance(payload, CatalogEvent):
             raise Unprocessable(f"{envelope.type} is not a catalogue event")
         snapshot = payload.event
         structlog.contextvars.bind_contextvars(event_id=str(snapshot.event_id))
-        deps = bootstrap.for_pool(settings, await database.pool())
-        stored = await record_event(snapshot, deps)
+        stored = await record_event(snapshot, await dependencies())
         log.info("event stored" if stored else "older revision ignored", revision=snapshot.revision)
 
-    async def on_decision(envelope: Envelope, payload: IntegrationEvent) -> None:
-        if not isinstance(payload, Decision):
-            raise Unprocessable(f"{envelope.type} is not a decision")
-        structlog.contextvars.bind_contextvars(
-            event_id=str(payload.event_id),
-            registration_id=str(payload.registration_id),
-            decision_id=str(payload.decision_id),
-        )
-        deps = bootstrap.for_pool(settings, await database.pool())
-        try:
-            await handle_decision(payload, envelope, deps)
-        except TransientError as exc:
-            raise RetryLater(str(exc)) from exc
+    async def mail_in_order(items: list[Item]) -> None:
+        """The decisions of one registration, one after the other."""
+        for envelope, payload in items:
+            if not isinstance(payload, Decision):
+                raise Unprocessable(f"{envelope.type} is not a decision")
+            bind_message(envelope)
+            structlog.contextvars.bind_contextvars(
+                event_id=str(payload.event_id),
+                registration_id=str(payload.registration_id),
+                decision_id=str(payload.decision_id),
+            )
+            try:
+                await handle_decision(payload, envelope, await dependencies())
+            except TransientError as exc:
+                raise RetryLater(str(exc)) from exc
+
+    async def on_decisions(items: Sequence[Item]) -> None:
+        """Mails for different registrations go out side by side; each registration's in
+        order. A batch that fails is retried: mails already sent are not sent again."""
+        by_registration: dict[object, list[Item]] = defaultdict(list)
+        for envelope, payload in items:
+            by_registration[getattr(payload, "registration_id", envelope.id)].append(
+                (envelope, payload)
+            )
+        limit = asyncio.Semaphore(settings.mail_concurrency)
+
+        async def one(group: list[Item]) -> None:
+            async with limit:
+                await mail_in_order(group)
+
+        await asyncio.gather(*(one(group) for group in by_registration.values()))
 
     consume(app, topics.CATALOG, on_catalog)
-    consume(app, topics.DECISIONS, on_decision)
+    consume(app, topics.DECISIONS, on_decisions, batch_size=settings.batch_size)
     return app
 
 
