@@ -153,14 +153,17 @@ class Stack:
             self.cluster = LocalCluster(self.config.data_dir / "pg", ports.postgres, self.log_dir)
             await self.cluster.start()
             self.server_dsn = self.cluster.dsn
-        self.procs["smtp"] = spawn(
+        self.procs["smtp"] = self._smtp()
+
+    def _smtp(self) -> Proc:
+        return spawn(
             "smtp",
             [
                 sys.executable,
                 "-m",
                 "devstack.smtp_sink",
                 "--port",
-                str(ports.smtp),
+                str(self.config.ports.smtp),
                 "--dir",
                 str(self.mail_dir),
             ],
@@ -279,6 +282,10 @@ class Stack:
         return proc
 
     async def _wait_services_ready(self) -> None:
+        await self.wait_ready(*(spec.name for spec in self.services()))
+
+    async def wait_ready(self, *names: str, timeout: float = 90) -> None:
+        """Wait until the named services answer ``/readyz`` with 200."""
         async with httpx.AsyncClient(timeout=2) as client:
 
             async def ready(spec: ServiceSpec) -> None:
@@ -289,13 +296,13 @@ class Stack:
                     return (await client.get(spec.ready_url)).status_code == 200
 
                 try:
-                    await wait_until(check, what=spec.name, timeout=90, interval=0.2)
+                    await wait_until(check, what=spec.name, timeout=timeout, interval=0.2)
                 except NotReady as exc:
                     raise NotReady(
                         f"{exc}\n--- {spec.name} log:\n{self.procs[spec.name].log_tail()}"
                     ) from None
 
-            await asyncio.gather(*(ready(spec) for spec in self.services()))
+            await asyncio.gather(*(ready(self.spec(name)) for name in names))
 
     def spec(self, name: str) -> ServiceSpec:
         return next(s for s in self.services() if s.name == name)
@@ -305,8 +312,18 @@ class Stack:
         self.procs[name].kill()
 
     def restart(self, name: str) -> Proc:
+        """Start a service again (after ``kill``, or stopping it first)."""
         self.procs[name].stop()
         return self._spawn(self.spec(name))
+
+    def stop_service(self, name: str) -> None:
+        """Stop one process cleanly (e.g. the SMTP sink, to test an outage)."""
+        self.procs[name].stop()
+
+    def start_smtp(self) -> Proc:
+        """Start the SMTP sink again after ``stop_service("smtp")``."""
+        self.procs["smtp"] = self._smtp()
+        return self.procs["smtp"]
 
     async def stop(self) -> None:
         """Stop services first, then the SMTP sink, the broker and a local Postgres."""

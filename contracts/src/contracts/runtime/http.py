@@ -65,10 +65,13 @@ def service_app(
     settings: ServiceSettings,
     uow_factory: Callable[[Any], Any],
     relay_lock: int | None = None,
+    resources: Mapping[str, Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]]
+    | None = None,
 ) -> FastAPI:
     """A service's FastAPI app: structlog, correlation ids, health endpoints, a Postgres pool
     (``app.state.pool``), a unit-of-work factory (``app.state.uow``) and, with
-    ``relay_lock``, the outbox relay running for the app's lifetime."""
+    ``relay_lock``, the outbox relay running for the app's lifetime.  ``resources`` are
+    made from the pool when the app starts and kept as ``app.state.<name>``."""
     logging.configure(service, level=settings.log_level, json=settings.log_json)
 
     @contextlib.asynccontextmanager
@@ -86,6 +89,8 @@ def service_app(
                         lock_id=relay_lock,
                     )
                 )
+            for name, make in (resources or {}).items():
+                setattr(app.state, name, await stack.enter_async_context(make(pool)))
             yield
         await pool.close()
 

@@ -87,7 +87,9 @@ class FakeRegistrations:
         )
         return Submission(registration_id=registration_id, status=RegistrationStatus.PENDING)
 
-    async def state(self, registration_id: UUID, correlation_id: str) -> RegistrationState | None:
+    async def state(
+        self, registration_id: UUID, correlation_id: str, wait: float = 0
+    ) -> RegistrationState | None:
         if self.failure is not None:
             raise self.failure
         return self.states.get(registration_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from time import perf_counter
 from uuid import uuid4
 
 import httpx
@@ -12,9 +14,10 @@ from aiokafka import AIOKafkaConsumer
 
 from contracts import messages as m
 from contracts import topics
-from contracts.envelope import decode
+from contracts.envelope import Envelope, decode
 from registration.config import Settings
 from registration.entrypoints.http import create_app
+from registration.service_layer.handlers import apply_decision
 
 TOKEN = "test-token"
 
@@ -178,3 +181,28 @@ async def test_an_expired_cancel_link_says_so(service_db, broker: str) -> None: 
             answer = await client.post(f"/cancellations/{token}")
     assert answer.status_code == 410
     assert answer.json()["detail"]["code"] == "token_expired"
+
+
+async def test_a_waiting_status_request_returns_when_the_decision_arrives(
+    client: httpx.AsyncClient,
+) -> None:
+    data = body()
+    accepted = (await client.post("/registrations", json=data)).json()
+    registration_id = accepted["registration_id"]
+    app = client._transport.app  # type: ignore[attr-defined]
+    started = perf_counter()
+    waiting = asyncio.create_task(client.get(f"/registrations/{registration_id}?wait=20"))
+    await asyncio.sleep(0.5)
+    assert not waiting.done()
+    decision = m.SeatConfirmed(
+        decision_id=uuid4(),
+        registration_id=registration_id,
+        event_id=data["event_id"],
+        decided_at=datetime.now(UTC),
+    )
+    async with app.state.uow() as uow:
+        await apply_decision(uow, decision, Envelope.new(decision, source="capacity"))
+        await uow.commit()
+    answer = await waiting
+    assert answer.json()["status"] == "confirmed"
+    assert perf_counter() - started < 10

@@ -104,11 +104,15 @@ class HttpRegistrations:
             raise refused(response)
         return self._parse(Submission, response)
 
-    async def state(self, registration_id: UUID, correlation_id: str) -> RegistrationState | None:
+    async def state(
+        self, registration_id: UUID, correlation_id: str, wait: float = 0
+    ) -> RegistrationState | None:
         response = await self._send(
             "GET",
             f"/registrations/{registration_id}",
             headers={CORRELATION_HEADER: correlation_id},
+            params={"wait": wait} if wait else None,
+            extra_time=wait,
         )
         if response.status_code == httpx.codes.NOT_FOUND:
             return None
@@ -157,9 +161,20 @@ class HttpRegistrations:
         *,
         headers: dict[str, str],
         json: dict[str, object] | None = None,
+        params: dict[str, float] | None = None,
+        extra_time: float = 0,
     ) -> httpx.Response:
+        read = self._client.timeout.read or 0.0
+        timeout = httpx.Timeout(read + extra_time) if extra_time else None
         try:
-            response = await self._client.request(method, url, headers=headers, json=json)
+            response = await self._client.request(
+                method,
+                url,
+                headers=headers,
+                json=json,
+                params=params,
+                timeout=timeout or httpx.USE_CLIENT_DEFAULT,
+            )
         except httpx.TransportError as exc:
             log.warning("registration service unreachable", error=type(exc).__name__)
             raise RegistrationUnavailable(type(exc).__name__) from exc

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -259,13 +259,27 @@ async def register(
 
 @router.get("/registrations/{registration_id}", response_model=RegistrationOut, responses=ERRORS)
 async def get_registration(
-    registration_id: str, gateway: GatewayDep, correlation_id: CorrelationId
+    registration_id: str,
+    gateway: GatewayDep,
+    correlation_id: CorrelationId,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=25,
+            description="Seconds to hold the answer while the registration is "
+            "pending; it returns as soon as the decision is there (long polling).",
+        ),
+    ] = 0,
 ) -> RegistrationOut | JSONResponse:
+    """The registration's status and current waiting-list place."""
     parsed = parse_uuid(registration_id)
     if parsed is None:
         return not_found()
     try:
-        state = await handlers.registration_state(parsed, correlation_id, gateway.registrations)
+        state = await handlers.registration_state(
+            parsed, correlation_id, gateway.registrations, wait
+        )
     except (RegistrationUnavailable, RegistrationRefused):
         return unavailable()
     if state is None:

@@ -34,9 +34,9 @@ async def register(command: RegisterAttendee, registrations: Registrations) -> S
 
 
 async def registration_state(
-    registration_id: UUID, correlation_id: str, registrations: Registrations
+    registration_id: UUID, correlation_id: str, registrations: Registrations, wait: float = 0
 ) -> RegistrationState | None:
-    return await registrations.state(registration_id, correlation_id)
+    return await registrations.state(registration_id, correlation_id, wait)
 
 
 async def cancellation_target(

@@ -69,8 +69,10 @@ class Registrations(Protocol):
     async def submit(self, command: RegisterAttendee) -> Submission: ...
 
     async def state(
-        self, registration_id: UUID, correlation_id: str
-    ) -> RegistrationState | None: ...
+        self, registration_id: UUID, correlation_id: str, wait: float = 0
+    ) -> RegistrationState | None:
+        """The state; with ``wait`` > 0 a pending answer is held up to that many seconds
+        until the decision arrives (long polling)."""
 
     async def cancellation_target(self, token: str, correlation_id: str) -> RegistrationState:
         """The registration a cancel link is for; ``CancelLinkInvalid``/``CancelLinkExpired``."""

@@ -7,6 +7,7 @@ from uuid import UUID
 import asyncpg
 
 from contracts.runtime import outbox
+from registration.adapters.status_changes import CHANNEL
 from registration.domain.model import CancelReason, Registration, Status
 from registration.service_layer.unit_of_work import RegistrationRepository, UnitOfWork
 
@@ -82,6 +83,8 @@ class PostgresRegistrations(RegistrationRepository):
             r.cancelled_at,
             r.cancel_reason,
         )
+        # delivered at commit: wakes requests waiting for this registration's status
+        await self.conn.execute("SELECT pg_notify($1, $2)", CHANNEL, str(r.registration_id))
 
     async def position(self, registration: Registration) -> int | None:
         if registration.status is not Status.WAITLISTED or registration.waitlisted_at is None:

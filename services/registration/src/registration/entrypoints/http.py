@@ -6,19 +6,22 @@ The outbox relay runs in the same process (one active relay across all processes
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 import uuid
 from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response, status
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response, status
 from pydantic import AwareDatetime, BaseModel, EmailStr, Field
 
 from contracts.messages import Locale
 from contracts.runtime.http import service_app, unit_of_work
 from registration import bootstrap
 from registration.adapters.cancel_tokens import CancelTokens, ExpiredToken, InvalidToken
+from registration.adapters.status_changes import StatusChanges, listening
 from registration.config import Settings
 from registration.domain.model import Registration, Status
 from registration.service_layer import handlers
@@ -113,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         uow_factory=bootstrap.uow_factory,
         relay_lock=bootstrap.RELAY_LOCK,
+        resources={"status_changes": listening},
     )
     tokens = CancelTokens(
         settings.cancel_secret.get_secret_value(), timedelta(days=settings.cancel_token_days)
@@ -170,8 +174,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     @app.get("/registrations/{registration_id}", response_model=RegistrationStatus)
-    async def get_status(registration_id: UUID, unit: Uow) -> RegistrationStatus:
-        return _status(*await found(unit, registration_id))
+    async def get_status(
+        registration_id: UUID,
+        unit: Uow,
+        wait: Annotated[
+            float, Query(ge=0, le=25, description="seconds to wait while pending (long polling)")
+        ] = 0,
+    ) -> RegistrationStatus:
+        """The status; with ``wait``, a pending registration's answer is held until its
+        status changes or the time is up."""
+        result = await found(unit, registration_id)
+        if wait and result[0].status is Status.PENDING:
+            changes: StatusChanges = app.state.status_changes
+            async with changes.watch(registration_id) as changed:
+                result = await found(unit, registration_id)
+                if result[0].status is Status.PENDING:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(changed.wait(), wait)
+                    result = await found(unit, registration_id)
+        return _status(*result)
 
     @app.get(
         "/registrations/{registration_id}/contact", response_model=Contact, include_in_schema=False
