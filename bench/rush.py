@@ -2,7 +2,8 @@
 
 One event with capacity 300; 2,000 distinct attendees each send one registration through the
 gateway's public JSON API at the same moment, with 50 and with 200 requests in flight, a
-fresh connection per attendee, no retries; each then polls its status (long polling: the answer is held until decided).
+fresh connection per attendee, no retries; each then polls its status (long polling: the
+answer is held until decided).
 Three runs per setting, medians.  Results: ``bench/results/<date>.json`` and a table.
 """
 
