@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -65,6 +66,29 @@ def descendants(pid: int) -> list[int]:
             found.append(child)
             todo.append(child)
     return found
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by each of the stack's processes (and Postgres), by role."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for pid in [*descendants(os.getpid()), *postgres_pids()]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        role = next(
+            (
+                word
+                for word in cmd.split()
+                if ".entrypoints." in word or word in ("devstack.smtp_sink",)
+            ),
+            "postgres" if pid in postgres_pids() else cmd.split()[0],
+        )
+        role = role.split(":")[0].replace(".entrypoints", "")
+        used[role] = used.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return used
 
 
 def postgres_pids() -> list[int]:
@@ -168,6 +192,7 @@ async def one_run(stack: Stack, in_flight: int) -> dict[str, Any]:
     answered_at: list[float] = []
     outcomes: dict[str, str] = {}
     errors: list[str] = []
+    poll_errors: list[int] = []
 
     # a fresh connection per attendee: no keep-alive, so every request connects anew
     fresh = httpx.AsyncClient(
@@ -200,7 +225,16 @@ async def one_run(stack: Stack, in_flight: int) -> dict[str, Any]:
             return
         status_url = f"{stack.gateway_url}/api/v1/registrations/{answer.json()['registration_id']}"
         while True:  # long polling: the answer comes when the decision is there
-            status = (await poller.get(status_url, params={"wait": LONG_POLL})).json()["status"]
+            try:
+                answer = await poller.get(status_url, params={"wait": LONG_POLL})
+            except httpx.TransportError:
+                poll_errors.append(1)
+                continue
+            if answer.status_code != 200:
+                poll_errors.append(answer.status_code)
+                await asyncio.sleep(0.5)
+                continue
+            status = answer.json()["status"]
             if status != "pending":
                 outcome_latency.append(time.perf_counter() - sent)
                 outcomes[str(i)] = status
@@ -208,10 +242,12 @@ async def one_run(stack: Stack, in_flight: int) -> dict[str, Any]:
 
     tasks = [asyncio.create_task(attendee(i)) for i in range(ATTENDEES)]
     await asyncio.sleep(0.5)
+    cpu_before = cpu_seconds()
     start = time.perf_counter()
     go.set()
     await asyncio.gather(*tasks)
     all_outcomes = time.perf_counter() - start
+    cpu_after = cpu_seconds()
     await fresh.aclose()
     await poller.aclose()
     await asyncio.sleep(0.5)
@@ -238,6 +274,11 @@ async def one_run(stack: Stack, in_flight: int) -> dict[str, Any]:
         "waitlisted": sum(1 for s in outcomes.values() if s == "waitlisted"),
         "overbooked": max(0, sum(1 for s in outcomes.values() if s == "confirmed") - CAPACITY),
         "errors": len(errors),
+        "poll_errors": len(poll_errors),
+        "cpu_s_by_process": {
+            role: round(cpu_after[role] - cpu_before.get(role, 0.0), 2)
+            for role in sorted(cpu_after, key=lambda r: cpu_before.get(r, 0) - cpu_after[r])
+        },
     }
 
 
@@ -432,7 +473,15 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def raise_file_limit() -> None:
+    """2,000 attendees holding a connection each need more than the usual 1,024 files (the
+    stack's processes inherit the limit)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 async def main(runs: int, settings: list[int]) -> dict[str, Any]:
+    raise_file_limit()
     database_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     data = Path(tempfile.mkdtemp(prefix="quartier-bench-"))
     summary: dict[str, Any] = {"date": datetime.now(UTC).isoformat(), "rush": []}

@@ -14,8 +14,10 @@ from pathlib import Path
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(nice: int = 0) -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if nice:
+        os.nice(nice)
 
 
 @dataclass
@@ -62,6 +64,7 @@ def spawn(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     user: str | None = None,
+    nice: int = 0,
 ) -> Proc:
     """Start ``argv`` with stdout+stderr appended to ``log_dir/<name>.log``."""
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -76,7 +79,7 @@ def spawn(
             stdin=subprocess.DEVNULL,
             env={**os.environ, **(env or {})},
             cwd=cwd,
-            preexec_fn=_die_with_parent,
+            preexec_fn=lambda: _die_with_parent(nice),
             user=user,
         )
     return Proc(name, popen, log_path)

@@ -86,6 +86,8 @@ class ServiceSpec:
     argv: list[str]
     env: dict[str, str]
     ready_url: str
+    nice: int = 0
+    """Lower CPU priority: mail is not on the path a person waits on."""
 
 
 class Stack:
@@ -260,6 +262,7 @@ class Stack:
                     public_base_url=self.gateway_url,
                 ),
                 f"http://127.0.0.1:{p.notification}/readyz",
+                nice=10,
             ),
             ServiceSpec(
                 "gateway",
@@ -277,7 +280,9 @@ class Stack:
     def _spawn(self, spec: ServiceSpec) -> Proc:
         workdir = self.config.data_dir / "run" / spec.name
         workdir.mkdir(parents=True, exist_ok=True)
-        proc = spawn(spec.name, spec.argv, log_dir=self.log_dir, env=spec.env, cwd=workdir)
+        proc = spawn(
+            spec.name, spec.argv, log_dir=self.log_dir, env=spec.env, cwd=workdir, nice=spec.nice
+        )
         self.procs[spec.name] = proc
         return proc
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.runtime import logging
 from contracts.runtime.database import create_pool, relay_running
@@ -37,20 +38,42 @@ def health_router(checks: Mapping[str, Check]) -> APIRouter:
     return router
 
 
-def add_correlation(app: FastAPI) -> None:
-    """Take ``X-Correlation-ID`` from the request (or make one), log with it, echo it back."""
+class Correlation:
+    """Pure ASGI middleware (no per-request task, unlike ``@app.middleware``): takes
+    ``X-Correlation-ID`` from the request or makes one, binds it for the logs and as
+    ``request.state.correlation_id``, and echoes it (plus ``headers`` the response has not
+    set itself) on every response."""
 
-    @app.middleware("http")
-    async def correlate(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+    def __init__(self, app: ASGIApp, headers: Mapping[str, str] | None = None) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        wanted = CORRELATION_HEADER.lower().encode()
+        given = next((v for k, v in scope["headers"] if k == wanted), b"").decode("latin-1")
+        correlation_id = given[:200] or str(uuid.uuid4())
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
-        request.state.correlation_id = correlation_id
-        response = await call_next(request)
-        response.headers[CORRELATION_HEADER] = correlation_id
-        return response
+        scope.setdefault("state", {})["correlation_id"] = correlation_id
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers.append((wanted, correlation_id.encode()))
+                headers += [(k, v) for k, v in self.headers if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def add_correlation(app: FastAPI, headers: Mapping[str, str] | None = None) -> None:
+    """Correlation ids (and fixed response ``headers``) on every request of ``app``."""
+    app.add_middleware(Correlation, headers=headers)
 
 
 def unit_of_work(request: Request) -> Any:
