@@ -13,7 +13,8 @@ help:
 	@echo "make lint         ruff + mypy"
 	@echo "make unit | integration | contract | e2e   one test layer"
 	@echo "make schemas      regenerate contracts/schemas from the models"
-	@echo "make demo-event   create a sample event on a running platform"
+	@echo "make bench        the rush benchmark (results in bench/results/<date>.json)"
+	@echo "make demo-event   create sample events on a running platform"
 
 install: .venv/.installed
 
@@ -50,6 +51,9 @@ lint: install
 format: install
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
+
+bench: install
+	$(RUN) python bench/rush.py
 
 schemas: install
 	$(RUN) contracts-schemas
