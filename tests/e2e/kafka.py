@@ -15,6 +15,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "contracts" / "schemas"
+POISON = ("e2e-poison", b"1")
+"""Marks records the tests inject to break the contract: not part of the platform's output."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,16 @@ def validate(record: Record) -> dict[str, object]:
 
 
 async def read_until(
-    bootstrap: str, topic: str, done: Callable[[list[Record]], bool], timeout: float = 30
+    bootstrap: str,
+    topic: str,
+    done: Callable[[list[Record]], bool],
+    timeout: float = 30,
+    *,
+    with_poison: bool = False,
 ) -> list[Record]:
     """Read every partition of ``topic`` from the beginning until ``done(records)`` holds
-    (no consumer group: nothing to join, nothing committed)."""
+    (no consumer group: nothing to join, nothing committed).  Records the tests injected as
+    poison are left out unless ``with_poison`` (dead-letter queues keep their headers)."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=None,
@@ -84,6 +92,7 @@ async def read_until(
                             {k: v.decode() for k, v in r.headers},
                         )
                         for r in tp_records
+                        if with_poison or POISON not in r.headers
                     )
     finally:
         await consumer.stop()

@@ -168,7 +168,7 @@ async def test_poison_on_every_consumed_topic_goes_to_its_dlq(stack: Stack) -> N
             topic,
             str(uuid4()).encode(),
             b"\x00not json",
-            [("ce_type", b"nonsense")],
+            [("ce_type", b"nonsense"), kafka.POISON],
         )
 
     for topic, consumers in poison.items():
@@ -189,6 +189,7 @@ async def test_poison_on_every_consumed_topic_goes_to_its_dlq(stack: Stack) -> N
                 stack.bootstrap,
                 f"{topic}.dlq",
                 lambda rs, c=consumers: {r.headers["dlq_consumer"] for r in letters(rs)} >= c,
+                with_poison=True,
             )
         )
         assert {r.headers["dlq_consumer"] for r in dead} == consumers

@@ -51,6 +51,13 @@ async def create_event(stack: Stack, capacity: int, title: str = "Fachtag Quarti
         )
     assert answer.status_code == 201, answer.text
     event_id: str = answer.json()["event_id"]
+    async with httpx.AsyncClient() as client:  # the gateway's catalogue has it too
+
+        async def listed() -> bool:
+            url = f"{stack.gateway_url}/api/v1/events/{event_id}"
+            return (await client.get(url)).status_code == 200
+
+        await eventually(listed)
     return event_id
 
 
@@ -194,7 +201,7 @@ async def test_a_malformed_message_goes_to_the_dlq_and_the_stream_goes_on(stack:
         REGISTRATIONS,
         event_id.encode(),
         b'{"registration_id": 42',
-        [("ce_type", b"quartier.RegistrationRequested.v1")],
+        [("ce_type", b"quartier.RegistrationRequested.v1"), kafka.POISON],
     )
     async with httpx.AsyncClient(follow_redirects=False) as browser:
         event_url = await event_page_up(stack, browser, event_id)
@@ -212,7 +219,9 @@ async def test_a_malformed_message_goes_to_the_dlq_and_the_stream_goes_on(stack:
         ]
 
     (letter,) = dead(
-        await kafka.read_until(stack.bootstrap, f"{REGISTRATIONS}.dlq", lambda rs: bool(dead(rs)))
+        await kafka.read_until(
+            stack.bootstrap, f"{REGISTRATIONS}.dlq", lambda rs: bool(dead(rs)), with_poison=True
+        )
     )
     assert letter.value == b'{"registration_id": 42'
     assert letter.headers["dlq_source_topic"] == REGISTRATIONS
