@@ -403,7 +403,6 @@ async def bare_uvicorn_per_s(requests: int = 4000, in_flight: int = 50) -> float
 @contextlib.asynccontextmanager
 async def running_stack(data: Path, database_url: str) -> AsyncIterator[Stack]:
     config = StackConfig.for_tests(data, database_url)
-    config.log_json = True
     stack = Stack(config)
     await stack.start()
     try:
