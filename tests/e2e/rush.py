@@ -31,7 +31,7 @@ async def register_all(
     people: list[Attendee],
     *,
     in_flight: int,
-    retry_for: float = 120.0,
+    retry_for: float = 300.0,
 ) -> None:
     """Every attendee registers once, ``in_flight`` at a time; a failed attempt (the
     registration service is down) is repeated with the same idempotency key, as a person
