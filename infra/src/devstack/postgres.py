@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import pwd
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -126,7 +125,3 @@ class LocalCluster:
     def stop(self) -> None:
         if self.proc:
             self.proc.stop(timeout=20)  # SIGTERM = smart shutdown
-
-
-def postgres_bin_available() -> bool:
-    return _bin_dir() is not None or shutil.which("apt-get") is not None

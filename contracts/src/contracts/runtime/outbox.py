@@ -71,7 +71,6 @@ class Relay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
-        self.active = False
 
     async def run(self) -> None:
         """Run until cancelled: take the lock, then publish whenever rows appear."""
@@ -80,11 +79,9 @@ class Relay:
             try:
                 while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_id):
                     await asyncio.sleep(self._poll_interval)
-                self.active = True
                 log.info("outbox relay active")
                 await self._publish_forever()
             finally:
-                self.active = False
                 await conn.remove_listener(CHANNEL, self._notified)
                 await conn.execute("SELECT pg_advisory_unlock_all()")
 

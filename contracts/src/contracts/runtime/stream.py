@@ -125,13 +125,13 @@ class WorkerDatabase:
         relay: tuple[str, int] | None = None,
     ) -> None:
         """``relay``: (Kafka bootstrap, advisory lock id) to run the outbox relay."""
-        self._pools: list[asyncpg.Pool] = []
+        self._pool: asyncpg.Pool | None = None
         self._started = asyncio.Event()
 
         @app.task
         async def open_database() -> None:
             pool = await open_pool_when_up(dsn, pool_size)
-            self._pools.append(pool)
+            self._pool = pool
             self._started.set()
             if relay is not None:
                 bootstrap, lock_id = relay
@@ -143,7 +143,8 @@ class WorkerDatabase:
     async def pool(self) -> asyncpg.Pool:
         """The pool, once open (handlers wait for it, under the handler timeout)."""
         await self._started.wait()
-        return self._pools[0]
+        assert self._pool is not None
+        return self._pool
 
     def handler(
         self,
@@ -168,9 +169,9 @@ class WorkerDatabase:
         return handle
 
     async def answers(self) -> object:
-        if not self._started.is_set():
+        if self._pool is None:
             raise RuntimeError("database pool not open yet")
-        return await self._pools[0].fetchval("SELECT 1")
+        return await self._pool.fetchval("SELECT 1")
 
 
 def bind_message(envelope: Envelope) -> None:

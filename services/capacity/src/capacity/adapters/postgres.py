@@ -50,8 +50,13 @@ def _seat(row: asyncpg.Record) -> Seat:
 
 
 class PostgresEvents(EventRepository):
+    """Locked events are kept for the rest of the transaction and written once at commit:
+    a batch of 500 decisions for one event reads and updates its row once, not 500 times."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
+        self._locked: dict[UUID, Event] = {}
+        self._dirty: set[UUID] = set()
 
     async def add(self, event: Event) -> None:
         e = event
@@ -78,14 +83,31 @@ class PostgresEvents(EventRepository):
         )
 
     async def get(self, event_id: UUID, *, lock: bool = False) -> Event | None:
+        if event_id in self._locked:
+            return self._locked[event_id]
         row = await self.conn.fetchrow(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE event_id = $1"
             + (" FOR UPDATE" if lock else ""),
             event_id,
         )
-        return _event(row) if row else None
+        event = _event(row) if row else None
+        if lock and event is not None:
+            self._locked[event_id] = event
+        return event
 
     async def save(self, event: Event) -> None:
+        if self._locked.get(event.event_id) is event:
+            self._dirty.add(event.event_id)
+        else:
+            await self._update(event)
+
+    async def flush(self) -> None:
+        """Write the locked events that changed (called at commit)."""
+        for event_id in self._dirty:
+            await self._update(self._locked[event_id])
+        self._dirty.clear()
+
+    async def _update(self, event: Event) -> None:
         e = event
         await self.conn.execute(
             "UPDATE events SET status=$2, close_reason=$3, seats_taken=$4, waitlist_length=$5, "
@@ -175,5 +197,10 @@ class PostgresSeats(SeatRepository):
 
 class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):
     def bind(self, conn: asyncpg.Connection) -> None:
-        self.events = PostgresEvents(conn)
+        self._events = PostgresEvents(conn)
+        self.events = self._events
         self.seats = PostgresSeats(conn)
+
+    async def commit(self) -> None:
+        await self._events.flush()
+        await super().commit()

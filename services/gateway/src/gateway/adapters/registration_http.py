@@ -62,11 +62,6 @@ def refusal(response: httpx.Response) -> Refusal:
     return Refusal(_text(body.get("code")), german, _text(body.get("message_en")))
 
 
-def refusal_message(response: httpx.Response) -> str:
-    """The human-readable (German) reason in a 4xx answer."""
-    return refusal(response).message_de or REFUSED_FALLBACK
-
-
 def refused(response: httpx.Response) -> RegistrationRefused:
     reason = refusal(response)
     return RegistrationRefused(

@@ -36,13 +36,14 @@ log = structlog.get_logger(__name__)
 def build(settings: Settings) -> faust.App:
     """The Faust app: both consumers, the database pool, health pages and the relay."""
     app, database = worker(settings.app_id, settings, relay_lock=bootstrap.RELAY_LOCK)
-    wired: list[Dependencies] = []
+    wired: Dependencies | None = None
 
     async def dependencies() -> Dependencies:
         """The adapters, made once: pooled HTTP client, one kept SMTP connection."""
-        if not wired:
-            wired.append(bootstrap.for_pool(settings, await database.pool()))
-        return wired[0]
+        nonlocal wired
+        if wired is None:
+            wired = bootstrap.for_pool(settings, await database.pool())
+        return wired
 
     async def on_catalog(envelope: Envelope, payload: IntegrationEvent) -> None:
         if not isinstance(payload, CatalogEvent):
