@@ -30,6 +30,16 @@ async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     return pool
 
 
+async def close_pool(pool: asyncpg.Pool, timeout: float = 10.0) -> None:
+    """Close gracefully; a connection still held after ``timeout`` (a request that hangs
+    in shutdown) is terminated rather than blocking the process from stopping."""
+    try:
+        await asyncio.wait_for(pool.close(), timeout)
+    except TimeoutError:
+        log.warning("database pool did not close in time, terminating it")
+        pool.terminate()
+
+
 async def open_pool_when_up(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     """A pool, waiting (with a log line now and then) until Postgres answers."""
     attempt = 0

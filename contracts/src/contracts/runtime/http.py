@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.runtime import logging
-from contracts.runtime.database import create_pool, relay_running
+from contracts.runtime.database import close_pool, create_pool, relay_running
 from contracts.runtime.health import Check, failed_checks
 from contracts.runtime.settings import ServiceSettings
 
@@ -115,7 +115,7 @@ def service_app(
             for name, make in (resources or {}).items():
                 setattr(app.state, name, await stack.enter_async_context(make(pool)))
             yield
-        await pool.close()
+        await close_pool(pool)
 
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
     add_correlation(app)
