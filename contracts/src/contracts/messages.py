@@ -46,6 +46,8 @@ class EventKind(StrEnum):
 
 
 class EventStatus(StrEnum):
+    DRAFT = "draft"
+    """Being prepared by the organisers; never on ``capacity.catalog.v1``."""
     OPEN = "open"
     CLOSED = "closed"
     CANCELLED = "cancelled"
@@ -66,6 +68,7 @@ class RejectionReason(StrEnum):
 
 class ReleaseReason(StrEnum):
     CANCELLED_BY_ATTENDEE = "cancelled_by_attendee"
+    CANCELLED_BY_ORGANISER = "cancelled_by_organiser"
     EVENT_CANCELLED = "event_cancelled"
 
 
@@ -75,7 +78,13 @@ class NotificationKind(StrEnum):
     REJECTION = "rejection"
     PROMOTION = "promotion"
     CANCELLATION = "cancellation"
+    CANCELLED_BY_ORGANISER = "cancelled_by_organiser"
     EVENT_CANCELLED = "event_cancelled"
+
+
+class CancelledBy(StrEnum):
+    ATTENDEE = "attendee"
+    ORGANISER = "organiser"
 
 
 # --- registration.registrations.v1 -------------------------------------------------
@@ -92,6 +101,9 @@ class RegistrationCancelled(IntegrationEvent):
     registration_id: UUID
     event_id: UUID
     cancelled_at: AwareDatetime
+    cancelled_by: CancelledBy = Field(
+        CancelledBy.ATTENDEE, description="Who cancelled: the attendee (link) or the organisers"
+    )
 
 
 # --- capacity.decisions.v1 -----------------------------------------------------------
@@ -138,7 +150,13 @@ class EventSnapshot(BaseModel):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     venue: str
+    address: str = Field("", description="Postal address of the venue")
     city: str
+    organiser_contact: str = Field(
+        "",
+        description="Functional contact of the organising team (team mailbox, phone); "
+        "never a person's own",
+    )
     capacity: int = Field(ge=0)
     seats_taken: int = Field(ge=0)
     seats_left: int = Field(ge=0)

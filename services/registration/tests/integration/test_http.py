@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from time import perf_counter
 from uuid import uuid4
@@ -19,33 +18,7 @@ from registration.config import Settings
 from registration.entrypoints.http import create_app
 from registration.service_layer.handlers import apply_decision
 
-TOKEN = "test-token"
-
-
-@pytest.fixture
-async def client(service_db, broker: str) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
-    settings = Settings(
-        database_url=await service_db("registration"),
-        kafka_bootstrap=broker,
-        internal_token=TOKEN,
-        log_json=False,
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://registration") as c:
-            yield c
-
-
-def body(**overrides: object) -> dict[str, object]:
-    return {
-        "event_id": str(uuid4()),
-        "name": "Erika Mustermann",
-        "email": "erika@example.org",
-        "organisation": "Gemeinde Musterhausen",
-        "privacy_consent": True,
-        **overrides,
-    }
+from .conftest import TOKEN, body
 
 
 async def test_a_registration_is_accepted_and_published(

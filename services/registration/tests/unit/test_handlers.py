@@ -1,12 +1,26 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
+import pytest
+
 from contracts import messages as m
+from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.envelope import Envelope
-from registration.domain.model import Registration, Status, normalize_email
+from registration.domain.model import (
+    ACTIVE,
+    LIST_ORDER,
+    AccessibilityReport,
+    CancelReason,
+    HealthConsentMissing,
+    Registration,
+    Status,
+    normalize_email,
+)
 from registration.service_layer import handlers
 from registration.service_layer.unit_of_work import RegistrationRepository, UnitOfWork
 
@@ -44,6 +58,25 @@ class FakeRegistrations(RegistrationRepository):
             key=lambda r: (r.waitlisted_at, r.registration_id),
         )
         return [r.registration_id for r in waiting].index(registration.registration_id) + 1
+
+    async def of_event(self, event_id: UUID) -> list[tuple[Registration, int | None]]:
+        placed = [
+            (copy.deepcopy(r), await self.position(r))
+            for r in self.store.values()
+            if r.event_id == event_id
+        ]
+        return sorted(
+            placed, key=lambda p: (LIST_ORDER.index(p[0].status), p[1] or 0, p[0].created_at)
+        )
+
+    async def accessibility_report(self, event_id: UUID) -> AccessibilityReport:
+        active = [r for r in self.store.values() if r.event_id == event_id and r.status in ACTIVE]
+        return AccessibilityReport.count(
+            event_id,
+            len(active),
+            sum(bool(r.accessibility.needs) for r in active),
+            Counter(need for r in active for need in r.accessibility.needs),
+        )
 
 
 class FakeUnitOfWork(UnitOfWork):
@@ -164,3 +197,67 @@ async def test_a_cancelled_event_cancels_the_registration() -> None:
     await apply(uow, decision(m.SeatReleased, registration, reason=m.ReleaseReason.EVENT_CANCELLED))
     stored = uow.store[registration.registration_id]
     assert stored.status is Status.CANCELLED and stored.cancel_reason == "event_cancelled"
+
+
+async def test_accessibility_needs_are_kept_with_consent_and_stay_off_the_topic() -> None:
+    uow = FakeUnitOfWork()
+    cmd = replace(
+        command(),
+        role=AttendeeRole.MAYOR,
+        accessibility_needs=(AccessibilityNeed.SIGN_LANGUAGE, AccessibilityNeed.SIGN_LANGUAGE),
+        accessibility_other=" Assistenzhund ",
+        health_data_consent=True,
+    )
+    registration, _ = await handlers.register(uow, cmd)
+    stored = uow.store[registration.registration_id]
+    assert stored.role is AttendeeRole.MAYOR
+    assert stored.accessibility.needs == (AccessibilityNeed.SIGN_LANGUAGE, AccessibilityNeed.OTHER)
+    assert stored.accessibility.other == "Assistenzhund"
+    assert stored.accessibility.consent_at == stored.created_at
+    (msg,) = uow.outbox
+    published = msg.model_dump_json()
+    assert "sign_language" not in published and "Assistenzhund" not in published
+    assert "mayor" not in published
+
+
+async def test_needs_without_health_consent_store_nothing() -> None:
+    uow = FakeUnitOfWork()
+    cmd = replace(command(), accessibility_needs=(AccessibilityNeed.STEP_FREE,))
+    with pytest.raises(HealthConsentMissing):
+        await handlers.register(uow, cmd)
+    assert uow.store == {} and uow.outbox == []
+
+
+async def test_an_organiser_cancellation_says_who_cancelled_once() -> None:
+    uow = FakeUnitOfWork()
+    registration, _ = await handlers.register(uow, command())
+    by = m.CancelledBy.ORGANISER
+    first = await handlers.cancel_registration(uow, registration.registration_id, by=by)
+    second = await handlers.cancel_registration(uow, registration.registration_id, by=by)
+    assert first is not None and first[1] and second is not None and not second[1]
+    assert uow.store[registration.registration_id].cancel_reason is CancelReason.ORGANISER
+    cancellations = [msg for msg in uow.outbox if isinstance(msg, m.RegistrationCancelled)]
+    assert [msg.cancelled_by for msg in cancellations] == [m.CancelledBy.ORGANISER]
+
+
+async def test_a_seat_released_by_the_organisers_cancels_with_their_reason() -> None:
+    uow = FakeUnitOfWork()
+    registration, _ = await handlers.register(uow, command())
+    released = decision(m.SeatReleased, registration, reason=m.ReleaseReason.CANCELLED_BY_ORGANISER)
+    await apply(uow, released)
+    assert uow.store[registration.registration_id].cancel_reason is CancelReason.ORGANISER
+
+
+async def test_the_accessibility_report_counts_active_registrations_only() -> None:
+    uow = FakeUnitOfWork()
+    needs = (AccessibilityNeed.STEP_FREE, AccessibilityNeed.EASY_LANGUAGE)
+    with_needs = [
+        replace(command(f"n{i}@x.de", f"n{i}"), accessibility_needs=needs, health_data_consent=True)
+        for i in range(3)
+    ]
+    people = [(await handlers.register(uow, cmd))[0] for cmd in [*with_needs, command()]]
+    await handlers.cancel_registration(uow, people[0].registration_id)
+    report = await handlers.accessibility_report(uow, UUID(int=1))
+    assert (report.active_registrations, report.with_needs) == (3, 2)
+    assert report.needs[AccessibilityNeed.STEP_FREE] == 2
+    assert report.needs[AccessibilityNeed.SIGN_LANGUAGE] == 0

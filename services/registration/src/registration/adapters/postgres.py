@@ -2,27 +2,121 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.runtime import outbox
 from registration.adapters.status_changes import CHANNEL
-from registration.domain.model import CancelReason, Registration, Status
-from registration.service_layer.unit_of_work import RegistrationRepository, UnitOfWork
+from registration.domain.model import (
+    ACTIVE,
+    LIST_ORDER,
+    Accessibility,
+    AccessibilityReport,
+    CancelReason,
+    Feedback,
+    Registration,
+    Status,
+)
+from registration.service_layer.unit_of_work import (
+    FeedbackRepository,
+    RegistrationRepository,
+    UnitOfWork,
+)
 
-COLUMNS = (
-    "registration_id, event_id, name, email, organisation, locale, idempotency_key, "
-    "privacy_consent_at, created_at, status, waitlisted_at, rejection_reason, cancelled_at, "
-    "cancel_reason"
+FIELDS = (
+    "registration_id",
+    "event_id",
+    "name",
+    "email",
+    "organisation",
+    "locale",
+    "idempotency_key",
+    "privacy_consent_at",
+    "created_at",
+    "status",
+    "waitlisted_at",
+    "rejection_reason",
+    "cancelled_at",
+    "cancel_reason",
+    "role",
+    "accessibility_needs",
+    "accessibility_other",
+    "health_consent_at",
+    "email_normalized",
+)
+COLUMNS = ", ".join(FIELDS)
+PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, len(FIELDS) + 1))
+# one pass over the event's rows (index registrations_event); the place is counted among
+# the waiting in the order of position() below
+OF_EVENT = (
+    f"SELECT {COLUMNS}, CASE WHEN status = 'waitlisted' THEN row_number() OVER "
+    "(PARTITION BY status ORDER BY waitlisted_at, registration_id) END AS place "
+    "FROM registrations WHERE event_id = $1 "
+    "ORDER BY array_position($2::text[], status), place, created_at, registration_id"
+)
+ACCESSIBILITY_REPORT = (
+    "WITH active AS (SELECT accessibility_needs AS needs FROM registrations "
+    "WHERE event_id = $1 AND status = ANY($2::text[])) "
+    "SELECT count(*) AS active, count(*) FILTER (WHERE cardinality(needs) > 0) AS with_needs, "
+    "(SELECT coalesce(jsonb_object_agg(need, n), '{}') FROM (SELECT need, count(*) AS n "
+    "FROM active, unnest(needs) AS need GROUP BY need) AS counted)::text AS per_need "
+    "FROM active"
 )
 
 
+def _values(r: Registration) -> tuple[Any, ...]:
+    """The registration as parameters in the order of ``FIELDS``."""
+    a = r.accessibility
+    return (
+        r.registration_id,
+        r.event_id,
+        r.name,
+        r.email,
+        r.organisation,
+        r.locale,
+        r.idempotency_key,
+        r.privacy_consent_at,
+        r.created_at,
+        r.status.value,
+        r.waitlisted_at,
+        r.rejection_reason,
+        r.cancelled_at,
+        r.cancel_reason,
+        r.role.value,
+        [need.value for need in a.needs],
+        a.other,
+        a.consent_at,
+        r.email_normalized,
+    )
+
+
 def _registration(row: asyncpg.Record) -> Registration:
-    data = dict(row)
-    data["status"] = Status(data["status"])
-    data["cancel_reason"] = CancelReason(data["cancel_reason"]) if data["cancel_reason"] else None
-    return Registration(**data)
+    return Registration(
+        registration_id=row["registration_id"],
+        event_id=row["event_id"],
+        name=row["name"],
+        email=row["email"],
+        organisation=row["organisation"],
+        locale=row["locale"],
+        idempotency_key=row["idempotency_key"],
+        privacy_consent_at=row["privacy_consent_at"],
+        created_at=row["created_at"],
+        status=Status(row["status"]),
+        waitlisted_at=row["waitlisted_at"],
+        rejection_reason=row["rejection_reason"],
+        cancelled_at=row["cancelled_at"],
+        cancel_reason=CancelReason(row["cancel_reason"]) if row["cancel_reason"] else None,
+        role=AttendeeRole(row["role"]),
+        accessibility=Accessibility(
+            needs=tuple(AccessibilityNeed(need) for need in row["accessibility_needs"]),
+            other=row["accessibility_other"],
+            consent_at=row["health_consent_at"],
+        ),
+    )
 
 
 class PostgresRegistrations(RegistrationRepository):
@@ -32,24 +126,9 @@ class PostgresRegistrations(RegistrationRepository):
     async def add(self, registration: Registration) -> Registration:
         r = registration
         inserted = await self.conn.fetchval(
-            f"INSERT INTO registrations ({COLUMNS}, email_normalized) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) "
+            f"INSERT INTO registrations ({COLUMNS}) VALUES ({PLACEHOLDERS}) "
             "ON CONFLICT DO NOTHING RETURNING registration_id",
-            r.registration_id,
-            r.event_id,
-            r.name,
-            r.email,
-            r.organisation,
-            r.locale,
-            r.idempotency_key,
-            r.privacy_consent_at,
-            r.created_at,
-            r.status.value,
-            r.waitlisted_at,
-            r.rejection_reason,
-            r.cancelled_at,
-            r.cancel_reason,
-            r.email_normalized,
+            *_values(r),
         )
         if inserted is not None:
             return registration
@@ -98,10 +177,49 @@ class PostgresRegistrations(RegistrationRepository):
         )
         return ahead + 1
 
+    async def of_event(self, event_id: UUID) -> list[tuple[Registration, int | None]]:
+        rows = await self.conn.fetch(OF_EVENT, event_id, [s.value for s in LIST_ORDER])
+        return [(_registration(row), row["place"]) for row in rows]
+
+    async def accessibility_report(self, event_id: UUID) -> AccessibilityReport:
+        row = await self.conn.fetchrow(ACCESSIBILITY_REPORT, event_id, [s.value for s in ACTIVE])
+        assert row is not None, "an aggregate always has a row"
+        return AccessibilityReport.count(
+            event_id, row["active"], row["with_needs"], json.loads(row["per_need"])
+        )
+
+
+class PostgresFeedback(FeedbackRepository):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, feedback: Feedback) -> None:
+        f = feedback
+        await self.conn.execute(
+            "INSERT INTO feedback (feedback_id, message, name, email, page, locale, received_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            f.feedback_id,
+            f.message,
+            f.name,
+            f.email,
+            f.page,
+            f.locale,
+            f.received_at,
+        )
+
+    async def latest(self, limit: int) -> list[Feedback]:
+        rows = await self.conn.fetch(
+            "SELECT feedback_id, message, name, email, page, locale, received_at FROM feedback "
+            "ORDER BY received_at DESC, feedback_id LIMIT $1",
+            limit,
+        )
+        return [Feedback(**row) for row in rows]
+
 
 class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):
     def bind(self, conn: asyncpg.Connection) -> None:
         self.registrations = PostgresRegistrations(conn)
+        self.feedback = PostgresFeedback(conn)
 
     async def first_time(self, consumer: str, message_id: UUID) -> bool:
         inserted = await self._conn.fetchval(

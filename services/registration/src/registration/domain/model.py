@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
+
+from contracts.attendees import AccessibilityNeed, AttendeeRole
 
 
 class Status(StrEnum):
@@ -17,9 +20,63 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
+ACTIVE = (Status.CONFIRMED, Status.PENDING, Status.WAITLISTED)
+"""Registrations that hold or wait for a seat."""
+LIST_ORDER = (*ACTIVE, Status.REJECTED, Status.CANCELLED)
+"""The organisers' list: seats first, then pending, the waiting list, the ones that ended."""
+
+
 class CancelReason(StrEnum):
     ATTENDEE = "attendee"
+    ORGANISER = "cancelled_by_organiser"
     EVENT_CANCELLED = "event_cancelled"
+
+
+class HealthConsentMissing(Exception):
+    """Accessibility needs were given without the explicit consent to keep health data."""
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    """What an attendee needs to take part. Health data (GDPR art. 9): kept only with its own
+    consent (``consent_at``); nothing at all when no need is declared."""
+
+    needs: tuple[AccessibilityNeed, ...] = ()
+    other: str = ""
+    consent_at: datetime | None = None
+
+    @classmethod
+    def declare(
+        cls, needs: Iterable[AccessibilityNeed], other: str, *, consent: bool, at: datetime
+    ) -> Accessibility:
+        """Needs without repeats in a fixed order; a free-text need counts as ``other``.
+
+        Raises ``HealthConsentMissing`` when needs are declared without consent."""
+        other = other.strip()
+        declared = set(needs) | ({AccessibilityNeed.OTHER} if other else set())
+        if not declared:
+            return cls()
+        if not consent:
+            raise HealthConsentMissing
+        return cls(tuple(n for n in AccessibilityNeed if n in declared), other, at)
+
+
+@dataclass(frozen=True)
+class AccessibilityReport:
+    """How many active registrations of an event declared which needs: counts, no names."""
+
+    event_id: UUID
+    active_registrations: int
+    with_needs: int
+    needs: dict[AccessibilityNeed, int]
+
+    @classmethod
+    def count(
+        cls, event_id: UUID, active: int, with_needs: int, per_need: Mapping[str, int]
+    ) -> AccessibilityReport:
+        """The report with every need listed, zero when nobody declared it."""
+        needs = {need: per_need.get(need, 0) for need in AccessibilityNeed}
+        return cls(event_id, active, with_needs, needs)
 
 
 def normalize_email(email: str) -> str:
@@ -43,6 +100,8 @@ class Registration:
     rejection_reason: str | None = None
     cancelled_at: datetime | None = None
     cancel_reason: CancelReason | None = None
+    role: AttendeeRole = AttendeeRole.OTHER
+    accessibility: Accessibility = field(default_factory=Accessibility)
 
     @property
     def email_normalized(self) -> str:
@@ -77,3 +136,16 @@ class Registration:
         self.cancelled_at = at
         self.cancel_reason = reason
         return True
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A message sent from the accessibility statement; name and e-mail are optional."""
+
+    feedback_id: UUID
+    message: str
+    name: str
+    email: str
+    page: str
+    locale: str
+    received_at: datetime

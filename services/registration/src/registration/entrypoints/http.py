@@ -1,4 +1,5 @@
-"""The registration API for the gateway (and, with the internal token, for notification).
+"""The registration API for the gateway (and, with the internal token, for notification and
+the organiser desk).
 
 Run: ``uvicorn registration.entrypoints.http:create_app --factory --host 127.0.0.1 --port 8001``
 The outbox relay runs in the same process (one active relay across all processes).
@@ -14,16 +15,27 @@ from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response, status
-from pydantic import AwareDatetime, BaseModel, EmailStr, Field
+from fastapi import (
+    APIRouter,
+    Depends,
+    FastAPI,
+    Header,
+    HTTPException,
+    Query,
+    Request,
+    Response,
+    status,
+)
+from pydantic import AwareDatetime, BaseModel, EmailStr, Field, StringConstraints
 
-from contracts.messages import Locale
+from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.messages import CancelledBy, Locale
 from contracts.runtime.http import service_app, unit_of_work
 from registration import bootstrap
 from registration.adapters.cancel_tokens import CancelTokens, ExpiredToken, InvalidToken
 from registration.adapters.status_changes import StatusChanges, listening
 from registration.config import Settings
-from registration.domain.model import Registration, Status
+from registration.domain.model import HealthConsentMissing, Registration, Status
 from registration.service_layer import handlers
 from registration.service_layer.unit_of_work import UnitOfWork
 
@@ -35,6 +47,16 @@ class NewRegistration(BaseModel):
     organisation: str = Field("", max_length=200)
     locale: Locale = Locale.DE
     privacy_consent: bool = Field(description="Must be true: consent to the privacy notice")
+    role: AttendeeRole = AttendeeRole.OTHER
+    accessibility_needs: list[AccessibilityNeed] = Field(
+        default_factory=list, description="Health data: needs health_data_consent"
+    )
+    accessibility_other: str = Field(
+        "", max_length=500, description="Free text; when given, the need 'other' is implied"
+    )
+    health_data_consent: bool = Field(
+        False, description="Explicit consent to keep the accessibility needs (health data)"
+    )
 
 
 class Accepted(BaseModel):
@@ -60,6 +82,59 @@ class Cancelled(RegistrationStatus):
     already_cancelled: bool
 
 
+class Participant(BaseModel):
+    """A registration as the organisers see it: personal and health data included."""
+
+    registration_id: UUID
+    event_id: UUID
+    name: str
+    email: str
+    organisation: str
+    role: AttendeeRole
+    locale: Locale
+    status: Status
+    waitlist_position: int | None = Field(description="current place on the waiting list")
+    accessibility_needs: list[AccessibilityNeed]
+    accessibility_other: str
+    created_at: AwareDatetime
+    cancelled_at: AwareDatetime | None
+    cancel_reason: str | None
+
+
+class AccessibilityReport(BaseModel):
+    """Counts over the confirmed, pending and waitlisted registrations; no names."""
+
+    event_id: UUID
+    active_registrations: int
+    with_needs: int = Field(description="registrations with at least one need")
+    needs: dict[AccessibilityNeed, int] = Field(description="registrations per need")
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+class NewFeedback(BaseModel):
+    message: Text = Field(min_length=1, max_length=5000)
+    name: Text = Field("", max_length=200)
+    email: EmailStr | None = None
+    page: Text = Field("", max_length=500, description="the page the feedback is about")
+    locale: Locale = Locale.DE
+
+
+class FeedbackReceived(BaseModel):
+    feedback_id: UUID
+
+
+class FeedbackEntry(BaseModel):
+    feedback_id: UUID
+    message: str
+    name: str
+    email: str | None
+    page: str
+    locale: Locale
+    received_at: AwareDatetime
+
+
 class Contact(BaseModel):
     registration_id: UUID
     name: str
@@ -79,6 +154,25 @@ def _status(r: Registration, position: int | None) -> RegistrationStatus:
         cancel_reason=r.cancel_reason,
         locale=Locale(r.locale),
         created_at=r.created_at,
+    )
+
+
+def _participant(r: Registration, position: int | None) -> Participant:
+    return Participant(
+        registration_id=r.registration_id,
+        event_id=r.event_id,
+        name=r.name,
+        email=r.email,
+        organisation=r.organisation,
+        role=r.role,
+        locale=Locale(r.locale),
+        status=r.status,
+        waitlist_position=position,
+        accessibility_needs=list(r.accessibility.needs),
+        accessibility_other=r.accessibility.other,
+        created_at=r.created_at,
+        cancelled_at=r.cancelled_at,
+        cancel_reason=r.cancel_reason,
     )
 
 
@@ -104,6 +198,19 @@ EXPIRED_TOKEN = (
     "Dieser Abmeldelink ist abgelaufen. Bitte wenden Sie sich an das Veranstaltungsteam.",
     "This cancellation link has expired. Please contact the organisers.",
 )
+HEALTH_CONSENT_REQUIRED = (
+    status.HTTP_422_UNPROCESSABLE_CONTENT,
+    "health_consent_required",
+    "Für Angaben zur Barrierefreiheit brauchen wir Ihre ausdrückliche Einwilligung "
+    "(Gesundheitsdaten).",
+    "For accessibility needs we need your explicit consent (health data).",
+)
+INTERNAL_TOKEN_REQUIRED = (
+    status.HTTP_403_FORBIDDEN,
+    "internal_token_required",
+    "Nur für interne Dienste.",
+    "Internal services only: X-Internal-Token required.",
+)
 
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
@@ -122,6 +229,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.cancel_secret.get_secret_value(), timedelta(days=settings.cancel_token_days)
     )
 
+    async def internal_caller(x_internal_token: Annotated[str, Header()] = "") -> None:
+        """Only notification and the organiser desk, with the shared internal token."""
+        expected = settings.internal_token.get_secret_value()
+        if not secrets.compare_digest(x_internal_token, expected):
+            raise _error(*INTERNAL_TOKEN_REQUIRED)
+
+    internal = APIRouter(tags=["internal"], dependencies=[Depends(internal_caller)])
+
     async def found(unit: UnitOfWork, registration_id: UUID) -> tuple[Registration, int | None]:
         result = await handlers.get_registration(unit, registration_id)
         if result is None:
@@ -136,6 +251,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except InvalidToken:
             raise _error(*INVALID_TOKEN) from None
 
+    async def cancelled(
+        unit: UnitOfWork, registration_id: UUID, request: Request, by: CancelledBy
+    ) -> Cancelled:
+        result = await handlers.cancel_registration(
+            unit, registration_id, request.state.correlation_id, by
+        )
+        if result is None:
+            raise _error(*NOT_FOUND)
+        registration, changed = result
+        return Cancelled(**_status(registration, None).model_dump(), already_cancelled=not changed)
+
     @app.post("/registrations", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted)
     async def register(
         body: NewRegistration,
@@ -147,7 +273,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Accept a registration; the seat decision follows asynchronously (poll status_url).
 
         The same ``Idempotency-Key`` or the same e-mail for the same event returns the
-        registration made first."""
+        registration made first.  Accessibility needs are health data: without
+        ``health_data_consent`` they are refused (``health_consent_required``)."""
         if not body.privacy_consent:
             raise _error(
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -163,8 +290,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             locale=body.locale,
             idempotency_key=idempotency_key or str(uuid.uuid4()),
             correlation_id=request.state.correlation_id,
+            role=body.role,
+            accessibility_needs=tuple(body.accessibility_needs),
+            accessibility_other=body.accessibility_other,
+            health_data_consent=body.health_data_consent,
         )
-        registration, _ = await handlers.register(unit, cmd)
+        try:
+            registration, _ = await handlers.register(unit, cmd)
+        except HealthConsentMissing:
+            raise _error(*HEALTH_CONSENT_REQUIRED) from None
         status_url = f"/registrations/{registration.registration_id}"
         response.headers["Location"] = status_url
         return Accepted(
@@ -194,18 +328,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     result = await found(unit, registration_id)
         return _status(*result)
 
-    @app.get(
+    @internal.get(
         "/registrations/{registration_id}/contact", response_model=Contact, include_in_schema=False
     )
-    async def get_contact(
-        registration_id: UUID,
-        unit: Uow,
-        x_internal_token: Annotated[str, Header()] = "",
-    ) -> Contact:
+    async def get_contact(registration_id: UUID, unit: Uow) -> Contact:
         """Contact data and cancel token, for the notification service only."""
-        expected = settings.internal_token.get_secret_value()
-        if not secrets.compare_digest(x_internal_token, expected):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "internal token required")
         r, _ = await found(unit, registration_id)
         return Contact(
             registration_id=r.registration_id,
@@ -224,12 +351,65 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post("/cancellations/{token}", response_model=Cancelled)
     async def cancel(token: str, request: Request, unit: Uow) -> Cancelled:
         """Cancel the registration the link is for; doing it twice is harmless."""
-        result = await handlers.cancel_registration(
-            unit, token_owner(token), request.state.correlation_id
-        )
-        if result is None:
-            raise _error(*NOT_FOUND)
-        registration, changed = result
-        return Cancelled(**_status(registration, None).model_dump(), already_cancelled=not changed)
+        return await cancelled(unit, token_owner(token), request, CancelledBy.ATTENDEE)
 
+    @internal.post(
+        "/registrations/{registration_id}/organiser-cancellation", response_model=Cancelled
+    )
+    async def cancel_by_organiser(registration_id: UUID, request: Request, unit: Uow) -> Cancelled:
+        """The organisers cancel a registration (reason ``cancelled_by_organiser``); capacity
+        hears of it as ``RegistrationCancelled`` with ``cancelled_by=organiser``.  Doing it
+        twice is harmless (``already_cancelled``)."""
+        return await cancelled(unit, registration_id, request, CancelledBy.ORGANISER)
+
+    @internal.get("/events/{event_id}/registrations", response_model=list[Participant])
+    async def event_registrations(event_id: UUID, unit: Uow) -> list[Participant]:
+        """Everyone registered for the event: confirmed, pending, waitlisted (by place),
+        rejected, cancelled; oldest first within each.  Unknown event: an empty list."""
+        listed = await handlers.event_registrations(unit, event_id)
+        return [_participant(registration, place) for registration, place in listed]
+
+    @internal.get("/events/{event_id}/accessibility-report", response_model=AccessibilityReport)
+    async def accessibility_report(event_id: UUID, unit: Uow) -> AccessibilityReport:
+        """How many active registrations need what, for planning the venue; counts only."""
+        report = await handlers.accessibility_report(unit, event_id)
+        return AccessibilityReport(
+            event_id=report.event_id,
+            active_registrations=report.active_registrations,
+            with_needs=report.with_needs,
+            needs=report.needs,
+        )
+
+    @app.post("/feedback", status_code=status.HTTP_201_CREATED, response_model=FeedbackReceived)
+    async def send_feedback(body: NewFeedback, unit: Uow) -> FeedbackReceived:
+        """Feedback on the accessibility of the site (from the accessibility statement)."""
+        cmd = handlers.SubmitFeedback(
+            message=body.message,
+            name=body.name,
+            email=str(body.email or ""),
+            page=body.page,
+            locale=body.locale,
+        )
+        feedback = await handlers.submit_feedback(unit, cmd)
+        return FeedbackReceived(feedback_id=feedback.feedback_id)
+
+    @internal.get("/feedback", response_model=list[FeedbackEntry])
+    async def list_feedback(
+        unit: Uow, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+    ) -> list[FeedbackEntry]:
+        """The feedback received, newest first."""
+        return [
+            FeedbackEntry(
+                feedback_id=f.feedback_id,
+                message=f.message,
+                name=f.name,
+                email=f.email or None,
+                page=f.page,
+                locale=Locale(f.locale),
+                received_at=f.received_at,
+            )
+            for f in await handlers.latest_feedback(unit, limit)
+        ]
+
+    app.include_router(internal)
     return app

@@ -9,13 +9,29 @@ from uuid import UUID, uuid4
 import structlog
 
 from contracts import messages as m
+from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.envelope import Envelope
-from registration.domain.model import CancelReason, Registration
+from registration.domain.model import (
+    Accessibility,
+    AccessibilityReport,
+    CancelReason,
+    Feedback,
+    Registration,
+)
 from registration.service_layer.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
 SOURCE = "registration"
 DECISIONS_CONSUMER = "registration.decisions"
+CANCEL_REASONS = {
+    m.CancelledBy.ATTENDEE: CancelReason.ATTENDEE,
+    m.CancelledBy.ORGANISER: CancelReason.ORGANISER,
+}
+RELEASE_REASONS = {
+    m.ReleaseReason.CANCELLED_BY_ATTENDEE: CancelReason.ATTENDEE,
+    m.ReleaseReason.CANCELLED_BY_ORGANISER: CancelReason.ORGANISER,
+    m.ReleaseReason.EVENT_CANCELLED: CancelReason.EVENT_CANCELLED,
+}
 
 
 @dataclass(frozen=True)
@@ -27,15 +43,26 @@ class RegisterAttendee:
     locale: m.Locale
     idempotency_key: str
     correlation_id: str | None = None
+    role: AttendeeRole = AttendeeRole.OTHER
+    accessibility_needs: tuple[AccessibilityNeed, ...] = ()
+    accessibility_other: str = ""
+    health_data_consent: bool = False
 
 
 async def register(uow: UnitOfWork, cmd: RegisterAttendee) -> tuple[Registration, bool]:
     """Store a pending registration and ``RegistrationRequested`` in one transaction.
 
     Returns the registration and whether it is new; a repeated request (same idempotency
-    key, or the same e-mail for the same event) returns the existing one.
+    key, or the same e-mail for the same event) returns the existing one.  Raises
+    ``HealthConsentMissing`` for accessibility needs without consent (nothing is stored).
     """
     now = datetime.now(UTC)
+    accessibility = Accessibility.declare(
+        cmd.accessibility_needs,
+        cmd.accessibility_other,
+        consent=cmd.health_data_consent,
+        at=now,
+    )
     candidate = Registration(
         registration_id=uuid4(),
         event_id=cmd.event_id,
@@ -46,6 +73,8 @@ async def register(uow: UnitOfWork, cmd: RegisterAttendee) -> tuple[Registration
         idempotency_key=cmd.idempotency_key,
         privacy_consent_at=now,
         created_at=now,
+        role=cmd.role,
+        accessibility=accessibility,
     )
     async with uow:
         stored = await uow.registrations.add(candidate)
@@ -87,12 +116,7 @@ async def apply_decision(uow: UnitOfWork, decision: m.Decision, envelope: Envelo
     elif isinstance(decision, m.RegistrationRejected):
         registration.reject(decision.reason.value)
     elif isinstance(decision, m.SeatReleased):
-        reason = (
-            CancelReason.EVENT_CANCELLED
-            if decision.reason is m.ReleaseReason.EVENT_CANCELLED
-            else CancelReason.ATTENDEE
-        )
-        registration.cancel(decision.decided_at, reason)
+        registration.cancel(decision.decided_at, RELEASE_REASONS[decision.reason])
     await uow.registrations.save(registration)
     log.info(
         "status updated",
@@ -103,9 +127,13 @@ async def apply_decision(uow: UnitOfWork, decision: m.Decision, envelope: Envelo
 
 
 async def cancel_registration(
-    uow: UnitOfWork, registration_id: UUID, correlation_id: str | None = None
+    uow: UnitOfWork,
+    registration_id: UUID,
+    correlation_id: str | None = None,
+    by: m.CancelledBy = m.CancelledBy.ATTENDEE,
 ) -> tuple[Registration, bool] | None:
-    """Cancel on the attendee's request and tell capacity (``RegistrationCancelled``).
+    """Cancel on the attendee's (or the organisers') request and tell capacity
+    (``RegistrationCancelled``).
 
     Returns the registration and whether this call cancelled it (False: it was cancelled
     or rejected before — cancelling twice is harmless); ``None`` if it does not exist."""
@@ -114,13 +142,14 @@ async def cancel_registration(
         if registration is None:
             return None
         now = datetime.now(UTC)
-        changed = registration.cancel(now)
+        changed = registration.cancel(now, CANCEL_REASONS[by])
         if changed:
             await uow.registrations.save(registration)
             payload = m.RegistrationCancelled(
                 registration_id=registration.registration_id,
                 event_id=registration.event_id,
                 cancelled_at=now,
+                cancelled_by=by,
             )
             uow.publish(
                 payload, Envelope.new(payload, source=SOURCE, correlation_id=correlation_id)
@@ -129,6 +158,7 @@ async def cancel_registration(
     log.info(
         "registration cancelled" if changed else "cancellation repeated",
         registration_id=str(registration_id),
+        cancelled_by=by.value,
     )
     return registration, changed
 
@@ -142,3 +172,47 @@ async def get_registration(
         if registration is None:
             return None
         return registration, await uow.registrations.position(registration)
+
+
+async def event_registrations(
+    uow: UnitOfWork, event_id: UUID
+) -> list[tuple[Registration, int | None]]:
+    """The organisers' list of an event: every registration with its waiting-list place."""
+    async with uow:
+        return await uow.registrations.of_event(event_id)
+
+
+async def accessibility_report(uow: UnitOfWork, event_id: UUID) -> AccessibilityReport:
+    async with uow:
+        return await uow.registrations.accessibility_report(event_id)
+
+
+@dataclass(frozen=True)
+class SubmitFeedback:
+    message: str
+    name: str
+    email: str
+    page: str
+    locale: m.Locale
+
+
+async def submit_feedback(uow: UnitOfWork, cmd: SubmitFeedback) -> Feedback:
+    feedback = Feedback(
+        feedback_id=uuid4(),
+        message=cmd.message,
+        name=cmd.name,
+        email=cmd.email,
+        page=cmd.page,
+        locale=cmd.locale.value,
+        received_at=datetime.now(UTC),
+    )
+    async with uow:
+        await uow.feedback.add(feedback)
+        await uow.commit()
+    log.info("feedback received", feedback_id=str(feedback.feedback_id))
+    return feedback
+
+
+async def latest_feedback(uow: UnitOfWork, limit: int) -> list[Feedback]:
+    async with uow:
+        return await uow.feedback.latest(limit)

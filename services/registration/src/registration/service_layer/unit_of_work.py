@@ -6,7 +6,7 @@ import abc
 from uuid import UUID
 
 from contracts import unit_of_work
-from registration.domain.model import Registration
+from registration.domain.model import AccessibilityReport, Feedback, Registration
 
 
 class RegistrationRepository(abc.ABC):
@@ -26,9 +26,28 @@ class RegistrationRepository(abc.ABC):
         """Current 1-based waiting-list place (it moves up as others are promoted or
         cancel); ``None`` unless waitlisted."""
 
+    @abc.abstractmethod
+    async def of_event(self, event_id: UUID) -> list[tuple[Registration, int | None]]:
+        """Every registration of the event with its current waiting-list place, in
+        ``LIST_ORDER`` of status, the waiting list by place, otherwise oldest first."""
+
+    @abc.abstractmethod
+    async def accessibility_report(self, event_id: UUID) -> AccessibilityReport:
+        """The needs declared in the event's ``ACTIVE`` registrations, counted."""
+
+
+class FeedbackRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, feedback: Feedback) -> None: ...
+
+    @abc.abstractmethod
+    async def latest(self, limit: int) -> list[Feedback]:
+        """Up to ``limit`` messages, newest first."""
+
 
 class UnitOfWork(unit_of_work.UnitOfWork):
     registrations: RegistrationRepository
+    feedback: FeedbackRepository
 
     @abc.abstractmethod
     async def first_time(self, consumer: str, message_id: UUID) -> bool:
