@@ -18,8 +18,11 @@ def samples() -> list[dict[str, Any]]:
         {
             "title": "Fachtag Quartier 2026: Gemeinsam Nachbarschaft gestalten",
             "kind": "fachtag",
-            "venue": "Hospitalhof, Büchsenstraße 33",
+            "venue": "Hospitalhof",
+            "address": "Büchsenstraße 33, 70174 Stuttgart",
             "city": "Stuttgart",
+            "organiser_contact": "Geschäftsstelle Netzwerk Quartier, "
+            "fachtag@quartier.example, 0711 123456-0",
             "capacity": 300,
             "description": "Der jährliche Fachtag des Netzwerks Quartier mit Vorträgen, "
             "Praxisforen und dem Markt der guten Ideen.",
@@ -28,8 +31,11 @@ def samples() -> list[dict[str, Any]]:
         {
             "title": "Werkstattgespräch: Bürgerbeteiligung im ländlichen Raum",
             "kind": "werkstattgespraech",
-            "venue": "Rathaus, Marktplatz 1",
+            "venue": "Rathaus Ulm, Bürgersaal",
+            "address": "Marktplatz 1, 89073 Ulm",
             "city": "Ulm",
+            "organiser_contact": "Team Bürgerbeteiligung, beteiligung@quartier.example, "
+            "0731 123456-0",
             "capacity": 25,
             "description": "Austausch für Kommunen und Quartiersbüros.",
             "hours": (7 * 24 + 6, 7 * 24 + 9),
@@ -38,7 +44,9 @@ def samples() -> list[dict[str, Any]]:
             "title": "Praxisforum 3: Pflege und Sorge im Quartier",
             "kind": "praxisforum",
             "venue": "Hospitalhof, Raum 2",
+            "address": "Büchsenstraße 33, 70174 Stuttgart",
             "city": "Stuttgart",
+            "organiser_contact": "Team Quartier, quartier@quartier.example, 0711 123456-20",
             "capacity": 3,
             "description": "Kleine Runde – wenige Plätze, mit Warteliste.",
             "hours": (5, 7),

@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaConsumer
 
 from capacity.adapters.postgres import PostgresUnitOfWork
 from capacity.bootstrap import uow_factory
+from capacity.domain.model import Details
 from capacity.service_layer import handlers
 from capacity.service_layer.messages import snapshot
 from contracts import messages as m
@@ -30,18 +31,17 @@ async def pool(service_db) -> AsyncIterator[asyncpg.Pool]:  # type: ignore[no-un
 
 async def new_event(pool: asyncpg.Pool, capacity: int) -> m.EventSnapshot:
     start = datetime(2026, 6, 1, 9, tzinfo=UTC)
-    event = await handlers.publish_event(
-        PostgresUnitOfWork(pool),
-        handlers.PublishEvent(
-            title="Praxisforum 3",
-            kind="praxisforum",
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            venue="Forum",
-            city="Freiburg",
-            capacity=capacity,
-            waitlist_enabled=True,
-        ),
+    details = Details(
+        title="Praxisforum 3",
+        kind="praxisforum",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        venue="Forum",
+        city="Freiburg",
+        waitlist_enabled=True,
+    )
+    event = await handlers.create_event(
+        PostgresUnitOfWork(pool), handlers.CreateEvent(details, capacity)
     )
     return snapshot(event)
 

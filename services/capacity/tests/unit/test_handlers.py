@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
 
-from capacity.domain.model import Outcome, Refused
+from capacity.domain.model import Details, InvalidEvent, Outcome, Refused
 from capacity.service_layer import handlers
 from contracts import messages as m
 from contracts.envelope import Envelope
@@ -13,24 +14,30 @@ from contracts.envelope import Envelope
 from .fakes import FakeUnitOfWork
 
 START = datetime(2030, 3, 12, 9, tzinfo=UTC)
+WORKSHOP = Details(
+    title="Werkstattgespräch",
+    kind="werkstattgespraech",
+    starts_at=START,
+    ends_at=START + timedelta(hours=3),
+    venue="Rathaus",
+    address="Marktplatz 1, 89073 Ulm",
+    city="Ulm",
+    organiser_contact="Team Quartier, quartier@example.org, 0711 123456",
+    waitlist_enabled=True,
+)
 
 
 async def published(
-    uow: FakeUnitOfWork, capacity: int, waitlist: bool = True, deadline: datetime | None = None
+    uow: FakeUnitOfWork,
+    capacity: int,
+    waitlist: bool = True,
+    deadline: datetime | None = None,
+    *,
+    draft: bool = False,
 ) -> UUID:
-    event = await handlers.publish_event(
-        uow,
-        handlers.PublishEvent(
-            title="Werkstattgespräch",
-            kind="werkstattgespraech",
-            starts_at=START,
-            ends_at=START + timedelta(hours=3),
-            venue="Rathaus",
-            city="Ulm",
-            capacity=capacity,
-            waitlist_enabled=waitlist,
-            registration_deadline=deadline,
-        ),
+    details = replace(WORKSHOP, waitlist_enabled=waitlist, registration_deadline=deadline)
+    event = await handlers.create_event(
+        uow, handlers.CreateEvent(details, capacity, publish=not draft)
     )
     return event.event_id
 
@@ -54,9 +61,17 @@ async def register(
     return payload.registration_id
 
 
-async def cancel(uow: FakeUnitOfWork, event_id: UUID, registration_id: UUID) -> None:
+async def cancel(
+    uow: FakeUnitOfWork,
+    event_id: UUID,
+    registration_id: UUID,
+    by: m.CancelledBy = m.CancelledBy.ATTENDEE,
+) -> None:
     payload = m.RegistrationCancelled(
-        registration_id=registration_id, event_id=event_id, cancelled_at=datetime.now(UTC)
+        registration_id=registration_id,
+        event_id=event_id,
+        cancelled_at=datetime.now(UTC),
+        cancelled_by=by,
     )
     async with uow:
         await handlers.release_registration(uow, payload, Envelope.new(payload, source="t"))
@@ -73,6 +88,8 @@ async def test_publishing_an_event_announces_its_snapshot() -> None:
     (msg,) = uow.sent(m.EventPublished)
     assert isinstance(msg, m.EventPublished)
     assert msg.event.seats_left == 3 and msg.event.status is m.EventStatus.OPEN
+    assert msg.event.address == "Marktplatz 1, 89073 Ulm"
+    assert msg.event.organiser_contact == "Team Quartier, quartier@example.org, 0711 123456"
 
 
 async def test_the_last_seat_closes_the_event_with_the_decision() -> None:
@@ -172,3 +189,99 @@ async def test_cancelling_the_event_releases_everyone() -> None:
     assert len(uow.sent(m.EventCancelled)) == 1
     late = await register(uow, event_id)
     assert uow.seat_store[late].rejection is m.RejectionReason.EVENT_CANCELLED
+
+
+async def test_an_organiser_cancellation_frees_the_seat_for_the_next_in_line() -> None:
+    uow = FakeUnitOfWork()
+    event_id = await published(uow, capacity=1)
+    first, second = [await register(uow, event_id) for _ in range(2)]
+    await cancel(uow, event_id, first, by=m.CancelledBy.ORGANISER)
+    (released,) = uow.sent(m.SeatReleased)
+    assert isinstance(released, m.SeatReleased) and released.registration_id == first
+    assert released.reason is m.ReleaseReason.CANCELLED_BY_ORGANISER
+    assert not released.was_waitlisted
+    assert outcome(uow, second) is Outcome.CONFIRMED
+
+
+async def test_a_draft_stays_off_the_catalog_and_takes_no_registrations() -> None:
+    uow = FakeUnitOfWork()
+    event_id = await published(uow, capacity=5, draft=True)
+    assert uow.event_store[event_id].status is m.EventStatus.DRAFT
+    early = await register(uow, event_id)
+    assert uow.seat_store[early].rejection is m.RejectionReason.EVENT_CLOSED
+    await handlers.change_capacity(uow, event_id, 8)
+    for action in (handlers.close_event, handlers.reopen_event, handlers.cancel_event):
+        with pytest.raises(Refused, match="draft"):
+            await action(uow, event_id)
+    assert uow.sent(m.CatalogEvent) == []
+    assert [e.event_id for e in await handlers.list_events(uow)] == [event_id]
+
+
+async def test_publishing_a_draft_opens_it_once() -> None:
+    uow = FakeUnitOfWork()
+    event_id = await published(uow, capacity=5, draft=True)
+    await handlers.publish_event(uow, event_id)
+    (msg,) = uow.sent(m.CatalogEvent)
+    assert isinstance(msg, m.EventPublished) and msg.event.status is m.EventStatus.OPEN
+    assert outcome(uow, await register(uow, event_id)) is Outcome.CONFIRMED
+    with pytest.raises(Refused, match="already published"):
+        await handlers.publish_event(uow, event_id)
+
+
+async def test_revised_details_are_announced_with_a_new_revision() -> None:
+    uow = FakeUnitOfWork()
+    event_id = await published(uow, capacity=5)
+    moved = replace(WORKSHOP, venue="Stadthaus", address="Münsterplatz 50, 89073 Ulm")
+    event = await handlers.revise_event(uow, event_id, moved)
+    (updated,) = uow.sent(m.EventUpdated)
+    assert isinstance(updated, m.EventUpdated)
+    assert (updated.event.venue, updated.event.address) == ("Stadthaus", moved.address)
+    assert updated.event.revision == event.revision == 2
+    await handlers.revise_event(uow, event_id, moved)  # nothing new: nothing announced
+    assert len(uow.sent(m.EventUpdated)) == 1
+
+
+async def test_a_draft_is_revised_quietly_and_a_cancelled_event_not_at_all() -> None:
+    uow = FakeUnitOfWork()
+    draft = await published(uow, capacity=5, draft=True)
+    await handlers.revise_event(uow, draft, replace(WORKSHOP, title="Neuer Titel"))
+    assert uow.event_store[draft].title == "Neuer Titel"
+    assert uow.sent(m.CatalogEvent) == []
+    cancelled = await published(uow, capacity=5)
+    await handlers.cancel_event(uow, cancelled)
+    with pytest.raises(Refused, match="cancelled"):
+        await handlers.revise_event(uow, cancelled, WORKSHOP)
+    with pytest.raises(handlers.EventNotFound):
+        await handlers.revise_event(uow, uuid4(), WORKSHOP)
+
+
+async def test_revised_details_must_make_sense() -> None:
+    uow = FakeUnitOfWork()
+    event_id = await published(uow, capacity=5)
+    backwards = replace(WORKSHOP, ends_at=START - timedelta(hours=1))
+    with pytest.raises(InvalidEvent):
+        await handlers.revise_event(uow, event_id, backwards)
+    assert uow.event_store[event_id].ends_at == WORKSHOP.ends_at
+
+
+async def test_turning_the_waiting_list_off_keeps_those_already_waiting() -> None:
+    uow = FakeUnitOfWork()
+    event_id = await published(uow, capacity=1)
+    first, waiting = [await register(uow, event_id) for _ in range(2)]
+    await handlers.revise_event(uow, event_id, replace(WORKSHOP, waitlist_enabled=False))
+    late = await register(uow, event_id)
+    assert uow.seat_store[late].rejection is m.RejectionReason.EVENT_FULL
+    assert outcome(uow, waiting) is Outcome.WAITLISTED
+    await cancel(uow, event_id, first)
+    assert outcome(uow, waiting) is Outcome.CONFIRMED
+
+
+async def test_a_deadline_moved_into_the_past_closes_the_event() -> None:
+    uow = FakeUnitOfWork()
+    event_id = await published(uow, capacity=5)
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    await handlers.revise_event(uow, event_id, replace(WORKSHOP, registration_deadline=yesterday))
+    assert uow.event_store[event_id].status is m.EventStatus.OPEN
+    assert await handlers.close_past_deadline(lambda: uow, datetime.now(UTC)) == 1
+    (closed,) = uow.sent(m.EventClosed)
+    assert closed.reason is m.CloseReason.DEADLINE  # type: ignore[attr-defined]

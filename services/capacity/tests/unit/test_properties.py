@@ -1,12 +1,15 @@
 """Property-based: whatever happens, seats stay honest.
 
-Any sequence of registrations, redeliveries, cancellations and capacity changes never
-confirms more than the capacity, keeps the waiting list first come first served, and leaves
-every registration in exactly one current state that matches the messages sent about it.
+Any sequence of registrations, redeliveries, cancellations (by attendees or organisers),
+capacity changes, waiting list switches and publishing a draft never confirms more than the
+capacity, keeps the waiting list first come first served, leaves every registration in
+exactly one current state that matches the messages sent about it, and keeps a draft off the
+catalog.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from uuid import UUID
 
 from hypothesis import given, settings
@@ -17,11 +20,21 @@ from capacity.service_layer import handlers
 from contracts import messages as m
 
 from .fakes import FakeUnitOfWork
-from .test_handlers import cancel, published, register
+from .test_handlers import WORKSHOP, cancel, published, register
 
 Step = tuple[str, int]
 # registrations dominate, as in a rush; the rest interleave
-ACTIONS = ["register"] * 5 + ["redeliver", "cancel", "cancel", "capacity", "close", "reopen"]
+ACTIONS = ["register"] * 5 + [
+    "redeliver",
+    "cancel",
+    "cancel",
+    "organiser_cancel",
+    "capacity",
+    "close",
+    "reopen",
+    "waitlist",
+    "publish",
+]
 steps = st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 40)), max_size=60)
 
 
@@ -40,26 +53,37 @@ def current_states(uow: FakeUnitOfWork) -> dict[UUID, str]:
     return state
 
 
-async def run(capacity: int, waitlist: bool, script: list[Step]) -> None:
+async def run(capacity: int, waitlist: bool, draft: bool, script: list[Step]) -> None:
     uow = FakeUnitOfWork()
-    event_id = await published(uow, capacity, waitlist)
+    event_id = await published(uow, capacity, waitlist, draft=draft)
     registered: list[UUID] = []
     for action, n in script:
+        was_draft = uow.event_store[event_id].status is m.EventStatus.DRAFT
         if action == "register":
             registered.append(await register(uow, event_id))
         elif action == "redeliver" and registered:
             await register(uow, event_id, registered[n % len(registered)])
-        elif action == "cancel" and registered:
-            await cancel(uow, event_id, registered[n % len(registered)])
+        elif action in ("cancel", "organiser_cancel") and registered:
+            by = m.CancelledBy.ORGANISER if action == "organiser_cancel" else m.CancelledBy.ATTENDEE
+            await cancel(uow, event_id, registered[n % len(registered)], by)
         elif action == "capacity":
             try:
                 await handlers.change_capacity(uow, event_id, n % 9)
             except Refused:
                 assert n % 9 < uow.event_store[event_id].seats_taken
-        elif action == "close":
-            await handlers.close_event(uow, event_id)
-        elif action == "reopen":
-            await handlers.reopen_event(uow, event_id)
+        elif action == "waitlist":
+            details = replace(WORKSHOP, waitlist_enabled=n % 2 == 0)
+            await handlers.revise_event(uow, event_id, details)
+        elif action in ("close", "reopen", "publish"):
+            organise = {
+                "close": handlers.close_event,
+                "reopen": handlers.reopen_event,
+                "publish": handlers.publish_event,
+            }[action]
+            try:
+                await organise(uow, event_id)
+            except Refused:
+                assert was_draft is (action != "publish")
         check(uow, event_id, registered)
 
 
@@ -85,6 +109,9 @@ def check(uow: FakeUnitOfWork, event_id: UUID, registered: list[UUID]) -> None:
     if waiting:
         promoted = [s for s in confirmed if s.from_waitlist]
         assert all(p.seq < waiting[0].seq for p in promoted)
+    # a draft is not on the catalog
+    if event.status is m.EventStatus.DRAFT:
+        assert uow.sent(m.CatalogEvent) == []
     # one decision per registration and message (no duplicates on redelivery)
     first_decisions = [
         p
@@ -96,11 +123,11 @@ def check(uow: FakeUnitOfWork, event_id: UUID, registered: list[UUID]) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(capacity=st.integers(0, 5), waitlist=st.booleans(), script=steps)
-def test_seats_stay_honest(capacity: int, waitlist: bool, script: list[Step]) -> None:
+@given(capacity=st.integers(0, 5), waitlist=st.booleans(), draft=st.booleans(), script=steps)
+def test_seats_stay_honest(capacity: int, waitlist: bool, draft: bool, script: list[Step]) -> None:
     import asyncio
 
-    asyncio.run(run(capacity, waitlist, script))
+    asyncio.run(run(capacity, waitlist, draft, script))
 
 
 def test_the_check_can_fail() -> None:

@@ -212,3 +212,35 @@ async def test_promotion_and_releases_are_mailed_and_recorded_by_kind(
         (cancellation.decision_id, NotificationKind.CANCELLATION, "sent"),
         (event_cancelled.decision_id, NotificationKind.EVENT_CANCELLED, "sent"),
     }
+
+
+async def test_an_organiser_cancellation_is_mailed_with_the_teams_contact(
+    settings, deps, smtp_sink, contact_api
+):
+    contact = "Team Quartier, quartier@example.org, 0711 123456"
+    event = snapshot().model_copy(update={"organiser_contact": contact})
+    await record_event(event, deps)
+    decision = SeatReleased(
+        decision_id=uuid4(),
+        registration_id=uuid4(),
+        event_id=event.event_id,
+        decided_at=datetime.now(UTC),
+        reason=ReleaseReason.CANCELLED_BY_ORGANISER,
+    )
+    contact_api.add(decision.registration_id)
+
+    status = await handle_decision(decision, Envelope.new(decision, source="capacity"), deps)
+
+    assert status is DeliveryStatus.SENT
+    [mail] = mails_with(smtp_sink, f"<{decision.decision_id}@quartier.example>")
+    assert mail["Subject"] == "Anmeldung storniert: Werkstattgespräch Nachbarschaft"
+    text = text_of(mail)
+    assert "wurde vom Veranstaltungsteam storniert." in text
+    assert f"Bei Fragen wenden Sie sich bitte an das Veranstaltungsteam:\n{contact}\n" in text
+    assert "/abmeldung/" not in text
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        kind = await conn.fetchval("SELECT kind FROM deliveries")
+    finally:
+        await conn.close()
+    assert kind == NotificationKind.CANCELLED_BY_ORGANISER

@@ -17,7 +17,7 @@ from contracts.messages import (
     SeatReleased,
     Waitlisted,
 )
-from notification.domain.model import DeliveryStatus, EventInfo
+from notification.domain.model import RELEASE_MAILS, DeliveryStatus, EventInfo
 from notification.service_layer.handlers import handle_decision, record_event
 from notification.service_layer.ports import (
     ContactUnavailable,
@@ -67,6 +67,7 @@ async def test_a_redelivered_decision_sends_no_second_mail(world):
 
 
 CANCELLED_BY_ATTENDEE = {"reason": ReleaseReason.CANCELLED_BY_ATTENDEE}
+CANCELLED_BY_ORGANISER = {"reason": ReleaseReason.CANCELLED_BY_ORGANISER}
 EVENT_CANCELLED = {"reason": ReleaseReason.EVENT_CANCELLED}
 
 
@@ -88,6 +89,20 @@ EVENT_CANCELLED = {"reason": ReleaseReason.EVENT_CANCELLED}
             SeatReleased,
             {**CANCELLED_BY_ATTENDEE, "was_waitlisted": True},
             NotificationKind.CANCELLATION,
+            False,
+            False,
+        ),
+        (
+            SeatReleased,
+            CANCELLED_BY_ORGANISER,
+            NotificationKind.CANCELLED_BY_ORGANISER,
+            False,
+            False,
+        ),
+        (
+            SeatReleased,
+            {**CANCELLED_BY_ORGANISER, "was_waitlisted": True},
+            NotificationKind.CANCELLED_BY_ORGANISER,
             False,
             False,
         ),
@@ -121,6 +136,10 @@ async def test_each_decision_gets_its_kind_of_mail(
     assert isinstance(sent, NotificationSent)
     assert sent.kind is kind
     assert world.store.deliveries[decision.decision_id].kind is kind
+
+
+def test_every_release_reason_has_its_mail():
+    assert set(RELEASE_MAILS) == set(ReleaseReason)
 
 
 async def test_a_registration_gets_one_mail_per_decision_along_its_way(world):

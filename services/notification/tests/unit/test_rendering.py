@@ -284,6 +284,80 @@ def test_a_cancelled_event_is_announced_without_link_or_calendar(
     assert attachments(message) == []
 
 
+CONTACT = "Team Quartier, quartier@example.org, 0711 123456"
+
+
+@pytest.mark.parametrize(
+    ("locale", "was_waitlisted", "subject", "words"),
+    [
+        (
+            Locale.DE,
+            False,
+            "Anmeldung storniert: Fachtag Quartiersentwicklung",
+            "Ihre Anmeldung zu „Fachtag Quartiersentwicklung“ wurde vom Veranstaltungsteam "
+            "storniert.\n\nIhr Platz ist damit freigegeben; bitte entfernen Sie den Termin aus "
+            "Ihrem Kalender.",
+        ),
+        (
+            Locale.DE,
+            True,
+            "Anmeldung storniert: Fachtag Quartiersentwicklung",
+            "Ihre Anmeldung zu „Fachtag Quartiersentwicklung“ wurde vom Veranstaltungsteam "
+            "storniert.\n\nSie stehen damit nicht mehr auf der Warteliste.",
+        ),
+        (
+            Locale.EN,
+            False,
+            "Registration cancelled: Fachtag Quartiersentwicklung",
+            'your registration for "Fachtag Quartiersentwicklung" has been cancelled by the '
+            "event team.\n\nYour seat has been released; please remove the date from your "
+            "calendar.",
+        ),
+        (
+            Locale.EN,
+            True,
+            "Registration cancelled: Fachtag Quartiersentwicklung",
+            'your registration for "Fachtag Quartiersentwicklung" has been cancelled by the '
+            "event team.\n\nYou are therefore no longer on the waiting list.",
+        ),
+    ],
+)
+def test_an_organiser_cancellation_names_the_team_to_ask_without_link_or_calendar(
+    world, render, locale, was_waitlisted, subject, words
+):
+    event = world.known_event(organiser_contact=CONTACT)
+    decision = world.decision(
+        SeatReleased,
+        event=event,
+        reason=ReleaseReason.CANCELLED_BY_ORGANISER,
+        was_waitlisted=was_waitlisted,
+    )
+
+    message = render(decision, locale=locale)
+
+    assert message["Subject"] == subject
+    text = body(message)
+    assert words in text
+    ask = (
+        "Bei Fragen wenden Sie sich bitte an das Veranstaltungsteam:"
+        if locale is Locale.DE
+        else "If you have any questions, please contact the event team:"
+    )
+    assert f"{ask}\n{CONTACT}\n" in text
+    assert "/abmeldung/" not in text
+    assert TOKEN not in text
+    assert attachments(message) == []
+
+
+def test_an_organiser_cancellation_without_a_contact_still_points_to_the_team(world, render):
+    decision = world.decision(SeatReleased, reason=ReleaseReason.CANCELLED_BY_ORGANISER)
+
+    text = body(render(decision))
+
+    assert "Bei Fragen wenden Sie sich bitte an das Veranstaltungsteam.\n" in text
+    assert "{{" not in text
+
+
 @pytest.mark.parametrize(
     ("locale", "subject", "line"),
     [

@@ -20,10 +20,36 @@ from capacity.domain.model import (
 from capacity.service_layer.unit_of_work import EventRepository, SeatRepository, UnitOfWork
 from contracts.runtime import outbox
 
-EVENT_COLUMNS = (
-    "event_id, title, kind, description, starts_at, ends_at, venue, city, capacity, "
-    "waitlist_enabled, registration_deadline, status, close_reason, seats_taken, "
-    "waitlist_length, next_seq, revision"
+EVENT_FIELDS = (
+    "event_id",
+    "title",
+    "kind",
+    "description",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "address",
+    "city",
+    "organiser_contact",
+    "capacity",
+    "waitlist_enabled",
+    "registration_deadline",
+    "status",
+    "close_reason",
+    "seats_taken",
+    "waitlist_length",
+    "next_seq",
+    "revision",
+)
+EVENT_COLUMNS = ", ".join(EVENT_FIELDS)
+INSERT_EVENT = (
+    f"INSERT INTO events ({EVENT_COLUMNS}) VALUES "
+    f"({', '.join(f'${i}' for i in range(1, len(EVENT_FIELDS) + 1))})"
+)
+UPDATE_EVENT = (
+    "UPDATE events SET "
+    + ", ".join(f"{name}=${i}" for i, name in enumerate(EVENT_FIELDS, start=1) if i > 1)
+    + ", updated_at=now() WHERE event_id=$1"
 )
 SEAT_COLUMNS = (
     "registration_id, event_id, outcome, seq, rejection_reason, from_waitlist, release_reason"
@@ -35,6 +61,11 @@ def _event(row: asyncpg.Record) -> Event:
     data["status"] = Status(data["status"])
     data["close_reason"] = CloseReason(data["close_reason"]) if data["close_reason"] else None
     return Event(**data)
+
+
+def _values(event: Event) -> list[object]:
+    """The event's column values in ``EVENT_FIELDS`` order (``$1`` is the event id)."""
+    return [getattr(event, name) for name in EVENT_FIELDS]
 
 
 def _seat(row: asyncpg.Record) -> Seat:
@@ -59,28 +90,7 @@ class PostgresEvents(EventRepository):
         self._dirty: set[UUID] = set()
 
     async def add(self, event: Event) -> None:
-        e = event
-        await self.conn.execute(
-            f"INSERT INTO events ({EVENT_COLUMNS}) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)",
-            e.event_id,
-            e.title,
-            e.kind,
-            e.description,
-            e.starts_at,
-            e.ends_at,
-            e.venue,
-            e.city,
-            e.capacity,
-            e.waitlist_enabled,
-            e.registration_deadline,
-            e.status.value,
-            e.close_reason,
-            e.seats_taken,
-            e.waitlist_length,
-            e.next_seq,
-            e.revision,
-        )
+        await self.conn.execute(INSERT_EVENT, *_values(event))
 
     async def get(self, event_id: UUID, *, lock: bool = False) -> Event | None:
         if event_id in self._locked:
@@ -108,19 +118,7 @@ class PostgresEvents(EventRepository):
         self._dirty.clear()
 
     async def _update(self, event: Event) -> None:
-        e = event
-        await self.conn.execute(
-            "UPDATE events SET status=$2, close_reason=$3, seats_taken=$4, waitlist_length=$5, "
-            "revision=$6, capacity=$7, next_seq=$8, updated_at=now() WHERE event_id=$1",
-            e.event_id,
-            e.status.value,
-            e.close_reason,
-            e.seats_taken,
-            e.waitlist_length,
-            e.revision,
-            e.capacity,
-            e.next_seq,
-        )
+        await self.conn.execute(UPDATE_EVENT, *_values(event))
 
     async def all(self) -> list[Event]:
         rows = await self.conn.fetch(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY starts_at")

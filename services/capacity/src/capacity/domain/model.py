@@ -1,5 +1,5 @@
 """The seat inventory of one event: seats, a first-come-first-served waiting list, and the
-rules for deciding, releasing, promoting, closing and reopening.
+rules for deciding, releasing, promoting, publishing drafts, revising, closing and reopening.
 
 Pure Python: no IO, no frameworks; the enums are the contract's own, shared with subscribers.
 The service layer locks the event while it changes it.
@@ -7,7 +7,7 @@ The service layer locks the event while it changes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
@@ -18,6 +18,7 @@ from contracts.messages import RejectionReason as Rejection
 
 __all__ = [
     "CloseReason",
+    "Details",
     "Event",
     "InvalidEvent",
     "Outcome",
@@ -42,6 +43,30 @@ class InvalidEvent(ValueError):
 
 class Refused(ValueError):
     """An organiser action the event's state does not allow; the message says why."""
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the organisers say about an event: everything but its seats and its state."""
+
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    city: str
+    waitlist_enabled: bool
+    description: str = ""
+    address: str = ""
+    organiser_contact: str = ""
+    registration_deadline: datetime | None = None
+
+    def check(self) -> None:
+        """Raise ``InvalidEvent`` for details an organiser must correct."""
+        if not self.title.strip():
+            raise InvalidEvent("title must not be empty / Titel fehlt")
+        if self.ends_at < self.starts_at:
+            raise InvalidEvent("ends_at must not be before starts_at / Ende liegt vor Beginn")
 
 
 @dataclass
@@ -73,6 +98,8 @@ class Event:
     capacity: int
     waitlist_enabled: bool
     description: str = ""
+    address: str = ""
+    organiser_contact: str = ""
     registration_deadline: datetime | None = None
     status: Status = Status.OPEN
     close_reason: CloseReason | None = None
@@ -82,12 +109,19 @@ class Event:
     revision: int = 1
 
     def __post_init__(self) -> None:
-        if not self.title.strip():
-            raise InvalidEvent("title must not be empty / Titel fehlt")
+        self.details.check()
         if self.capacity < 0:
             raise InvalidEvent("capacity must be zero or more / Kapazität muss ≥ 0 sein")
-        if self.ends_at < self.starts_at:
-            raise InvalidEvent("ends_at must not be before starts_at / Ende liegt vor Beginn")
+
+    @classmethod
+    def create(cls, event_id: UUID, details: Details, capacity: int, *, draft: bool) -> Event:
+        """A new event: a draft only the organisers see, or open for registration."""
+        status = Status.DRAFT if draft else Status.OPEN
+        return cls(event_id=event_id, capacity=capacity, status=status, **asdict(details))
+
+    @property
+    def details(self) -> Details:
+        return Details(**{f.name: getattr(self, f.name) for f in fields(Details)})
 
     @property
     def seats_left(self) -> int:
@@ -105,7 +139,9 @@ class Event:
         self.next_seq += 1
         if self.status is Status.CANCELLED:
             seat.rejection = Rejection.EVENT_CANCELLED
-        elif self.status is Status.CLOSED and self.close_reason is not CloseReason.FULL:
+        elif self.status is Status.DRAFT or (
+            self.status is Status.CLOSED and self.close_reason is not CloseReason.FULL
+        ):
             seat.rejection = Rejection.EVENT_CLOSED
         elif self.seats_left > 0 and self.status is Status.OPEN:
             seat.outcome = Outcome.CONFIRMED
@@ -148,6 +184,27 @@ class Event:
         self._changed()
 
     # --- organiser actions -----------------------------------------------------------
+    def publish(self) -> None:
+        """A draft opens for registration."""
+        if self.status is not Status.DRAFT:
+            raise Refused(
+                "Die Veranstaltung ist bereits veröffentlicht / the event is already published"
+            )
+        self.status = Status.OPEN
+        self._changed()
+
+    def revise(self, details: Details) -> None:
+        """New details from the organisers; refused once cancelled.  Turning the waiting
+        list off keeps those already waiting; a deadline moved into the past closes an open
+        event at the next deadline check (or the next registration)."""
+        self._refuse_if_cancelled()
+        details.check()
+        if details == self.details:
+            return
+        for name, value in asdict(details).items():
+            setattr(self, name, value)
+        self._changed()
+
     def change_capacity(self, capacity: int) -> None:
         """More seats (the waiting list moves up) or fewer, never fewer than are taken."""
         if capacity < self.seats_taken:
@@ -162,6 +219,7 @@ class Event:
 
     def close(self, reason: CloseReason) -> None:
         self._refuse_if_cancelled()
+        self._refuse_if_draft()
         if self.status is Status.CLOSED and self.close_reason is reason:
             return
         self.status = Status.CLOSED
@@ -171,6 +229,7 @@ class Event:
     def reopen(self, now: datetime) -> None:
         """Open again by hand; refused after the deadline or once cancelled."""
         self._refuse_if_cancelled()
+        self._refuse_if_draft()
         if self.deadline_passed(now):
             raise Refused("Der Anmeldeschluss ist vorbei / the registration deadline has passed")
         if self.status is Status.OPEN:
@@ -180,6 +239,7 @@ class Event:
         self._changed()
 
     def cancel(self) -> None:
+        self._refuse_if_draft()
         self.status = Status.CANCELLED
         self.close_reason = None
         self._changed()
@@ -202,6 +262,13 @@ class Event:
     def _refuse_if_cancelled(self) -> None:
         if self.status is Status.CANCELLED:
             raise Refused("Die Veranstaltung ist abgesagt / the event is cancelled")
+
+    def _refuse_if_draft(self) -> None:
+        if self.status is Status.DRAFT:
+            raise Refused(
+                "Die Veranstaltung ist ein Entwurf; veröffentlichen Sie sie zuerst / "
+                "the event is a draft: publish it first"
+            )
 
     def _changed(self) -> None:
         self.revision += 1

@@ -1,20 +1,22 @@
-"""The organiser API: create, list and change events (capacity, close, reopen, cancel).
+"""The organiser API: create (as a draft or published), list, publish, revise and change
+events (capacity, close, reopen, cancel).
 
 Run: ``uvicorn capacity.entrypoints.http:create_app --factory --host 127.0.0.1 --port 8002``
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from capacity import bootstrap
 from capacity.config import Settings
-from capacity.domain.model import Event, InvalidEvent, Refused
+from capacity.domain.model import Details, Event, InvalidEvent, Refused
 from capacity.service_layer import handlers
 from capacity.service_layer.messages import snapshot
 from capacity.service_layer.unit_of_work import UnitOfWork
@@ -26,28 +28,59 @@ class NewCapacity(BaseModel):
     capacity: int = Field(ge=0, le=100_000)
 
 
-class NewEvent(BaseModel):
-    title: str = Field(min_length=1, max_length=200)
+class EventDetails(BaseModel):
+    """What the organisers say about an event; ``PUT /events/{id}`` replaces all of it."""
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     kind: EventKind
     description: str = Field("", max_length=5000)
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     venue: str = Field(min_length=1, max_length=200)
+    address: str = Field("", max_length=300, description="Postal address of the venue")
     city: str = Field(min_length=1, max_length=100)
-    capacity: int = Field(ge=0, le=100_000)
+    organiser_contact: str = Field(
+        "",
+        max_length=300,
+        description="Functional contact of the organising team, e.g. "
+        "'Team Quartier, quartier@example.org, 0711 123456'",
+    )
     waitlist_enabled: bool = True
     registration_deadline: AwareDatetime | None = None
 
     @model_validator(mode="after")
-    def ends_after_start(self) -> NewEvent:
+    def ends_after_start(self) -> EventDetails:
         if self.ends_at < self.starts_at:
             raise ValueError("ends_at must not be before starts_at / Ende liegt vor dem Beginn")
         return self
+
+    def details(self) -> Details:
+        return Details(**self.model_dump(include=set(EventDetails.model_fields)))
+
+
+class NewEvent(EventDetails):
+    capacity: int = Field(ge=0, le=100_000)
+    publish: bool = Field(
+        True, description="false: a draft, not on the catalog until it is published"
+    )
 
 
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 OrganiserAction = Callable[..., Awaitable[Event]]
 NOT_FOUND = "Veranstaltung nicht gefunden / event not found"
+
+
+@contextmanager
+def answers() -> Iterator[None]:
+    """Domain errors as HTTP answers: unknown 404, not allowed now 409, invalid 422."""
+    try:
+        yield
+    except handlers.EventNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+    except Refused as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except InvalidEvent as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,19 +93,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     @app.post("/events", status_code=status.HTTP_201_CREATED, response_model=EventSnapshot)
-    async def publish(body: NewEvent, request: Request, unit: Uow) -> EventSnapshot:
-        """Create an event; it is announced as ``EventPublished`` on ``capacity.catalog.v1``."""
-        cmd = handlers.PublishEvent(
-            **body.model_dump(), correlation_id=request.state.correlation_id
+    async def create(body: NewEvent, request: Request, unit: Uow) -> EventSnapshot:
+        """Create an event.  Published (the default), it is announced as ``EventPublished``
+        on ``capacity.catalog.v1``; with ``publish: false`` it is a draft (status
+        ``draft``) that only this API shows until ``POST /events/{id}/publish``."""
+        cmd = handlers.CreateEvent(
+            body.details(),
+            body.capacity,
+            publish=body.publish,
+            correlation_id=request.state.correlation_id,
         )
-        try:
-            event = await handlers.publish_event(unit, cmd)
-        except InvalidEvent as exc:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        with answers():
+            event = await handlers.create_event(unit, cmd)
         return snapshot(event)
 
     @app.get("/events", response_model=list[EventSnapshot])
     async def list_events(unit: Uow) -> list[EventSnapshot]:
+        """Every event, drafts included, by start."""
         return [snapshot(e) for e in await handlers.list_events(unit)]
 
     @app.get("/events/{event_id}", response_model=EventSnapshot)
@@ -83,15 +120,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return snapshot(event)
 
     async def organise(
-        action: OrganiserAction, unit: UnitOfWork, event_id: UUID, request: Request, *args: int
+        action: OrganiserAction,
+        unit: UnitOfWork,
+        event_id: UUID,
+        request: Request,
+        *args: int | Details,
     ) -> EventSnapshot:
-        try:
+        with answers():
             event = await action(unit, event_id, *args, request.state.correlation_id)
-        except handlers.EventNotFound:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-        except Refused as exc:
-            raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
         return snapshot(event)
+
+    @app.put(
+        "/events/{event_id}",
+        response_model=EventSnapshot,
+        responses={409: {"description": "the event is cancelled"}},
+    )
+    async def revise(
+        event_id: UUID, body: EventDetails, request: Request, unit: Uow
+    ) -> EventSnapshot:
+        """Replace the details; a published event is announced as ``EventUpdated``.  The
+        waiting list turned off keeps those already waiting; a deadline moved into the past
+        closes an open event at the next deadline check."""
+        return await organise(handlers.revise_event, unit, event_id, request, body.details())
+
+    @app.post(
+        "/events/{event_id}/publish",
+        response_model=EventSnapshot,
+        responses={409: {"description": "not a draft"}},
+    )
+    async def publish(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
+        """Open a draft for registration (``EventPublished``)."""
+        return await organise(handlers.publish_event, unit, event_id, request)
 
     @app.put(
         "/events/{event_id}/capacity",
@@ -104,7 +163,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Raise (the waiting list moves up) or lower (never below the seats taken)."""
         return await organise(handlers.change_capacity, unit, event_id, request, body.capacity)
 
-    @app.post("/events/{event_id}/close", response_model=EventSnapshot)
+    @app.post(
+        "/events/{event_id}/close",
+        response_model=EventSnapshot,
+        responses={409: {"description": "cancelled or a draft"}},
+    )
     async def close(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Close registration by hand (``EventClosed(manual)``)."""
         return await organise(handlers.close_event, unit, event_id, request)
@@ -112,13 +175,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post(
         "/events/{event_id}/reopen",
         response_model=EventSnapshot,
-        responses={409: {"description": "cancelled or past the deadline"}},
+        responses={409: {"description": "cancelled, a draft or past the deadline"}},
     )
     async def reopen(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Open registration again (``EventReopened``)."""
         return await organise(handlers.reopen_event, unit, event_id, request)
 
-    @app.post("/events/{event_id}/cancel", response_model=EventSnapshot)
+    @app.post(
+        "/events/{event_id}/cancel",
+        response_model=EventSnapshot,
+        responses={409: {"description": "a draft"}},
+    )
     async def cancel(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Cancel the event: every confirmed and waiting registration is released and told."""
         return await organise(handlers.cancel_event, unit, event_id, request)

@@ -17,6 +17,7 @@ import structlog
 
 from capacity.domain.model import (
     CloseReason,
+    Details,
     Event,
     Outcome,
     ReleaseReason,
@@ -141,11 +142,18 @@ async def decide_registration(
     return seat
 
 
+RELEASED_BECAUSE = {
+    m.CancelledBy.ATTENDEE: ReleaseReason.CANCELLED_BY_ATTENDEE,
+    m.CancelledBy.ORGANISER: ReleaseReason.CANCELLED_BY_ORGANISER,
+}
+
+
 async def release_registration(
     uow: UnitOfWork, cancelled: m.RegistrationCancelled, cause: Envelope
 ) -> Seat | None:
-    """Free the seat or waiting place of a cancelled registration; the head of the waiting
-    list moves up, or a full event reopens.  ``None`` if there was nothing to release."""
+    """Free the seat or waiting place of a registration the attendee or the organisers
+    cancelled; the head of the waiting list moves up, or a full event reopens.  ``None``
+    if there was nothing to release."""
     event = await uow.events.get(cancelled.event_id, lock=True)
     seat = await uow.seats.get(cancelled.registration_id)
     if event is None or seat is None or not seat.holds_place:
@@ -153,10 +161,14 @@ async def release_registration(
         return None
     before = snapshot(event)
     was_waitlisted = seat.outcome is Outcome.WAITLISTED
-    event.release(seat, ReleaseReason.CANCELLED_BY_ATTENDEE)
+    event.release(seat, RELEASED_BECAUSE[cancelled.cancelled_by])
     await _decided(uow, seat, cause, was_waitlisted=was_waitlisted)
     await _apply(uow, event, before, cause)
-    log.info("registration released", registration_id=str(cancelled.registration_id))
+    log.info(
+        "registration released",
+        registration_id=str(cancelled.registration_id),
+        cancelled_by=cancelled.cancelled_by.value,
+    )
     return seat
 
 
@@ -164,45 +176,33 @@ async def release_registration(
 
 
 @dataclass(frozen=True)
-class PublishEvent:
-    title: str
-    kind: str
-    starts_at: datetime
-    ends_at: datetime
-    venue: str
-    city: str
+class CreateEvent:
+    details: Details
     capacity: int
-    waitlist_enabled: bool
-    description: str = ""
-    registration_deadline: datetime | None = None
+    publish: bool = True
+    """False: a draft, announced on the catalog only once it is published."""
     correlation_id: str | None = None
 
 
-async def publish_event(uow: UnitOfWork, cmd: PublishEvent) -> Event:
-    """Create an event and announce it on the catalog."""
-    event = Event(
-        event_id=uuid4(),
-        title=cmd.title.strip(),
-        kind=cmd.kind,
-        starts_at=cmd.starts_at,
-        ends_at=cmd.ends_at,
-        venue=cmd.venue,
-        city=cmd.city,
-        capacity=cmd.capacity,
-        waitlist_enabled=cmd.waitlist_enabled,
-        description=cmd.description,
-        registration_deadline=cmd.registration_deadline,
-    )
+async def create_event(uow: UnitOfWork, cmd: CreateEvent) -> Event:
+    """Create an event; a published one is announced on the catalog."""
+    event = Event.create(uuid4(), cmd.details, cmd.capacity, draft=not cmd.publish)
     async with uow:
         await uow.events.add(event)
-        _publish(
-            uow,
-            m.EventPublished(event=snapshot(event), occurred_at=_now()),
-            None,
-            cmd.correlation_id,
-        )
+        if cmd.publish:
+            _publish(
+                uow,
+                m.EventPublished(event=snapshot(event), occurred_at=_now()),
+                None,
+                cmd.correlation_id,
+            )
         await uow.commit()
-    log.info("event published", event_id=str(event.event_id), capacity=event.capacity)
+    log.info(
+        "event created",
+        event_id=str(event.event_id),
+        capacity=event.capacity,
+        status=event.status.value,
+    )
     return event
 
 
@@ -223,6 +223,20 @@ async def change_capacity(
 ) -> Event:
     """More seats promote waiting people; fewer than are taken is ``Refused``."""
     return await _organise(uow, event_id, lambda e: e.change_capacity(capacity), correlation_id)
+
+
+async def publish_event(
+    uow: UnitOfWork, event_id: UUID, correlation_id: str | None = None
+) -> Event:
+    """Open a draft for registration (``EventPublished``); ``Refused`` for any other event."""
+    return await _organise(uow, event_id, lambda e: e.publish(), correlation_id)
+
+
+async def revise_event(
+    uow: UnitOfWork, event_id: UUID, details: Details, correlation_id: str | None = None
+) -> Event:
+    """New details (``EventUpdated`` unless a draft); ``Refused`` once cancelled."""
+    return await _organise(uow, event_id, lambda e: e.revise(details), correlation_id)
 
 
 async def close_event(uow: UnitOfWork, event_id: UUID, correlation_id: str | None = None) -> Event:

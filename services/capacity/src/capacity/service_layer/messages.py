@@ -18,7 +18,9 @@ def snapshot(event: Event) -> m.EventSnapshot:
         starts_at=event.starts_at,
         ends_at=event.ends_at,
         venue=event.venue,
+        address=event.address,
         city=event.city,
+        organiser_contact=event.organiser_contact,
         capacity=event.capacity,
         seats_taken=event.seats_taken,
         seats_left=max(0, event.seats_left),
@@ -58,10 +60,19 @@ def decision_message(
     return m.RegistrationRejected(**ids, reason=seat.rejection)
 
 
+NOT_ANNOUNCED = {"revision", "waitlist_length"}
+"""Snapshot fields that alone are no news for the catalog (they move with every decision)."""
+
+
 def catalog_change(
     before: m.EventSnapshot, after: m.EventSnapshot, at: datetime
 ) -> m.CatalogEvent | None:
-    """The catalog message that tells subscribers what changed, if anything they show did."""
+    """The catalog message that tells subscribers what changed, if anything they show did.
+    Drafts are not on the catalog: publishing one is its ``EventPublished``."""
+    if after.status is m.EventStatus.DRAFT:
+        return None
+    if before.status is m.EventStatus.DRAFT:
+        return m.EventPublished(event=after, occurred_at=at)
     if after.status != before.status or after.close_reason != before.close_reason:
         if after.status is m.EventStatus.CANCELLED:
             return m.EventCancelled(event=after, occurred_at=at)
@@ -69,6 +80,6 @@ def catalog_change(
             assert after.close_reason is not None
             return m.EventClosed(event=after, occurred_at=at, reason=after.close_reason)
         return m.EventReopened(event=after, occurred_at=at)
-    if (after.seats_taken, after.capacity) != (before.seats_taken, before.capacity):
+    if after.model_dump(exclude=NOT_ANNOUNCED) != before.model_dump(exclude=NOT_ANNOUNCED):
         return m.EventUpdated(event=after, occurred_at=at)
     return None

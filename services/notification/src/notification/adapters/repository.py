@@ -67,7 +67,8 @@ class PostgresEvents:
     async def get(self, event_id: UUID) -> EventInfo | None:
         row = await self._conn.fetchrow(
             """
-            SELECT event_id, title, starts_at, ends_at, venue, city, description, revision
+            SELECT event_id, title, starts_at, ends_at, venue, city, description, revision,
+                   organiser_contact
             FROM events WHERE event_id = $1
             """,
             event_id,
@@ -78,13 +79,14 @@ class PostgresEvents:
         stored = await self._conn.fetchval(
             """
             INSERT INTO events
-                (event_id, title, starts_at, ends_at, venue, city, description, revision)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                (event_id, title, starts_at, ends_at, venue, city, description, revision,
+                 organiser_contact)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (event_id) DO UPDATE SET
                 title = EXCLUDED.title, starts_at = EXCLUDED.starts_at,
                 ends_at = EXCLUDED.ends_at, venue = EXCLUDED.venue, city = EXCLUDED.city,
                 description = EXCLUDED.description, revision = EXCLUDED.revision,
-                updated_at = now()
+                organiser_contact = EXCLUDED.organiser_contact, updated_at = now()
             WHERE events.revision < EXCLUDED.revision
             RETURNING event_id
             """,
@@ -96,6 +98,7 @@ class PostgresEvents:
             event.city,
             event.description,
             event.revision,
+            event.organiser_contact,
         )
         return stored is not None
 

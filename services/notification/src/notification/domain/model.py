@@ -37,6 +37,14 @@ WITH_CANCEL_LINK = frozenset(
 """Mails for a registration that is still on: a seat or a waiting-list place to give up."""
 
 
+RELEASE_MAILS = {
+    ReleaseReason.CANCELLED_BY_ATTENDEE: NotificationKind.CANCELLATION,
+    ReleaseReason.CANCELLED_BY_ORGANISER: NotificationKind.CANCELLED_BY_ORGANISER,
+    ReleaseReason.EVENT_CANCELLED: NotificationKind.EVENT_CANCELLED,
+}
+"""The mail for a released registration, by why it was released."""
+
+
 class DeliveryStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
@@ -55,6 +63,8 @@ class EventInfo:
     city: str
     description: str
     revision: int
+    organiser_contact: str = ""
+    """The organising team's functional contact, for questions; may be empty."""
 
     @classmethod
     def from_snapshot(cls, snapshot: EventSnapshot) -> EventInfo:
@@ -67,6 +77,7 @@ class EventInfo:
             city=snapshot.city,
             description=snapshot.description,
             revision=snapshot.revision,
+            organiser_contact=snapshot.organiser_contact,
         )
 
     @property
@@ -147,9 +158,7 @@ def mail_kind(decision: Decision) -> NotificationKind:
     if isinstance(decision, RegistrationRejected):
         return NotificationKind.REJECTION
     if isinstance(decision, SeatReleased):
-        if decision.reason is ReleaseReason.EVENT_CANCELLED:
-            return NotificationKind.EVENT_CANCELLED
-        return NotificationKind.CANCELLATION
+        return RELEASE_MAILS[decision.reason]
     raise TypeError(f"no mail for {type(decision).__name__}")
 
 

@@ -1,0 +1,153 @@
+"""The organiser API on a real Postgres: drafts, publishing and revised details."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from capacity.config import Settings
+from capacity.entrypoints.http import create_app
+
+START = datetime(2030, 5, 6, 8, tzinfo=UTC)
+CONTACT = "Team Quartier, quartier@example.org, 0711 123456"
+
+
+@pytest.fixture
+async def app(service_db) -> AsyncIterator[FastAPI]:  # type: ignore[no-untyped-def]
+    app = create_app(Settings(database_url=await service_db("capacity"), log_json=False))
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://capacity") as c:
+        yield c
+
+
+def details(**changes: object) -> dict[str, Any]:
+    return {
+        "title": "Markt der guten Ideen",
+        "kind": "markt",
+        "description": "Projekte stellen sich vor.",
+        "starts_at": START.isoformat(),
+        "ends_at": (START + timedelta(hours=4)).isoformat(),
+        "venue": "Kulturzentrum",
+        "address": "Am Hafen 2, 70173 Stuttgart",
+        "city": "Stuttgart",
+        "organiser_contact": CONTACT,
+        "waitlist_enabled": True,
+        "registration_deadline": None,
+        **changes,
+    }
+
+
+async def catalog(app: FastAPI) -> list[tuple[str, dict[str, Any]]]:
+    """The catalog messages in the outbox: (CloudEvents type, event snapshot)."""
+    pool: asyncpg.Pool = app.state.pool
+    rows = await pool.fetch(
+        "SELECT headers, value FROM outbox WHERE topic = 'capacity.catalog.v1' ORDER BY id"
+    )
+    return [
+        (dict(json.loads(r["headers"]))["ce_type"], json.loads(r["value"])["event"]) for r in rows
+    ]
+
+
+async def test_a_draft_is_prepared_quietly_and_published_once(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    created = await client.post("/events", json=details(capacity=40, publish=False))
+    assert created.status_code == 201
+    draft = created.json()
+    assert (draft["status"], draft["address"], draft["organiser_contact"]) == (
+        "draft",
+        "Am Hafen 2, 70173 Stuttgart",
+        CONTACT,
+    )
+    url = f"/events/{draft['event_id']}"
+    assert [e["event_id"] for e in (await client.get("/events")).json()] == [draft["event_id"]]
+    closing = await client.post(f"{url}/close")
+    assert closing.status_code == 409
+    assert closing.json()["detail"] == (
+        "Die Veranstaltung ist ein Entwurf; veröffentlichen Sie sie zuerst / "
+        "the event is a draft: publish it first"
+    )
+    assert (await client.put(f"{url}/capacity", json={"capacity": 50})).status_code == 200
+    assert await catalog(app) == []
+
+    published = await client.post(f"{url}/publish")
+
+    assert published.status_code == 200
+    assert (published.json()["status"], published.json()["capacity"]) == ("open", 50)
+    [(ce_type, event)] = await catalog(app)
+    assert (ce_type, event["status"]) == ("quartier.EventPublished.v1", "open")
+    again = await client.post(f"{url}/publish")
+    assert again.status_code == 409
+    assert "already published" in again.json()["detail"]
+    assert (await client.post(f"/events/{uuid4()}/publish")).status_code == 404
+
+
+async def test_revised_details_are_stored_and_announced(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    event = (await client.post("/events", json=details(capacity=10))).json()
+    url = f"/events/{event['event_id']}"
+    moved = details(title="  Markt der Ideen  ", venue="Rathaus", address="Marktplatz 1")
+
+    revised = await client.put(url, json=moved)
+
+    assert revised.status_code == 200
+    stored = (await client.get(url)).json()
+    assert stored == revised.json()
+    assert (stored["title"], stored["venue"], stored["address"]) == (
+        "Markt der Ideen",
+        "Rathaus",
+        "Marktplatz 1",
+    )
+    assert stored["revision"] == event["revision"] + 1
+    assert [t for t, _ in await catalog(app)] == [
+        "quartier.EventPublished.v1",
+        "quartier.EventUpdated.v1",
+    ]
+    assert (await catalog(app))[-1][1] == stored
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"ends_at": (START - timedelta(hours=1)).isoformat()},
+        {"title": "   "},
+        {"address": "x" * 301},
+        {"organiser_contact": "x" * 301},
+    ],
+)
+async def test_details_that_make_no_sense_are_refused(
+    client: httpx.AsyncClient, changes: dict[str, object]
+) -> None:
+    event = (await client.post("/events", json=details(capacity=10))).json()
+
+    answer = await client.put(f"/events/{event['event_id']}", json=details(**changes))
+
+    assert answer.status_code == 422
+    assert (await client.post("/events", json=details(capacity=1, **changes))).status_code == 422
+
+
+async def test_a_cancelled_or_unknown_event_cannot_be_revised(client: httpx.AsyncClient) -> None:
+    event = (await client.post("/events", json=details(capacity=10))).json()
+    url = f"/events/{event['event_id']}"
+    assert (await client.post(f"{url}/cancel")).status_code == 200
+
+    refused = await client.put(url, json=details())
+
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "Die Veranstaltung ist abgesagt / the event is cancelled"
+    assert (await client.put(f"/events/{uuid4()}", json=details())).status_code == 404
