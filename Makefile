@@ -5,14 +5,17 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install run test lint format unit integration contract e2e bench schemas demo-event clean
+.PHONY: help install browser-deps run admin test lint format unit integration contract e2e bench schemas i18n demo-event clean
 
 help:
 	@echo "make run          install what is needed and start the whole platform"
+	@echo "make admin        create an organiser account for /verwaltung (while make run runs)"
 	@echo "make test         install and run every test (contract, unit, integration, e2e)"
 	@echo "make lint         ruff + mypy"
 	@echo "make unit | integration | contract | e2e   one test layer"
+	@echo "make browser-deps Chromium (Debian package) and axe-core for tests/e2e/browser"
 	@echo "make schemas      regenerate contracts/schemas from the models"
+	@echo "make i18n         new texts of the public site into its English catalogue (site.po)"
 	@echo "make bench        the rush benchmark (results in bench/results/<date>.json)"
 	@echo "make demo-event   create sample events on a running platform"
 
@@ -24,10 +27,36 @@ install: .venv/.installed
 	$(UV) sync --frozen --all-packages
 	@touch $@
 
+# The browser tests (tests/e2e/browser) drive Debian's Chromium through Playwright and inject
+# axe-core from node_modules. `make run` needs neither.
+CHROMIUM := $(or $(CHROMIUM_PATH),/usr/bin/chromium)
+
+browser-deps: node_modules/.installed
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			echo "browser-deps: $(CHROMIUM) is missing and installing it needs root:" >&2; \
+			echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium" >&2; \
+			echo "  (or point CHROMIUM_PATH at a Chromium binary)" >&2; \
+			exit 1; \
+		fi; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends chromium; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "browser-deps: npm (Node.js) is needed" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
 run: install
 	$(RUN) devstack run
 
-test: install
+# Asks e-mail, name and password (or ADMIN_EMAIL, ADMIN_NAME, ADMIN_PASSWORD); writes to
+# GATEWAY_DATABASE_URL, else to the database of the running `make run` (.data/gateway-database-url).
+admin: install
+	$(RUN) gateway-admin
+
+test: install browser-deps
 	$(PYTEST) tests/contract services -q
 	$(PYTEST) tests/e2e -q
 
@@ -40,7 +69,7 @@ integration: install
 contract: install
 	$(PYTEST) tests/contract -q
 
-e2e: install
+e2e: install browser-deps
 	$(PYTEST) tests/e2e -q
 
 lint: install
@@ -57,6 +86,14 @@ bench: install
 
 schemas: install
 	$(RUN) contracts-schemas
+
+# New texts of the public site into the gateway's English catalogue (site.po), to translate.
+i18n: install
+	@mkdir -p .data
+	$(RUN) pybabel extract -F services/gateway/babel.cfg --no-location \
+		--omit-header -o .data/site.pot services/gateway/src/gateway
+	$(RUN) pybabel update -i .data/site.pot -d services/gateway/src/gateway/translations \
+		-D site -l en --no-fuzzy-matching --ignore-obsolete -w 100
 
 demo-event: install
 	$(RUN) python -m devstack.demo

@@ -6,7 +6,7 @@ import asyncio
 import secrets
 import sys
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,12 @@ from devstack.procs import Proc, spawn
 
 log = structlog.get_logger(__name__)
 ROOT = Path(__file__).resolve().parents[3]
-DATABASE_SERVICES = ("registration", "capacity", "notification")
+DATABASE_SERVICES = ("registration", "capacity", "notification", "gateway")
+# Kept from one run to the next: the gateway's database holds only organiser accounts and
+# sessions (made with `make admin`), nothing that refers to messages on the dev broker.
+KEPT_DATABASES = frozenset({"gateway"})
+# Where a run leaves the gateway's database address for `gateway-admin` (`make admin`).
+GATEWAY_DSN_FILE = "gateway-database-url"
 
 
 @dataclass
@@ -64,10 +69,13 @@ class StackConfig:
     log_json: bool = True
     keep_databases: bool = True
     internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    gateway_rate_limit: int = 10
+    """Registrations per client IP and minute at the gateway; 0 = no limit."""
 
     @classmethod
     def for_tests(cls, data_dir: Path, database_url: str, capacity_workers: int = 2) -> StackConfig:
-        """Free ports, fresh databases dropped afterwards, short sessions (BROKER.md)."""
+        """Free ports, fresh databases dropped afterwards, short sessions (BROKER.md), no rate
+        limit (the rush registers thousands of people from 127.0.0.1)."""
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -77,6 +85,7 @@ class StackConfig:
             session_timeout=3.0,
             heartbeat_interval=0.5,
             keep_databases=False,
+            gateway_rate_limit=0,
         )
 
 
@@ -98,6 +107,7 @@ class Stack:
         self.server_dsn = config.database_url
         self.dsns: dict[str, str] = {}
         self.ready_seconds: dict[str, float] = {}
+        self.extra_specs: dict[str, ServiceSpec] = {}
 
     # --- addresses -------------------------------------------------------------------
     @property
@@ -174,13 +184,17 @@ class Stack:
 
     async def _prepare(self) -> None:
         """Topics and fresh, migrated databases: the dev broker keeps nothing between runs,
-        so databases that outlived it would refer to messages that no longer exist."""
+        so databases that outlived it would refer to messages that no longer exist (all but
+        ``KEPT_DATABASES``, which are only migrated)."""
         await ensure_topics(self.bootstrap)
         for service in DATABASE_SERVICES:
             name = f"{self.config.db_prefix}_{service}"
-            await drop_database(self.server_dsn, name)
+            if service not in KEPT_DATABASES:
+                await drop_database(self.server_dsn, name)
             self.dsns[service] = await create_database(self.server_dsn, name)
             await migrate(self.dsns[service], ROOT / "services" / service / "migrations")
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        (self.config.data_dir / GATEWAY_DSN_FILE).write_text(self.dsns["gateway"] + "\n")
 
     def services(self) -> list[ServiceSpec]:
         c, p = self.config, self.config.ports
@@ -271,6 +285,10 @@ class Stack:
                     "GATEWAY",
                     registration_url=self.registration_url,
                     public_base_url=self.gateway_url,
+                    database_url=self.dsns["gateway"],
+                    capacity_url=self.capacity_url,
+                    internal_token=c.internal_token,
+                    rate_limit=str(c.gateway_rate_limit),
                 ),
                 f"{self.gateway_url}/readyz",
             ),
@@ -310,7 +328,28 @@ class Stack:
             await asyncio.gather(*(ready(self.spec(name)) for name in names))
 
     def spec(self, name: str) -> ServiceSpec:
+        if name in self.extra_specs:
+            return self.extra_specs[name]
         return next(s for s in self.services() if s.name == name)
+
+    async def spawn_gateway(self, env: Mapping[str, str] | None = None) -> str:
+        """Start one more gateway on a free port, with ``env`` over the usual environment
+        (e.g. ``{"GATEWAY_RATE_LIMIT": "3"}``); it stops with the stack.  Its base URL."""
+        usual = self.spec("gateway")
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        argv = list(usual.argv)
+        argv[argv.index("--port") + 1] = str(port)
+        name = f"gateway-{len(self.extra_specs) + 2}"
+        self.extra_specs[name] = ServiceSpec(
+            name,
+            argv,
+            {**usual.env, "GATEWAY_PUBLIC_BASE_URL": url, **(env or {})},
+            f"{url}/readyz",
+        )
+        self._spawn(self.extra_specs[name])
+        await self.wait_ready(name)
+        return url
 
     def kill(self, name: str) -> None:
         """SIGKILL one service, as a crash would."""

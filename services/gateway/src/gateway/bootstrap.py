@@ -7,15 +7,22 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import asyncpg
 import httpx
 
+from contracts.runtime.database import close_pool
+from gateway.adapters.capacity_http import HttpCapacity
 from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
-from gateway.adapters.registration_http import HttpRegistrations
+from gateway.adapters.organisers import PostgresOrganisers
+from gateway.adapters.organisers_passwords import Argon2Passwords
+from gateway.adapters.registration_http import HttpRegistrationDesk, HttpRegistrations
 from gateway.config import Settings
 from gateway.domain.model import Catalogue
+from gateway.service_layer.desk_ports import Capacity, Organisers, Passwords, RegistrationDesk
 from gateway.service_layer.ports import CatalogueFeed, Registrations
 
 Clock = Callable[[], datetime]
+INTERNAL_HEADER = "X-Internal-Token"
 
 
 def utc_now() -> datetime:
@@ -30,6 +37,18 @@ class Overrides:
     registrations: Registrations | None = None
     feed: CatalogueFeed | None = None
     clock: Clock | None = None
+    desk: Desk | None = None
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the organiser desk uses: its own accounts and sessions, and the organiser APIs
+    of the services that own events and registrations."""
+
+    organisers: Organisers
+    passwords: Passwords
+    capacity: Capacity
+    registrations: RegistrationDesk
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,7 @@ class Gateway:
     registrations: Registrations
     feed: CatalogueFeed
     clock: Clock
+    desk: Desk
 
 
 @asynccontextmanager
@@ -53,12 +73,9 @@ async def bootstrap(
     async with AsyncExitStack() as stack:
         registrations = overrides.registrations
         if registrations is None:
-            client = httpx.AsyncClient(
-                base_url=settings.registration_url,
-                timeout=httpx.Timeout(settings.request_timeout),
+            registrations = HttpRegistrations(
+                await http_client(stack, settings, settings.registration_url)
             )
-            await stack.enter_async_context(client)
-            registrations = HttpRegistrations(client)
         feed = overrides.feed
         if feed is None:
             feed = KafkaCatalogueFollower(settings.kafka_bootstrap, catalogue)
@@ -70,4 +87,33 @@ async def bootstrap(
             registrations=registrations,
             feed=feed,
             clock=overrides.clock or utc_now,
+            desk=overrides.desk or await open_desk(stack, settings),
         )
+
+
+async def http_client(
+    stack: AsyncExitStack, settings: Settings, base_url: str, headers: dict[str, str] | None = None
+) -> httpx.AsyncClient:
+    """A connection pool to one service, closed with ``stack``."""
+    client = httpx.AsyncClient(
+        base_url=base_url, timeout=httpx.Timeout(settings.request_timeout), headers=headers
+    )
+    return await stack.enter_async_context(client)
+
+
+async def open_desk(stack: AsyncExitStack, settings: Settings) -> Desk:
+    """The desk's adapters.  The database pool connects on first use: the public site starts
+    (and serves) while the accounts database is still coming up."""
+    pool = await asyncpg.create_pool(
+        settings.database_url, min_size=0, max_size=5, timeout=5, command_timeout=10
+    )
+    stack.push_async_callback(close_pool, pool)
+    token = {INTERNAL_HEADER: settings.internal_token.get_secret_value()}
+    return Desk(
+        organisers=PostgresOrganisers(pool),
+        passwords=Argon2Passwords(),
+        capacity=HttpCapacity(await http_client(stack, settings, settings.capacity_url)),
+        registrations=HttpRegistrationDesk(
+            await http_client(stack, settings, settings.registration_url, token)
+        ),
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,3 +17,25 @@ class Settings(BaseSettings):
     log_json: bool = True
     log_level: str = "INFO"
     request_timeout: float = Field(default=5.0, gt=0)
+    # Signs the CSRF tokens of the site's forms; set your own outside a dev machine.
+    secret_key: str = Field(default="dev-only-insecure-gateway-secret", min_length=16)
+    # Registrations per client IP and window (form and API); 0 turns the limit off.
+    rate_limit: int = Field(default=10, ge=0)
+    rate_window_seconds: float = Field(default=60.0, gt=0)
+    # The operator's HTML fragments of the legal pages (<page>.<de|en>.html)
+    content_dir: Path = Path(__file__).resolve().parent / "content"
+    # The organiser desk: its accounts and sessions, capacity's organiser API, and the token
+    # the registration service wants for its organiser API (a dev default, like its own).
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/quartier_gateway"
+    capacity_url: str = "http://127.0.0.1:8002"
+    internal_token: SecretStr = SecretStr("dev-internal-token")
+
+
+class AdminInput(BaseSettings):
+    """``gateway-admin`` without questions: ``ADMIN_EMAIL``, ``ADMIN_NAME``, ``ADMIN_PASSWORD``."""
+
+    model_config = SettingsConfigDict(env_prefix="ADMIN_", extra="ignore")
+
+    email: str = ""
+    name: str = ""
+    password: SecretStr = SecretStr("")

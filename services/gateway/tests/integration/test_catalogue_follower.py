@@ -188,10 +188,11 @@ class UpRegistrations:
         return None
 
 
-async def test_the_site_is_ready_once_the_catalogue_caught_up(broker, publish):
+async def test_the_site_is_ready_once_the_catalogue_caught_up(broker, publish, service_db):
     event = snapshot(title="Praxisforum Nachbarschaft", kind=EventKind.PRAXISFORUM)
     await publish(EventPublished(event=event, occurred_at=NOW))
-    settings = Settings(kafka_bootstrap=broker, log_json=False)
+    database = await service_db("gateway")
+    settings = Settings(kafka_bootstrap=broker, log_json=False, database_url=database)
     app = create_app(settings, Overrides(registrations=UpRegistrations()))
 
     async with app.router.lifespan_context(app):

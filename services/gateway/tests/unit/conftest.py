@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 
+from contracts.attendees import AccessibilityNeed
 from contracts.messages import (
     CatalogEvent,
     CloseReason,
@@ -20,10 +24,13 @@ from contracts.messages import (
     EventSnapshot,
     EventStatus,
 )
-from gateway.bootstrap import Overrides
+from gateway.adapters.organisers_passwords import Argon2Passwords
+from gateway.bootstrap import Desk, Overrides
 from gateway.config import Settings
-from gateway.domain.commands import CancelRegistration, RegisterAttendee
+from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
+from gateway.domain.desk import AccessibilityReport, EventDetails, Feedback, Participant
 from gateway.domain.model import Catalogue
+from gateway.domain.organisers import Account, Organiser, RecentFailures
 from gateway.domain.registration import (
     Cancellation,
     CancelReason,
@@ -32,6 +39,13 @@ from gateway.domain.registration import (
     Submission,
 )
 from gateway.entrypoints.http import create_app
+from gateway.service_layer.desk_ports import (
+    CapacityRefused,
+    EventAction,
+    EventNotFound,
+    OrganiserStoreUnavailable,
+)
+from gateway.service_layer.organisers import save_organiser
 from gateway.service_layer.ports import CancelLinkExpired, CancelLinkInvalid
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -48,6 +62,7 @@ class FakeRegistrations:
         self.expired_tokens: set[str] = set()
         self.token_lookups: list[tuple[str, str]] = []
         self.cancel_requests: list[CancelRegistration] = []
+        self.feedback: list[SendFeedback] = []
         self.failure: Exception | None = None
         self.healthy = True
 
@@ -116,6 +131,12 @@ class FakeRegistrations:
             )
             self.states[current.registration_id] = current
         return Cancellation(**current.model_dump(), already_cancelled=not changed)
+
+    async def send_feedback(self, command: SendFeedback) -> UUID:
+        if self.failure is not None:
+            raise self.failure
+        self.feedback.append(command)
+        return uuid.uuid4()
 
     async def check(self) -> None:
         if not self.healthy:
@@ -223,16 +244,364 @@ def registered(registrations: FakeRegistrations) -> Callable[..., RegistrationSt
     return add
 
 
+GatewayClient = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
 @pytest.fixture
-async def client(
-    catalogue: Catalogue, registrations: FakeRegistrations, feed: FakeFeed
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(log_json=False, public_base_url="https://veranstaltungen.example")
-    overrides = Overrides(
-        catalogue=catalogue, registrations=registrations, feed=feed, clock=lambda: NOW
+def gateway_client(
+    catalogue: Catalogue, registrations: FakeRegistrations, feed: FakeFeed, desk: Desk
+) -> GatewayClient:
+    """A running gateway on the fakes, with settings changed as given, and a client for it
+    (``base_url="https://…"`` makes the requests arrive over https)."""
+
+    @asynccontextmanager
+    async def running(
+        base_url: str = "http://gateway", **changes: Any
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        settings = Settings(
+            log_json=False, public_base_url="https://veranstaltungen.example", **changes
+        )
+        overrides = Overrides(
+            catalogue=catalogue,
+            registrations=registrations,
+            feed=feed,
+            clock=lambda: NOW,
+            desk=desk,
+        )
+        app = create_app(settings, overrides)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:
+                yield http
+
+    return running
+
+
+@pytest.fixture
+async def client(gateway_client: GatewayClient) -> AsyncIterator[httpx.AsyncClient]:
+    async with gateway_client() as http:
+        yield http
+
+
+CSRF_FIELD = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
+
+
+@pytest.fixture
+async def csrf(client: httpx.AsyncClient) -> str:
+    """The CSRF token a page with a form gave this client (its cookie is in the client)."""
+    return csrf_of(await client.get("/barrierefreiheit"))
+
+
+# --- the organiser desk ----------------------------------------------------------------
+
+
+class FakeOrganisers:
+    """The desk's account store in memory, with the Postgres adapter's behaviour."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[str, Account] = {}
+        self.sessions: dict[bytes, tuple[UUID, datetime]] = {}
+        self.failures: list[tuple[str, str, datetime]] = []
+        self.last_logins: dict[UUID, datetime] = {}
+        self.healthy = True
+
+    async def account(self, email: str) -> Account | None:
+        self._answer()
+        return self.accounts.get(email)
+
+    async def save_account(self, email: str, name: str, password_hash: str, now: datetime) -> bool:
+        self._answer()
+        existing = self.accounts.get(email)
+        organiser_id = existing.organiser.organiser_id if existing else uuid.uuid4()
+        self.accounts[email] = Account(Organiser(organiser_id, email, name), password_hash)
+        if existing:
+            self.sessions = {k: v for k, v in self.sessions.items() if v[0] != organiser_id}
+        return existing is None
+
+    async def record_login(
+        self, organiser_id: UUID, now: datetime, new_password_hash: str | None
+    ) -> None:
+        self.last_logins[organiser_id] = now
+        for email, account in self.accounts.items():
+            if account.organiser.organiser_id == organiser_id and new_password_hash:
+                self.accounts[email] = Account(account.organiser, new_password_hash)
+
+    async def recent_failures(self, email: str, client_ip: str, since: datetime) -> RecentFailures:
+        self._answer()
+        recent = [f for f in self.failures if f[2] > since]
+        return RecentFailures(
+            sum(1 for f in recent if f[0] == email), sum(1 for f in recent if f[1] == client_ip)
+        )
+
+    async def record_failure(self, email: str, client_ip: str, now: datetime) -> None:
+        self.failures.append((email, client_ip, now))
+
+    async def clear_failures(self, email: str) -> None:
+        self.failures = [f for f in self.failures if f[0] != email]
+
+    async def open_session(
+        self, token_hash: bytes, organiser_id: UUID, now: datetime, expires_at: datetime
+    ) -> None:
+        self.sessions[token_hash] = (organiser_id, expires_at)
+
+    async def session_organiser(self, token_hash: bytes, now: datetime) -> Organiser | None:
+        self._answer()
+        session = self.sessions.get(token_hash)
+        if session is None or session[1] <= now:
+            return None
+        return next(
+            a.organiser for a in self.accounts.values() if a.organiser.organiser_id == session[0]
+        )
+
+    async def close_session(self, token_hash: bytes) -> None:
+        self.sessions.pop(token_hash, None)
+
+    async def check(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
+        if not self.healthy:
+            raise OrganiserStoreUnavailable("down")
+
+
+def desk_event(**changes: Any) -> EventSnapshot:
+    """An event as capacity's organiser API reports it (with address and contact)."""
+    values: dict[str, Any] = {
+        "address": "Büchsenstraße 33",
+        "organiser_contact": "Team Quartier, quartier@example.org",
+        **changes,
+    }
+    return snapshot(**values)
+
+
+class FakeCapacity:
+    """Capacity's organiser API: events in memory, the state changes it allows."""
+
+    def __init__(self) -> None:
+        self.stored: dict[UUID, EventSnapshot] = {}
+        self.created: list[tuple[EventDetails, int, bool]] = []
+        self.updated: list[tuple[UUID, EventDetails]] = []
+        self.actions: list[tuple[UUID, EventAction]] = []
+        self.failure: Exception | None = None
+
+    def add(self, **changes: Any) -> EventSnapshot:
+        event = desk_event(**changes)
+        self.stored[event.event_id] = event
+        return event
+
+    async def events(self, correlation_id: str) -> list[EventSnapshot]:
+        self._answer()
+        return list(self.stored.values())
+
+    async def event(self, event_id: UUID, correlation_id: str) -> EventSnapshot:
+        self._answer()
+        if event_id not in self.stored:
+            raise EventNotFound(str(event_id))
+        return self.stored[event_id]
+
+    async def create(
+        self, details: EventDetails, capacity: int, publish: bool, correlation_id: str
+    ) -> EventSnapshot:
+        self._answer()
+        self.created.append((details, capacity, publish))
+        status = EventStatus.OPEN if publish else EventStatus.DRAFT
+        return self.add(
+            **vars(details), capacity=capacity, seats_taken=0, seats_left=capacity, status=status
+        )
+
+    async def update(
+        self, event_id: UUID, details: EventDetails, correlation_id: str
+    ) -> EventSnapshot:
+        event = await self.event(event_id, correlation_id)
+        self.updated.append((event_id, details))
+        return self._store(event, **vars(details))
+
+    async def act(self, event_id: UUID, action: EventAction, correlation_id: str) -> EventSnapshot:
+        event = await self.event(event_id, correlation_id)
+        allowed = {
+            EventAction.PUBLISH: {EventStatus.DRAFT},
+            EventAction.CLOSE: {EventStatus.OPEN, EventStatus.CLOSED},
+            EventAction.REOPEN: {EventStatus.OPEN, EventStatus.CLOSED},
+            EventAction.CANCEL: {EventStatus.OPEN, EventStatus.CLOSED},
+        }[action]
+        if event.status not in allowed:
+            raise CapacityRefused(409, "Nicht in diesem Zustand / not in this state")
+        self.actions.append((event_id, action))
+        status = {
+            EventAction.PUBLISH: EventStatus.OPEN,
+            EventAction.CLOSE: EventStatus.CLOSED,
+            EventAction.REOPEN: EventStatus.OPEN,
+            EventAction.CANCEL: EventStatus.CANCELLED,
+        }[action]
+        reason = CloseReason.MANUAL if status is EventStatus.CLOSED else None
+        return self._store(event, status=status, close_reason=reason)
+
+    async def change_capacity(
+        self, event_id: UUID, capacity: int, correlation_id: str
+    ) -> EventSnapshot:
+        event = await self.event(event_id, correlation_id)
+        if capacity < event.seats_taken:
+            raise CapacityRefused(409, f"{event.seats_taken} Plätze sind bereits vergeben")
+        left = capacity - event.seats_taken
+        return self._store(event, capacity=capacity, seats_left=left)
+
+    async def check(self) -> None:
+        self._answer()
+
+    def _store(self, event: EventSnapshot, **changes: Any) -> EventSnapshot:
+        newer = event.model_copy(update={"revision": event.revision + 1, **changes})
+        self.stored[event.event_id] = newer
+        return newer
+
+    def _answer(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+
+class FakeRegistrationDesk:
+    """The registration service's organiser API: registrations and feedback in memory."""
+
+    def __init__(self) -> None:
+        self.registrations: list[Participant] = []
+        self.entries: list[Feedback] = []
+        self.cancelled: list[UUID] = []
+        self.failure: Exception | None = None
+
+    def add(self, event_id: UUID, status: RegistrationStatus, **fields: Any) -> Participant:
+        values: dict[str, Any] = {
+            "registration_id": uuid.uuid4(),
+            "event_id": event_id,
+            "name": "Erika Mustermann",
+            "email": "erika@example.org",
+            "organisation": "Stadt Ulm",
+            "status": status,
+            "created_at": NOW,
+            **fields,
+        }
+        participant = Participant(**values)
+        self.registrations.append(participant)
+        return participant
+
+    async def participants(self, event_id: UUID, correlation_id: str) -> list[Participant]:
+        self._answer()
+        return [p for p in self.registrations if p.event_id == event_id]
+
+    async def accessibility_report(
+        self, event_id: UUID, correlation_id: str
+    ) -> AccessibilityReport:
+        active = [p for p in await self.participants(event_id, correlation_id) if p.active]
+        return AccessibilityReport(
+            event_id=event_id,
+            active_registrations=len(active),
+            with_needs=sum(1 for p in active if p.accessibility_needs),
+            needs={
+                need: sum(1 for p in active if need in p.accessibility_needs)
+                for need in AccessibilityNeed
+            },
+        )
+
+    async def cancel_for_organiser(
+        self, registration_id: UUID, correlation_id: str
+    ) -> Cancellation:
+        self._answer()
+        index, found = next(
+            (i, p) for i, p in enumerate(self.registrations) if p.registration_id == registration_id
+        )
+        changed = found.active
+        if changed:
+            found = found.model_copy(
+                update={
+                    "status": RegistrationStatus.CANCELLED,
+                    "cancel_reason": "cancelled_by_organiser",
+                    "waitlist_position": None,
+                }
+            )
+            self.registrations[index] = found
+            self.cancelled.append(registration_id)
+        return Cancellation(
+            registration_id=registration_id,
+            event_id=found.event_id,
+            status=found.status,
+            cancel_reason=found.cancel_reason,
+            already_cancelled=not changed,
+        )
+
+    async def feedback(self, correlation_id: str) -> list[Feedback]:
+        self._answer()
+        return self.entries
+
+    def _answer(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+
+@pytest.fixture
+def organisers() -> FakeOrganisers:
+    return FakeOrganisers()
+
+
+@pytest.fixture
+def capacity() -> FakeCapacity:
+    return FakeCapacity()
+
+
+@pytest.fixture
+def registration_desk() -> FakeRegistrationDesk:
+    return FakeRegistrationDesk()
+
+
+@pytest.fixture
+def desk(
+    organisers: FakeOrganisers, capacity: FakeCapacity, registration_desk: FakeRegistrationDesk
+) -> Desk:
+    """The desk on fakes, with real argon2 hashing at parameters cheap enough for tests."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return Desk(organisers, Argon2Passwords(cheap), capacity, registration_desk)
+
+
+ORGANISER_PASSWORD = "ein-wirklich-langes-passwort"
+
+
+def csrf_of(page: httpx.Response) -> str:
+    """The CSRF token of the forms on ``page``."""
+    found = CSRF_FIELD.search(page.text)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+@pytest.fixture
+def form_token() -> Callable[[httpx.Response], str]:
+    """The CSRF token of a page's forms."""
+    return csrf_of
+
+
+@pytest.fixture
+async def organiser(organisers: FakeOrganisers, desk: Desk) -> Organiser:
+    """An organiser account (password ``ORGANISER_PASSWORD``), made like ``make admin`` does."""
+    await save_organiser(
+        "Team@Example.org", "Petra Planer", ORGANISER_PASSWORD, organisers, desk.passwords, NOW
     )
-    app = create_app(settings, overrides)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
-            yield http
+    account = organisers.accounts["team@example.org"]
+    return account.organiser
+
+
+LogIn = Callable[..., Awaitable[httpx.Response]]
+
+
+@pytest.fixture
+def log_in() -> LogIn:
+    """Fill in and send the desk's login form; the answer, not followed."""
+
+    async def send(
+        http: httpx.AsyncClient,
+        email: str = "team@example.org",
+        password: str = ORGANISER_PASSWORD,
+        weiter: str | None = None,
+    ) -> httpx.Response:
+        page = await http.get("/verwaltung/anmelden", params={"weiter": weiter} if weiter else {})
+        data = {"email": email, "password": password, "csrf_token": csrf_of(page)}
+        if weiter:
+            data["weiter"] = weiter
+        return await http.post("/verwaltung/anmelden", data=data)
+
+    return send

@@ -8,11 +8,14 @@ from contracts.messages import (
     EventReopened,
     EventStatus,
     EventUpdated,
+    Locale,
 )
 from gateway.domain.labels import availability_label
 from gateway.domain.model import Availability, Catalogue
+from gateway.i18n import translator
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+GERMAN = translator(Locale.DE)
 
 
 def test_the_newest_revision_wins_whatever_the_order(make_snapshot):
@@ -42,14 +45,14 @@ def test_closed_when_full_then_reopened(make_snapshot):
     assert listing is not None
     assert listing.availability(NOW) is Availability.WAITLIST
     assert listing.accepts_registrations(NOW)
-    assert availability_label(listing, NOW) == "ausgebucht – Warteliste"
+    assert availability_label(listing, NOW, GERMAN) == "ausgebucht – Warteliste"
 
     freed = event.model_copy(update={"revision": 3, "seats_left": 1})
     catalogue.apply(EventReopened(event=freed, occurred_at=NOW))
     listing = catalogue.get(event.event_id)
     assert listing is not None
     assert listing.close_reason is None
-    assert availability_label(listing, NOW) == "noch 1 Platz frei"
+    assert availability_label(listing, NOW, GERMAN) == "noch 1 Platz frei"
 
 
 def test_full_without_waiting_list_takes_no_registrations(make_snapshot):
@@ -60,7 +63,7 @@ def test_full_without_waiting_list_takes_no_registrations(make_snapshot):
     listing = catalogue.get(event.event_id)
     assert listing is not None
     assert not listing.accepts_registrations(NOW)
-    assert availability_label(listing, NOW) == "ausgebucht"
+    assert availability_label(listing, NOW, GERMAN) == "ausgebucht"
 
 
 def test_closed_by_deadline_or_by_hand_is_closed_even_with_seats_left(make_snapshot):
@@ -71,7 +74,7 @@ def test_closed_by_deadline_or_by_hand_is_closed_even_with_seats_left(make_snaps
         listing = catalogue.get(event.event_id)
         assert listing is not None
         assert not listing.accepts_registrations(NOW)
-        assert availability_label(listing, NOW) == "Anmeldung geschlossen"
+        assert availability_label(listing, NOW, GERMAN) == "Anmeldung geschlossen"
 
 
 def test_seats_left_label(make_snapshot):
@@ -80,7 +83,7 @@ def test_seats_left_label(make_snapshot):
     catalogue.apply(EventPublished(event=event, occurred_at=NOW))
     listing = catalogue.get(event.event_id)
     assert listing is not None
-    assert availability_label(listing, NOW) == "noch 12 Plätze frei"
+    assert availability_label(listing, NOW, GERMAN) == "noch 12 Plätze frei"
 
 
 def test_an_event_that_has_started_takes_no_registrations(make_snapshot):
@@ -115,7 +118,7 @@ def test_upcoming_leaves_out_cancelled_and_past_events_and_sorts_by_start(make_s
     assert [listing.snapshot.title for listing in catalogue.upcoming(NOW)] == ["Früher", "Später"]
     cancelled_listing = catalogue.get(cancelled.event_id)
     assert cancelled_listing is not None
-    assert availability_label(cancelled_listing, NOW) == "Abgesagt"
+    assert availability_label(cancelled_listing, NOW, GERMAN) == "Abgesagt"
 
 
 def test_event_updated_changes_seats_and_the_newest_revision_wins(make_snapshot):
@@ -131,7 +134,7 @@ def test_event_updated_changes_seats_and_the_newest_revision_wins(make_snapshot)
     listing = catalogue.get(event.event_id)
     assert listing is not None
     assert listing.revision == 3
-    assert availability_label(listing, NOW) == "noch 2 Plätze frei"
+    assert availability_label(listing, NOW, GERMAN) == "noch 2 Plätze frei"
 
 
 def test_more_capacity_while_open(make_snapshot):
@@ -146,7 +149,7 @@ def test_more_capacity_while_open(make_snapshot):
     catalogue.apply(EventUpdated(event=bigger, occurred_at=NOW))
     listing = catalogue.get(event.event_id)
     assert listing is not None
-    assert availability_label(listing, NOW) == "noch 5 Plätze frei"
+    assert availability_label(listing, NOW, GERMAN) == "noch 5 Plätze frei"
 
 
 def test_the_close_reason_comes_from_the_snapshot(make_snapshot):
@@ -194,7 +197,7 @@ def test_event_cancelled(make_snapshot):
     assert listing.cancelled
     assert listing.availability(NOW) is Availability.CANCELLED
     assert not listing.accepts_registrations(NOW)
-    assert availability_label(listing, NOW) == "Abgesagt"
+    assert availability_label(listing, NOW, GERMAN) == "Abgesagt"
     assert catalogue.upcoming(NOW) == []
 
 
@@ -219,5 +222,5 @@ def test_the_registration_deadline_closes_registration(make_snapshot):
     assert listing.registration_deadline == deadline
     assert listing.accepts_registrations(NOW)
     assert not listing.accepts_registrations(deadline)
-    assert availability_label(listing, deadline) == "Anmeldung geschlossen"
+    assert availability_label(listing, deadline, GERMAN) == "Anmeldung geschlossen"
     assert [upcoming.event_id for upcoming in catalogue.upcoming(deadline)] == [event.event_id]

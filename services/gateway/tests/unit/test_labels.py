@@ -1,9 +1,9 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
 
-from contracts.messages import EventKind
+from contracts.messages import EventKind, Locale
 from gateway.domain.labels import (
     cancel_hint,
     cancellation_headline,
@@ -14,30 +14,36 @@ from gateway.domain.labels import (
     status_headline,
 )
 from gateway.domain.registration import Cancellation, RegistrationState, RegistrationStatus
+from gateway.i18n import translator
+
+GERMAN = translator(Locale.DE)
+ENGLISH = translator(Locale.EN)
 
 
 def test_a_winter_day_in_berlin_time():
     starts = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
     ends = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)
-    assert period(starts, ends) == "Do., 12.03.2026, 10:00–16:00 Uhr"
+    assert period(starts, ends, Locale.DE) == "Do., 12.03.2026, 10:00–16:00 Uhr"
 
 
 def test_a_summer_day_in_berlin_time():
     starts = datetime(2026, 7, 6, 7, 30, tzinfo=UTC)
     ends = datetime(2026, 7, 6, 14, 0, tzinfo=UTC)
-    assert period(starts, ends) == "Mo., 06.07.2026, 09:30–16:00 Uhr"
+    assert period(starts, ends, Locale.DE) == "Mo., 06.07.2026, 09:30–16:00 Uhr"
 
 
 def test_several_days_show_both_dates():
     starts = datetime(2026, 10, 1, 7, 0, tzinfo=UTC)
     ends = datetime(2026, 10, 2, 14, 0, tzinfo=UTC)
-    assert period(starts, ends) == "Do., 01.10.2026, 09:00 Uhr – Fr., 02.10.2026, 16:00 Uhr"
+    assert (
+        period(starts, ends, Locale.DE) == "Do., 01.10.2026, 09:00 Uhr – Fr., 02.10.2026, 16:00 Uhr"
+    )
 
 
 def test_the_day_is_the_day_in_berlin_not_in_utc():
     starts = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
     ends = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
-    assert period(starts, ends) == "So., 29.11.2026, 00:30–03:00 Uhr"
+    assert period(starts, ends, Locale.DE) == "So., 29.11.2026, 00:30–03:00 Uhr"
 
 
 @pytest.mark.parametrize(
@@ -50,11 +56,13 @@ def test_the_day_is_the_day_in_berlin_not_in_utc():
     ],
 )
 def test_kind_labels(kind, label):
-    assert kind_label(kind) == label
+    assert kind_label(kind, GERMAN) == label
 
 
 def test_a_moment_in_berlin_time():
-    assert moment(datetime(2026, 3, 11, 11, 0, tzinfo=UTC)) == "Mi., 11.03.2026, 12:00 Uhr"
+    assert (
+        moment(datetime(2026, 3, 11, 11, 0, tzinfo=UTC), Locale.DE) == "Mi., 11.03.2026, 12:00 Uhr"
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,7 +86,7 @@ def test_status_headlines(status, position, cancel_reason, headline):
         waitlist_position=position,
         cancel_reason=cancel_reason,
     )
-    assert status_headline(state) == headline
+    assert status_headline(state, GERMAN) == headline
 
 
 @pytest.mark.parametrize(
@@ -98,13 +106,13 @@ def test_cancellation_headlines(status, already, cancel_reason, headline):
         cancel_reason=cancel_reason,
         already_cancelled=already,
     )
-    assert cancellation_headline(cancellation) == headline
+    assert cancellation_headline(cancellation, GERMAN) == headline
 
 
 def test_only_a_held_or_awaited_seat_gets_the_cancel_hint():
     for status in RegistrationStatus:
         state = RegistrationState(registration_id=uuid4(), event_id=uuid4(), status=status)
-        has_hint = cancel_hint(state) is not None
+        has_hint = cancel_hint(state, GERMAN) is not None
         assert has_hint == (status in {"pending", "confirmed", "waitlisted"}), status
 
 
@@ -115,4 +123,27 @@ def test_a_rejection_says_why():
         status=RegistrationStatus.REJECTED,
         rejection_reason="event_full",
     )
-    assert status_explanation(state) == "Die Veranstaltung ist ausgebucht."
+    assert status_explanation(state, GERMAN) == "Die Veranstaltung ist ausgebucht."
+    assert status_explanation(state, ENGLISH) == "The event is fully booked."
+
+
+def test_dates_in_english_in_berlin_time():
+    starts = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+    ends = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)
+    assert period(starts, ends, Locale.EN) == "Thu, 12 March 2026, 10:00–16:00"
+    assert (
+        period(starts, ends + timedelta(days=1), Locale.EN)
+        == "Thu, 12 March 2026, 10:00 – Fri, 13 March 2026, 16:00"
+    )
+    assert moment(starts, Locale.EN) == "Thu, 12 March 2026, 10:00"
+
+
+def test_english_labels_and_the_waiting_list_place():
+    state = RegistrationState(
+        registration_id=uuid4(),
+        event_id=uuid4(),
+        status=RegistrationStatus.WAITLISTED,
+        waitlist_position=4,
+    )
+    assert status_headline(state, ENGLISH) == "You are on the waiting list (place 4)"
+    assert kind_label(EventKind.WERKSTATTGESPRAECH, ENGLISH) == "Workshop talk"

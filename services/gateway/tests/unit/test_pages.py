@@ -85,11 +85,13 @@ def assert_accessible_page(html: str) -> Elements:
     return page
 
 
-def form_data(**changes: str) -> dict[str, str]:
+def form_data(csrf: str, **changes: str) -> dict[str, str]:
     data = {
+        "csrf_token": csrf,
         "name": "Erika Mustermann",
         "email": "erika@example.org",
         "organisation": "Stadt Ulm",
+        "role": "coordination",
         "privacy_consent": "ja",
         "idempotency_key": str(uuid.uuid4()),
     }
@@ -163,12 +165,25 @@ async def test_the_event_page_has_the_registration_form(client, add_event):
     (key,) = page.find("input", name="idempotency_key")
     assert uuid.UUID(key["value"] or "")
     assert {attrs["name"] for attrs in page.find("input")} == {
+        "csrf_token",
         "idempotency_key",
+        "website",
         "name",
         "email",
         "organisation",
+        "accessibility_needs",
+        "health_data_consent",
         "privacy_consent",
     }
+    assert {attrs["name"] for attrs in page.find("select")} == {"role"}
+    assert {attrs["name"] for attrs in page.find("textarea")} == {"accessibility_other"}
+    assert [attrs["value"] for attrs in page.find("input", name="accessibility_needs")] == [
+        "step_free",
+        "sign_language",
+        "induction_loop",
+        "easy_language",
+        "other",
+    ]
     assert 'href="/datenschutz"' in response.text
     second = Elements((await client.get(f"/veranstaltungen/{event.event_id}")).text)
     assert second.find("input", name="idempotency_key")[0]["value"] != key["value"]
@@ -200,10 +215,10 @@ async def test_unknown_events_get_a_german_404(client):
 
 
 async def test_invalid_input_is_shown_next_to_the_fields_with_values_kept(
-    client, add_event, registrations
+    client, add_event, registrations, csrf
 ):
     event = add_event()
-    data = form_data(name="", email="erika@", privacy_consent="")
+    data = form_data(csrf, name="", email="erika@", privacy_consent="")
 
     response = await client.post(f"/veranstaltungen/{event.event_id}/anmeldung", data=data)
 
@@ -231,10 +246,10 @@ async def test_invalid_input_is_shown_next_to_the_fields_with_values_kept(
 
 
 async def test_a_valid_registration_is_passed_on_and_redirects_to_the_status_page(
-    client, add_event, registrations
+    client, add_event, registrations, csrf
 ):
     event = add_event()
-    data = form_data(email="Erika@Example.org")
+    data = form_data(csrf, email="Erika@Example.org")
 
     response = await client.post(
         f"/veranstaltungen/{event.event_id}/anmeldung", data=data, headers=CORRELATION
@@ -253,9 +268,9 @@ async def test_a_valid_registration_is_passed_on_and_redirects_to_the_status_pag
     assert command.attendee.organisation == "Stadt Ulm"
 
 
-async def test_a_double_submit_is_the_same_registration(client, add_event, registrations):
+async def test_a_double_submit_is_the_same_registration(client, add_event, registrations, csrf):
     event = add_event()
-    data = form_data()
+    data = form_data(csrf)
     url = f"/veranstaltungen/{event.event_id}/anmeldung"
     first = await client.post(url, data=data)
     second = await client.post(url, data=data)
@@ -263,11 +278,11 @@ async def test_a_double_submit_is_the_same_registration(client, add_event, regis
 
 
 async def test_registration_down_keeps_the_values_and_says_nothing_was_saved(
-    client, add_event, registrations
+    client, add_event, registrations, csrf
 ):
     event = add_event()
     registrations.failure = RegistrationUnavailable("ConnectError")
-    data = form_data()
+    data = form_data(csrf)
 
     response = await client.post(f"/veranstaltungen/{event.event_id}/anmeldung", data=data)
 
@@ -282,16 +297,20 @@ async def test_registration_down_keeps_the_values_and_says_nothing_was_saved(
     assert page.find("input", name="idempotency_key")[0]["value"] == data["idempotency_key"]
 
 
-async def test_a_refusal_shows_the_registration_services_message(client, add_event, registrations):
+async def test_a_refusal_shows_the_registration_services_message(
+    client, add_event, registrations, csrf
+):
     event = add_event()
     registrations.failure = RegistrationRefused(409, "Sie sind bereits angemeldet.")
-    response = await client.post(f"/veranstaltungen/{event.event_id}/anmeldung", data=form_data())
+    response = await client.post(
+        f"/veranstaltungen/{event.event_id}/anmeldung", data=form_data(csrf)
+    )
     assert response.status_code == 409
     assert "Sie sind bereits angemeldet." in response.text
 
 
-async def test_posting_for_an_unknown_event_is_a_404(client, registrations):
-    response = await client.post(f"/veranstaltungen/{uuid.uuid4()}/anmeldung", data=form_data())
+async def test_posting_for_an_unknown_event_is_a_404(client, registrations, csrf):
+    response = await client.post(f"/veranstaltungen/{uuid.uuid4()}/anmeldung", data=form_data(csrf))
     assert response.status_code == 404
     assert registrations.submitted == []
 
@@ -384,16 +403,18 @@ async def test_status_page_for_unknown_or_unreachable_registrations(client, regi
     assert_accessible_page(response.text)
 
 
-async def test_the_legal_pages_are_marked_as_placeholders(client):
-    for path, heading in [
-        ("/datenschutz", "Datenschutzerklärung"),
-        ("/impressum", "Impressum"),
-        ("/barrierefreiheit", "Erklärung zur Barrierefreiheit"),
+async def test_the_legal_pages_show_the_default_content_with_marked_placeholders(client):
+    for path, heading, content in [
+        ("/datenschutz", "Datenschutzerklärung", "Art. 9 Abs. 2 Buchst. a DSGVO"),
+        ("/impressum", "Impressum", "Medienstaatsvertrag"),
+        ("/barrierefreiheit", "Erklärung zur Barrierefreiheit", "Schlichtungsstelle"),
     ]:
         response = await client.get(path)
         assert response.status_code == 200
         assert f"<h1>{heading}</h1>" in response.text
-        assert "Platzhalter" in response.text
+        assert content in response.text
+        assert 'class="placeholder"' in response.text
+        assert "Hinweis für den Betrieb" in response.text
         assert_accessible_page(response.text)
 
 
@@ -423,10 +444,10 @@ async def test_every_answer_carries_a_correlation_id(client):
     assert (await client.get("/")).headers["X-Correlation-ID"]
 
 
-async def test_no_personal_data_in_the_logs(client, add_event, registrations, caplog):
+async def test_no_personal_data_in_the_logs(client, add_event, registrations, caplog, csrf):
     event = add_event()
     url = f"/veranstaltungen/{event.event_id}/anmeldung"
-    data = form_data(name="Erika Geheim", email="erika.geheim@example.org")
+    data = form_data(csrf, name="Erika Geheim", email="erika.geheim@example.org")
 
     await client.post(url, data=data)
     await client.post(url, data={**data, "email": "kaputt@"})
@@ -653,7 +674,9 @@ async def test_the_cancel_page_for_a_cancelled_event(client, add_event, send, re
     assert not page.find("form")
 
 
-async def test_a_rejected_registration_has_nothing_to_cancel(client, add_event, registrations):
+async def test_a_rejected_registration_has_nothing_to_cancel(
+    client, add_event, registrations, csrf
+):
     event = add_event()
     token = registrations.cancel_link(
         state(event.event_id, RegistrationStatus.REJECTED, rejection_reason="event_full")
@@ -661,16 +684,20 @@ async def test_a_rejected_registration_has_nothing_to_cancel(client, add_event, 
     page = await client.get(f"/abmeldung/{token}")
     assert not Elements(page.text).find("form")
     assert "nichts zu stornieren" in page.text
-    done = await client.post(f"/abmeldung/{token}")
+    done = await client.post(f"/abmeldung/{token}", data={"csrf_token": csrf})
     assert done.status_code == 200
     assert "Es gibt nichts zu stornieren" in done.text
     assert "wurde storniert" not in done.text
 
 
-async def test_a_wrong_cancel_link_gets_a_german_404(client, registrations):
+async def test_a_wrong_cancel_link_gets_a_german_404(client, registrations, csrf):
     for token in ("tok.unbekannt.sig", "kaputt!link", "%2E%2E", ".hidden", "x" * 600):
         for method in ("GET", "POST"):
-            response = await client.request(method, f"/abmeldung/{token}")
+            response = await client.request(
+                method,
+                f"/abmeldung/{token}",
+                data={"csrf_token": csrf} if method == "POST" else None,
+            )
             assert response.status_code == 404, (method, token)
             page = assert_accessible_page(response.text)
             assert "<h1>Abmeldelink ungültig</h1>" in response.text
@@ -682,12 +709,14 @@ async def test_a_wrong_cancel_link_gets_a_german_404(client, registrations):
     assert looked_up == cancelled == {"tok.unbekannt.sig"}, "odd tokens never leave the gateway"
 
 
-async def test_an_expired_cancel_link_gets_a_410(client, add_event, registrations):
+async def test_an_expired_cancel_link_gets_a_410(client, add_event, registrations, csrf):
     event = add_event()
     confirmed = state(event.event_id, RegistrationStatus.CONFIRMED)
     token = registrations.cancel_link(confirmed, expired=True)
     for method in ("GET", "POST"):
-        response = await client.request(method, f"/abmeldung/{token}")
+        response = await client.request(
+            method, f"/abmeldung/{token}", data={"csrf_token": csrf} if method == "POST" else None
+        )
         assert response.status_code == 410
         assert_accessible_page(response.text)
         assert "<h1>Abmeldelink abgelaufen</h1>" in response.text
@@ -696,12 +725,14 @@ async def test_an_expired_cancel_link_gets_a_410(client, add_event, registration
     assert registrations.states[confirmed.registration_id].status is RegistrationStatus.CONFIRMED
 
 
-async def test_cancelling_says_so_and_that_a_mail_follows(client, add_event, registrations):
+async def test_cancelling_says_so_and_that_a_mail_follows(client, add_event, registrations, csrf):
     event = add_event(title="Fachtag Quartier 2026")
     confirmed = state(event.event_id, RegistrationStatus.CONFIRMED)
     token = registrations.cancel_link(confirmed)
 
-    response = await client.post(f"/abmeldung/{token}", headers=CORRELATION)
+    response = await client.post(
+        f"/abmeldung/{token}", data={"csrf_token": csrf}, headers=CORRELATION
+    )
 
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
@@ -718,12 +749,12 @@ async def test_cancelling_says_so_and_that_a_mail_follows(client, add_event, reg
     assert registrations.states[confirmed.registration_id].status is RegistrationStatus.CANCELLED
 
 
-async def test_cancelling_twice_is_harmless(client, add_event, registrations):
+async def test_cancelling_twice_is_harmless(client, add_event, registrations, csrf):
     event = add_event()
     token = registrations.cancel_link(state(event.event_id, RegistrationStatus.WAITLISTED))
 
-    first = await client.post(f"/abmeldung/{token}")
-    second = await client.post(f"/abmeldung/{token}")
+    first = await client.post(f"/abmeldung/{token}", data={"csrf_token": csrf})
+    second = await client.post(f"/abmeldung/{token}", data={"csrf_token": csrf})
     again = await client.get(f"/abmeldung/{token}")
 
     assert first.status_code == second.status_code == 200
@@ -733,14 +764,18 @@ async def test_cancelling_twice_is_harmless(client, add_event, registrations):
     assert not Elements(again.text).find("form")
 
 
-async def test_registration_down_while_cancelling_changes_nothing(client, add_event, registrations):
+async def test_registration_down_while_cancelling_changes_nothing(
+    client, add_event, registrations, csrf
+):
     event = add_event()
     confirmed = state(event.event_id, RegistrationStatus.CONFIRMED)
     token = registrations.cancel_link(confirmed)
     registrations.failure = RegistrationUnavailable("ConnectError")
 
     for method in ("GET", "POST"):
-        response = await client.request(method, f"/abmeldung/{token}")
+        response = await client.request(
+            method, f"/abmeldung/{token}", data={"csrf_token": csrf} if method == "POST" else None
+        )
         assert response.status_code == 503
         page = assert_accessible_page(response.text)
         assert "Es wurde nichts geändert" in response.text
@@ -750,21 +785,23 @@ async def test_registration_down_while_cancelling_changes_nothing(client, add_ev
     assert registrations.states[confirmed.registration_id].status is RegistrationStatus.CONFIRMED
 
 
-async def test_a_refused_cancellation_shows_the_services_message(client, add_event, registrations):
+async def test_a_refused_cancellation_shows_the_services_message(
+    client, add_event, registrations, csrf
+):
     event = add_event()
     token = registrations.cancel_link(state(event.event_id, RegistrationStatus.CONFIRMED))
     registrations.failure = RegistrationRefused(409, "Das geht gerade nicht.")
-    response = await client.post(f"/abmeldung/{token}")
+    response = await client.post(f"/abmeldung/{token}", data={"csrf_token": csrf})
     assert response.status_code == 409
     assert "Das geht gerade nicht." in response.text
     assert_accessible_page(response.text)
 
 
-async def test_no_cancel_token_in_the_logs(client, add_event, registrations, caplog):
+async def test_no_cancel_token_in_the_logs(client, add_event, registrations, caplog, csrf):
     event = add_event()
     token = registrations.cancel_link(state(event.event_id, RegistrationStatus.CONFIRMED))
     await client.get(f"/abmeldung/{token}")
-    await client.post(f"/abmeldung/{token}")
-    await client.post(f"/abmeldung/{token}")
+    await client.post(f"/abmeldung/{token}", data={"csrf_token": csrf})
+    await client.post(f"/abmeldung/{token}", data={"csrf_token": csrf})
     assert "registration cancelled" in caplog.text
     assert token not in caplog.text

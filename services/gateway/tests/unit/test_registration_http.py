@@ -6,11 +6,12 @@ import uuid
 import httpx
 import pytest
 
+from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.messages import Locale
 from gateway.adapters.registration_http import HttpRegistrations
-from gateway.domain.commands import CancelRegistration, RegisterAttendee
+from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
 from gateway.domain.registration import RegistrationStatus
-from gateway.domain.validation import Attendee
+from gateway.domain.validation import Attendee, Feedback
 from gateway.service_layer.ports import (
     CancelLinkExpired,
     CancelLinkInvalid,
@@ -21,7 +22,16 @@ from gateway.service_layer.ports import (
 EVENT_ID = uuid.uuid4()
 COMMAND = RegisterAttendee(
     event_id=EVENT_ID,
-    attendee=Attendee("Erika Mustermann", "erika@example.org", "Stadt Ulm", Locale.DE),
+    attendee=Attendee(
+        "Erika Mustermann",
+        "erika@example.org",
+        "Stadt Ulm",
+        Locale.EN,
+        AttendeeRole.COORDINATION,
+        (AccessibilityNeed.STEP_FREE, AccessibilityNeed.OTHER),
+        "Begleitperson",
+        True,
+    ),
     idempotency_key="key-12345678",
     correlation_id="corr-1",
 )
@@ -61,8 +71,12 @@ async def test_submit_sends_the_contracted_request():
         "name": "Erika Mustermann",
         "email": "erika@example.org",
         "organisation": "Stadt Ulm",
-        "locale": "de",
+        "locale": "en",
         "privacy_consent": True,
+        "role": "coordination",
+        "accessibility_needs": ["step_free", "other"],
+        "accessibility_other": "Begleitperson",
+        "health_data_consent": True,
     }
 
 
@@ -283,3 +297,38 @@ async def test_health_check():
     sick = adapter(lambda request: httpx.Response(503))
     with pytest.raises(httpx.HTTPStatusError):
         await sick.check()
+
+
+FEEDBACK = SendFeedback(
+    Feedback("Der Kontrast ist zu schwach.", "", None, "/veranstaltungen", Locale.DE), "corr-9"
+)
+
+
+async def test_feedback_is_posted_and_answers_its_id():
+    seen: list[httpx.Request] = []
+    feedback_id = uuid.uuid4()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(201, json={"feedback_id": str(feedback_id)})
+
+    assert await adapter(handler).send_feedback(FEEDBACK) == feedback_id
+    (request,) = seen
+    assert (request.method, request.url.path) == ("POST", "/feedback")
+    assert request.headers["X-Correlation-ID"] == "corr-9"
+    assert json.loads(request.content) == {
+        "message": "Der Kontrast ist zu schwach.",
+        "name": "",
+        "email": None,
+        "page": "/veranstaltungen",
+        "locale": "de",
+    }
+
+
+async def test_feedback_refused_or_failing():
+    refusing = adapter(lambda request: httpx.Response(422, json={"detail": []}))
+    with pytest.raises(RegistrationRefused):
+        await refusing.send_feedback(FEEDBACK)
+    failing = adapter(lambda request: httpx.Response(503, text="down"))
+    with pytest.raises(RegistrationUnavailable):
+        await failing.send_feedback(FEEDBACK)

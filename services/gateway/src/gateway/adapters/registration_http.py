@@ -9,10 +9,11 @@ from uuid import UUID
 
 import httpx
 import structlog
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from contracts.runtime.http import CORRELATION_HEADER
-from gateway.domain.commands import CancelRegistration, RegisterAttendee
+from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
+from gateway.domain.desk import AccessibilityReport, Feedback, Participant
 from gateway.domain.registration import Cancellation, RegistrationState, Submission
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -24,7 +25,22 @@ from gateway.service_layer.ports import (
 log = structlog.get_logger(__name__)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-AnswerT = TypeVar("AnswerT", Submission, RegistrationState, Cancellation)
+
+
+class FeedbackReceived(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    feedback_id: UUID
+
+
+T = TypeVar("T")
+SUBMISSION = TypeAdapter(Submission)
+REGISTRATION_STATE = TypeAdapter(RegistrationState)
+CANCELLATION = TypeAdapter(Cancellation)
+FEEDBACK_RECEIVED = TypeAdapter(FeedbackReceived)
+PARTICIPANTS = TypeAdapter(list[Participant])
+ACCESSIBILITY_REPORT = TypeAdapter(AccessibilityReport)
+FEEDBACK = TypeAdapter(list[Feedback])
 REFUSED_FALLBACK = "Die Anmeldung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben."
 REFUSED_FALLBACK_EN = "The registration was not accepted. Please check your input."
 
@@ -89,6 +105,10 @@ class HttpRegistrations:
             "organisation": attendee.organisation,
             "locale": attendee.locale.value,
             "privacy_consent": True,
+            "role": attendee.role.value,
+            "accessibility_needs": [need.value for need in attendee.accessibility_needs],
+            "accessibility_other": attendee.accessibility_other,
+            "health_data_consent": attendee.health_data_consent,
         }
         headers = {
             IDEMPOTENCY_HEADER: command.idempotency_key,
@@ -97,7 +117,7 @@ class HttpRegistrations:
         response = await self._send("POST", "/registrations", json=body, headers=headers)
         if response.is_client_error:
             raise refused(response)
-        return self._parse(Submission, response)
+        return self._parse(SUBMISSION, response)
 
     async def state(
         self, registration_id: UUID, correlation_id: str, wait: float = 0
@@ -113,21 +133,37 @@ class HttpRegistrations:
             return None
         if response.is_client_error:
             raise refused(response)
-        return self._parse(RegistrationState, response)
+        return self._parse(REGISTRATION_STATE, response)
 
     async def cancellation_target(self, token: str, correlation_id: str) -> RegistrationState:
         response = await self._send(
             "GET", cancel_path(token), headers={CORRELATION_HEADER: correlation_id}
         )
         self._raise_for_link(response)
-        return self._parse(RegistrationState, response)
+        return self._parse(REGISTRATION_STATE, response)
 
     async def cancel(self, command: CancelRegistration) -> Cancellation:
         response = await self._send(
             "POST", cancel_path(command.token), headers={CORRELATION_HEADER: command.correlation_id}
         )
         self._raise_for_link(response)
-        return self._parse(Cancellation, response)
+        return self._parse(CANCELLATION, response)
+
+    async def send_feedback(self, command: SendFeedback) -> UUID:
+        feedback = command.feedback
+        body: dict[str, object] = {
+            "message": feedback.message,
+            "name": feedback.name,
+            "email": feedback.email,
+            "page": feedback.page,
+            "locale": feedback.locale.value,
+        }
+        response = await self._send(
+            "POST", "/feedback", json=body, headers={CORRELATION_HEADER: command.correlation_id}
+        )
+        if response.is_client_error:
+            raise refused(response)
+        return self._parse(FEEDBACK_RECEIVED, response).feedback_id
 
     async def check(self) -> None:
         response = await self._client.get("/healthz")
@@ -179,11 +215,56 @@ class HttpRegistrations:
         return response
 
     @staticmethod
-    def _parse(model: type[AnswerT], response: httpx.Response) -> AnswerT:
+    def _parse(answer: TypeAdapter[T], response: httpx.Response) -> T:
         try:
-            return model.model_validate_json(response.content)
+            return answer.validate_json(response.content)
         except ValidationError as exc:
             log.warning(
                 "registration service answered unexpectedly", status_code=response.status_code
             )
             raise RegistrationUnavailable("unexpected answer") from exc
+
+
+class HttpRegistrationDesk(HttpRegistrations):
+    """The registration service's organiser API, through a client that carries the
+    internal token (``X-Internal-Token``) on every request."""
+
+    async def participants(self, event_id: UUID, correlation_id: str) -> list[Participant]:
+        return await self._organiser_call(
+            PARTICIPANTS, "GET", f"/events/{event_id}/registrations", correlation_id
+        )
+
+    async def accessibility_report(
+        self, event_id: UUID, correlation_id: str
+    ) -> AccessibilityReport:
+        return await self._organiser_call(
+            ACCESSIBILITY_REPORT,
+            "GET",
+            f"/events/{event_id}/accessibility-report",
+            correlation_id,
+        )
+
+    async def cancel_for_organiser(
+        self, registration_id: UUID, correlation_id: str
+    ) -> Cancellation:
+        return await self._organiser_call(
+            CANCELLATION,
+            "POST",
+            f"/registrations/{registration_id}/organiser-cancellation",
+            correlation_id,
+        )
+
+    async def feedback(self, correlation_id: str) -> list[Feedback]:
+        return await self._organiser_call(FEEDBACK, "GET", "/feedback", correlation_id)
+
+    async def _organiser_call(
+        self,
+        answer: TypeAdapter[T],
+        method: str,
+        url: str,
+        correlation_id: str,
+    ) -> T:
+        response = await self._send(method, url, headers={CORRELATION_HEADER: correlation_id})
+        if response.is_client_error:
+            raise refused(response)
+        return self._parse(answer, response)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from gateway.domain.validation import Attendee
+from gateway.domain.validation import Attendee, Feedback
 
 
 @dataclass(frozen=True)
@@ -23,4 +23,12 @@ class CancelRegistration:
     """Cancel the registration a cancel link (from a mail) is for."""
 
     token: str
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class SendFeedback:
+    """Pass feedback on the site's accessibility to the team that answers it."""
+
+    feedback: Feedback
     correlation_id: str

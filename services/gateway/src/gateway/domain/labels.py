@@ -1,152 +1,223 @@
-"""German texts for what the site shows: event kinds, dates, availability, registration status."""
+"""What the site shows for event kinds, dates, availability, roles and registration status, in
+the visitor's language: German message ids, translated by the ``Translator`` handed in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from contracts.messages import EventKind
+from babel.dates import format_datetime
+
+from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.messages import EventKind, Locale
 from gateway.domain.model import Availability, Listing
 from gateway.domain.registration import Cancellation, RegistrationState, RegistrationStatus
 
 BERLIN = ZoneInfo("Europe/Berlin")
-WEEKDAYS = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")
 
-KIND_LABELS: dict[EventKind, str] = {
-    EventKind.FACHTAG: "Fachtag",
-    EventKind.WERKSTATTGESPRAECH: "Werkstattgespräch",
-    EventKind.PRAXISFORUM: "Praxisforum",
-    EventKind.MARKT: "Markt der guten Ideen",
+
+class Translator(Protocol):
+    """gettext for one locale (``gateway.i18n.Translator``)."""
+
+    @property
+    def locale(self) -> Locale: ...
+
+    def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+
+
+@dataclass(frozen=True)
+class DatePatterns:
+    """CLDR patterns for a day and a clock time, and what follows a time."""
+
+    day: str
+    time: str
+    time_suffix: str
+
+
+DATE_PATTERNS = {
+    Locale.DE: DatePatterns("EEE, dd.MM.yyyy", "HH:mm", " Uhr"),
+    Locale.EN: DatePatterns("EEE, d MMMM yyyy", "HH:mm", ""),
 }
 
-REJECTION_REASONS: dict[str, str] = {
-    "event_full": "Die Veranstaltung ist ausgebucht.",
-    "event_closed": "Die Anmeldung für diese Veranstaltung ist geschlossen.",
-    "event_cancelled": "Die Veranstaltung wurde abgesagt.",
-    "unknown_event": "Diese Veranstaltung ist uns nicht bekannt.",
-}
+
+def kind_label(kind: EventKind, t: Translator) -> str:
+    labels = {
+        EventKind.FACHTAG: t.gettext("Fachtag"),
+        EventKind.WERKSTATTGESPRAECH: t.gettext("Werkstattgespräch"),
+        EventKind.PRAXISFORUM: t.gettext("Praxisforum"),
+        EventKind.MARKT: t.gettext("Markt der guten Ideen"),
+    }
+    return labels[kind]
 
 
-def kind_label(kind: EventKind) -> str:
-    return KIND_LABELS[kind]
+def role_label(role: AttendeeRole, t: Translator) -> str:
+    labels = {
+        AttendeeRole.MAYOR: t.gettext("Bürgermeisterin oder Bürgermeister"),
+        AttendeeRole.ADMINISTRATION: t.gettext("Verwaltung"),
+        AttendeeRole.COORDINATION: t.gettext("Quartierskoordination"),
+        AttendeeRole.VOLUNTEER: t.gettext("Ehrenamt"),
+        AttendeeRole.CIVIL_SOCIETY: t.gettext("Zivilgesellschaft, Verein oder Initiative"),
+        AttendeeRole.SCIENCE: t.gettext("Wissenschaft"),
+        AttendeeRole.OTHER: t.gettext("Andere Rolle"),
+    }
+    return labels[role]
 
 
-def day(moment: datetime) -> str:
-    """``Do., 12.03.2026`` in Berlin time."""
-    local = moment.astimezone(BERLIN)
-    return f"{WEEKDAYS[local.weekday()]}, {local:%d.%m.%Y}"
+def need_label(need: AccessibilityNeed, t: Translator) -> str:
+    labels = {
+        AccessibilityNeed.STEP_FREE: t.gettext(
+            "Stufenloser Zugang (zum Beispiel mit Rollstuhl oder Rollator)"
+        ),
+        AccessibilityNeed.SIGN_LANGUAGE: t.gettext("Gebärdensprachdolmetschung"),
+        AccessibilityNeed.INDUCTION_LOOP: t.gettext("Induktive Höranlage"),
+        AccessibilityNeed.EASY_LANGUAGE: t.gettext("Unterlagen in Leichter Sprache"),
+        AccessibilityNeed.OTHER: t.gettext("Etwas anderes (bitte unten beschreiben)"),
+    }
+    return labels[need]
 
 
-def moment(at: datetime) -> str:
-    """``Mi., 11.03.2026, 12:00 Uhr`` in Berlin time."""
-    local = at.astimezone(BERLIN)
-    return f"{day(local)}, {local:%H:%M} Uhr"
+def _format(moment: datetime, pattern: str, locale: Locale) -> str:
+    return format_datetime(moment, pattern, tzinfo=BERLIN, locale=locale.value)
 
 
-def period(starts_at: datetime, ends_at: datetime) -> str:
+def day(moment: datetime, locale: Locale) -> str:
+    """``Do., 12.03.2026`` / ``Thu, 12 March 2026`` in Berlin time."""
+    return _format(moment, DATE_PATTERNS[locale].day, locale)
+
+
+def _clock(moment: datetime, locale: Locale) -> str:
+    return _format(moment, DATE_PATTERNS[locale].time, locale)
+
+
+def moment(at: datetime, locale: Locale) -> str:
+    """``Mi., 11.03.2026, 12:00 Uhr`` / ``Wed, 11 March 2026, 12:00`` in Berlin time."""
+    return f"{day(at, locale)}, {_clock(at, locale)}{DATE_PATTERNS[locale].time_suffix}"
+
+
+def period(starts_at: datetime, ends_at: datetime, locale: Locale) -> str:
     """``Do., 12.03.2026, 10:00–16:00 Uhr``; over several days both ends carry their date."""
     start, end = starts_at.astimezone(BERLIN), ends_at.astimezone(BERLIN)
-    if start.date() == end.date():
-        return f"{day(start)}, {start:%H:%M}–{end:%H:%M} Uhr"
-    return f"{day(start)}, {start:%H:%M} Uhr – {day(end)}, {end:%H:%M} Uhr"
+    if start.date() != end.date():
+        return f"{moment(start, locale)} – {moment(end, locale)}"
+    suffix = DATE_PATTERNS[locale].time_suffix
+    return f"{day(start, locale)}, {_clock(start, locale)}–{_clock(end, locale)}{suffix}"
 
 
-def availability_label(listing: Listing, now: datetime) -> str:
+def availability_label(listing: Listing, now: datetime, t: Translator) -> str:
     availability = listing.availability(now)
     if availability is Availability.SEATS:
         seats = listing.snapshot.seats_left
-        return "noch 1 Platz frei" if seats == 1 else f"noch {seats} Plätze frei"
-    return {
-        Availability.WAITLIST: "ausgebucht – Warteliste",
-        Availability.FULL: "ausgebucht",
-        Availability.CLOSED: "Anmeldung geschlossen",
-        Availability.CANCELLED: "Abgesagt",
-    }[availability]
+        return t.ngettext("noch %(num)d Platz frei", "noch %(num)d Plätze frei", seats) % {
+            "num": seats
+        }
+    labels = {
+        Availability.WAITLIST: t.gettext("ausgebucht – Warteliste"),
+        Availability.FULL: t.gettext("ausgebucht"),
+        Availability.CLOSED: t.gettext("Anmeldung geschlossen"),
+        Availability.CANCELLED: t.gettext("Abgesagt"),
+    }
+    return labels[availability]
 
 
-def status_headline(state: RegistrationState) -> str:
+def status_headline(state: RegistrationState, t: Translator) -> str:
     match state.status:
         case RegistrationStatus.PENDING:
-            return "Ihre Anmeldung ist in Bearbeitung"
+            return t.gettext("Ihre Anmeldung ist in Bearbeitung")
         case RegistrationStatus.CONFIRMED:
-            return "Ihre Teilnahme ist bestätigt"
+            return t.gettext("Ihre Teilnahme ist bestätigt")
         case RegistrationStatus.WAITLISTED:
             if state.waitlist_position is None:
-                return "Sie stehen auf der Warteliste"
-            return f"Sie stehen auf der Warteliste (Platz {state.waitlist_position})"
+                return t.gettext("Sie stehen auf der Warteliste")
+            return t.gettext("Sie stehen auf der Warteliste (Platz %(place)d)") % {
+                "place": state.waitlist_position
+            }
         case RegistrationStatus.REJECTED:
-            return "Anmeldung nicht möglich"
+            return t.gettext("Anmeldung nicht möglich")
         case RegistrationStatus.CANCELLED:
             if state.event_cancelled:
-                return "Die Veranstaltung wurde abgesagt"
-            return "Ihre Anmeldung ist storniert"
+                return t.gettext("Die Veranstaltung wurde abgesagt")
+            return t.gettext("Ihre Anmeldung ist storniert")
 
 
-def rejection_text(reason: str | None) -> str:
-    fallback = "Die Anmeldung konnte nicht angenommen werden."
-    return REJECTION_REASONS.get(reason or "", fallback)
+def rejection_text(reason: str | None, t: Translator) -> str:
+    reasons = {
+        "event_full": t.gettext("Die Veranstaltung ist ausgebucht."),
+        "event_closed": t.gettext("Die Anmeldung für diese Veranstaltung ist geschlossen."),
+        "event_cancelled": t.gettext("Die Veranstaltung wurde abgesagt."),
+        "unknown_event": t.gettext("Diese Veranstaltung ist uns nicht bekannt."),
+    }
+    return reasons.get(reason or "") or t.gettext("Die Anmeldung konnte nicht angenommen werden.")
 
 
-def status_explanation(state: RegistrationState) -> str:
+def event_cancelled_text(t: Translator) -> str:
+    return t.gettext(
+        "Die Veranstaltung findet nicht statt, Ihre Anmeldung ist damit storniert. "
+        "Wir haben Sie per E-Mail benachrichtigt."
+    )
+
+
+def status_explanation(state: RegistrationState, t: Translator) -> str:
     match state.status:
         case RegistrationStatus.PENDING:
-            return (
+            return t.gettext(
                 "Wir prüfen gerade, ob noch ein Platz frei ist. "
                 "Das dauert meist nur wenige Sekunden."
             )
         case RegistrationStatus.CONFIRMED:
-            return "Sie erhalten eine Bestätigung per E-Mail, mit einem Kalendereintrag im Anhang."
+            return t.gettext(
+                "Sie erhalten eine Bestätigung per E-Mail, mit einem Kalendereintrag im Anhang."
+            )
         case RegistrationStatus.WAITLISTED:
-            return (
+            return t.gettext(
                 "Die Veranstaltung ist ausgebucht. Wird ein Platz frei, rücken Sie automatisch "
                 "nach und erhalten eine E-Mail."
             )
         case RegistrationStatus.REJECTED:
-            return rejection_text(state.rejection_reason)
+            return rejection_text(state.rejection_reason, t)
         case RegistrationStatus.CANCELLED:
             if state.event_cancelled:
-                return (
-                    "Die Veranstaltung findet nicht statt, Ihre Anmeldung ist damit storniert. "
-                    "Wir haben Sie per E-Mail benachrichtigt."
-                )
-            return (
+                return event_cancelled_text(t)
+            return t.gettext(
                 "Diese Anmeldung wurde storniert. Sie können sich erneut anmelden, solange "
                 "die Anmeldung geöffnet ist."
             )
 
 
-def cancel_hint(state: RegistrationState) -> str | None:
+def cancel_hint(state: RegistrationState, t: Translator) -> str | None:
     """How to give the seat back, for registrations that hold or wait for one."""
     if not state.cancellable:
         return None
-    return (
+    return t.gettext(
         "Sie können doch nicht teilnehmen? Über den Abmeldelink in Ihrer E-Mail stornieren "
         "Sie Ihre Anmeldung, damit jemand anderes den Platz bekommt."
     )
 
 
-def cancellation_headline(cancellation: Cancellation) -> str:
+def cancellation_headline(cancellation: Cancellation, t: Translator) -> str:
     """The page after the attendee confirmed the cancellation."""
     if cancellation.status is RegistrationStatus.REJECTED:
-        return "Es gibt nichts zu stornieren"
+        return t.gettext("Es gibt nichts zu stornieren")
     if cancellation.event_cancelled:
-        return "Die Veranstaltung wurde abgesagt"
+        return t.gettext("Die Veranstaltung wurde abgesagt")
     if cancellation.already_cancelled:
-        return "Ihre Anmeldung war bereits storniert."
-    return "Ihre Anmeldung wurde storniert."
+        return t.gettext("Ihre Anmeldung war bereits storniert.")
+    return t.gettext("Ihre Anmeldung wurde storniert.")
 
 
-def cancellation_explanation(cancellation: Cancellation) -> str:
+def cancellation_explanation(cancellation: Cancellation, t: Translator) -> str:
     if cancellation.status is RegistrationStatus.REJECTED:
-        return "Diese Anmeldung wurde nicht angenommen, es ist kein Platz für Sie reserviert."
-    if cancellation.event_cancelled:
-        return (
-            "Die Veranstaltung findet nicht statt, Ihre Anmeldung ist damit bereits storniert. "
-            "Wir haben Sie per E-Mail benachrichtigt."
+        return t.gettext(
+            "Diese Anmeldung wurde nicht angenommen, es ist kein Platz für Sie reserviert."
         )
+    if cancellation.event_cancelled:
+        return event_cancelled_text(t)
     if cancellation.already_cancelled:
-        return (
+        return t.gettext(
             "Sie haben diese Anmeldung schon früher storniert; die Bestätigung dazu haben wir "
             "Ihnen damals per E-Mail geschickt."
         )
-    return "Sie erhalten in Kürze eine Bestätigung per E-Mail."
+    return t.gettext("Sie erhalten in Kürze eine Bestätigung per E-Mail.")

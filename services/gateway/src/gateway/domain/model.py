@@ -17,6 +17,7 @@ from contracts.messages import (
     CloseReason,
     EventCancelled,
     EventClosed,
+    EventKind,
     EventSnapshot,
     EventStatus,
 )
@@ -118,9 +119,22 @@ class Catalogue:
     def get(self, event_id: UUID) -> Listing | None:
         return self._listings.get(event_id)
 
-    def upcoming(self, now: datetime) -> list[Listing]:
-        """Events not cancelled and not over yet, soonest first."""
+    def upcoming(
+        self, now: datetime, *, kind: EventKind | None = None, city: str | None = None
+    ) -> list[Listing]:
+        """Events not cancelled and not over yet, soonest first; only of ``kind`` and in
+        ``city`` when given."""
         return sorted(
-            (listing for listing in self._listings.values() if listing.is_upcoming(now)),
+            (
+                listing
+                for listing in self._listings.values()
+                if listing.is_upcoming(now)
+                and (kind is None or listing.snapshot.kind is kind)
+                and (city is None or listing.snapshot.city == city)
+            ),
             key=lambda listing: (listing.snapshot.starts_at, listing.snapshot.title),
         )
+
+    def cities(self, now: datetime) -> list[str]:
+        """The cities of the upcoming events, alphabetically."""
+        return sorted({listing.snapshot.city for listing in self.upcoming(now)}, key=str.casefold)

@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from contracts.messages import CloseReason, EventKind, EventStatus
+from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.messages import CloseReason, EventKind, EventStatus, Locale
+from gateway import i18n
 from gateway.bootstrap import Gateway
 from gateway.domain import labels
 from gateway.domain.commands import CancelRegistration, RegisterAttendee
@@ -25,6 +27,7 @@ from gateway.entrypoints.dependencies import (
     idempotency_key,
     parse_uuid,
 )
+from gateway.entrypoints.security import limit_registrations
 from gateway.service_layer import handlers
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -85,7 +88,23 @@ class RegistrationIn(BaseModel):
     email: str | None = None
     organisation: str | None = None
     privacy_consent: bool = False
-    locale: str | None = None
+    locale: str | None = Field(
+        default=None, description="de (default) or en: the language of the mails"
+    )
+    role: AttendeeRole = Field(
+        default=AttendeeRole.OTHER, description="In which role the person takes part"
+    )
+    accessibility_needs: list[AccessibilityNeed] = Field(
+        default_factory=list,
+        description="Health data (GDPR art. 9): only together with health_data_consent",
+    )
+    accessibility_other: str | None = Field(
+        default=None, description="Another need in the person's own words (health data)"
+    )
+    health_data_consent: bool = Field(
+        default=False,
+        description="The person's explicit consent to keep their accessibility needs",
+    )
 
 
 class RegistrationAccepted(BaseModel):
@@ -156,6 +175,15 @@ def unavailable() -> JSONResponse:
     )
 
 
+def rate_limited() -> JSONResponse:
+    return error(
+        429,
+        "rate_limited",
+        "Zu viele Anmeldeversuche. Bitte warten Sie, wie im Retry-Header angegeben.",
+        "Too many registration attempts. Please wait as the Retry-After header says.",
+    )
+
+
 def event_out(gateway: Gateway, listing: Listing, now: datetime) -> EventOut:
     event = listing.snapshot
     base = gateway.settings.public_base_url.rstrip("/")
@@ -163,7 +191,7 @@ def event_out(gateway: Gateway, listing: Listing, now: datetime) -> EventOut:
         event_id=event.event_id,
         title=event.title,
         kind=event.kind,
-        kind_label=labels.kind_label(event.kind),
+        kind_label=labels.kind_label(event.kind, i18n.translator(Locale.DE)),
         description=event.description,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
@@ -203,7 +231,15 @@ async def get_event(event_id: str, gateway: GatewayDep) -> EventOut | JSONRespon
     "/events/{event_id}/registrations",
     status_code=202,
     response_model=RegistrationAccepted,
-    responses=ERRORS,
+    responses={
+        **ERRORS,
+        429: {
+            "model": ApiError,
+            "description": "rate_limited: too many registrations from this address; see "
+            "Retry-After",
+        },
+    },
+    dependencies=[Depends(limit_registrations)],
 )
 async def register(
     event_id: str,
@@ -225,6 +261,10 @@ async def register(
             email=body.email,
             organisation=body.organisation,
             privacy_consent=body.privacy_consent,
+            role=body.role.value,
+            accessibility_needs=[need.value for need in body.accessibility_needs],
+            accessibility_other=body.accessibility_other,
+            health_data_consent=body.health_data_consent,
             locale=body.locale,
         )
     except InvalidInput as exc:

@@ -17,10 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.runtime.http import add_correlation, health_router
 from contracts.runtime.logging import configure
+from gateway import i18n
 from gateway.bootstrap import Overrides, bootstrap
 from gateway.config import Settings
 from gateway.domain.validation import Problem
-from gateway.entrypoints import api, pages
+from gateway.entrypoints import api, desk, pages
+from gateway.entrypoints.security import CsrfFailed, RateLimited, RateLimiter, SecureResponses
 from gateway.entrypoints.views import STATIC_DIR, render
 
 SECURITY_HEADERS = {
@@ -30,6 +32,10 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
+    "Permissions-Policy": (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), payment=(), usb=()"
+    ),
 }
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
@@ -48,6 +54,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     settings = settings or Settings()
     configure("gateway", level=settings.log_level, json=settings.log_json)
     route_library_logs()
+    i18n.catalogues()  # a broken translation file stops the start, not a page
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,7 +66,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         title="Quartier – Veranstaltungen",
         version="1.0.0",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # pages.api_docs: Swagger UI needs a CDN and inline script
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -71,14 +78,29 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     async def registration_answers() -> None:
         await app.state.gateway.registrations.check()
 
+    async def database_answers() -> None:
+        await app.state.gateway.desk.organisers.check()
+
     app.include_router(
-        health_router({"catalogue": catalogue_caught_up, "registration": registration_answers})
+        health_router(
+            {
+                "catalogue": catalogue_caught_up,
+                "registration": registration_answers,
+                "database": database_answers,
+            }
+        )
     )
     app.include_router(pages.router)
     app.include_router(api.router)
+    desk.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
+    app.add_exception_handler(CsrfFailed, csrf_failed)
+    app.add_exception_handler(RateLimited, rate_limited)  # type: ignore[arg-type]
+    app.state.registration_limiter = RateLimiter(settings.rate_limit, settings.rate_window_seconds)
+    app.add_middleware(SecureResponses)
+    app.add_middleware(i18n.LocaleMiddleware)
     add_correlation(app, headers=SECURITY_HEADERS)
     return app
 
@@ -88,17 +110,56 @@ def is_api(request: Request) -> bool:
 
 
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    """German pages for the site, ``ApiError`` bodies for the API."""
+    """Pages in the visitor's language for the site, ``ApiError`` bodies for the API."""
     if is_api(request):
         if exc.status_code == 404:
             return api.not_found()
         return api.error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
+    t = i18n.request_translator(request)
     if exc.status_code == 404:
         generic = exc.detail == HTTPStatus.NOT_FOUND.phrase
-        heading = "Seite nicht gefunden" if generic else str(exc.detail)
+        heading = t.gettext("Seite nicht gefunden") if generic else str(exc.detail)
         return render(request, "not_found.html", {"heading": heading}, 404)
     context = {"status_code": exc.status_code}
     return render(request, "error.html", context, exc.status_code)
+
+
+async def csrf_failed(request: Request, exc: Exception) -> Response:
+    t = i18n.request_translator(request)
+    context = {
+        "heading": t.gettext("Sicherheitsprüfung fehlgeschlagen"),
+        "message": t.gettext(
+            "Das Formular kam ohne gültigen Sicherheitsschlüssel an, deshalb wurde nichts "
+            "gespeichert. Bitte laden Sie die Seite neu und senden Sie das Formular noch "
+            "einmal ab."
+        ),
+        "status_code": 403,
+    }
+    return render(request, "error.html", context, 403)
+
+
+async def rate_limited(request: Request, exc: RateLimited) -> Response:
+    """429 with ``Retry-After``: the API error body, or a page in the visitor's language."""
+    headers = {"Retry-After": str(exc.retry_after)}
+    if is_api(request):
+        response: Response = api.rate_limited()
+    else:
+        t = i18n.request_translator(request)
+        context = {
+            "heading": t.gettext("Zu viele Anmeldeversuche"),
+            "message": t.ngettext(
+                "Von Ihrem Anschluss kamen in kurzer Zeit zu viele Anmeldungen. Es wurde nichts "
+                "gespeichert – bitte versuchen Sie es in %(num)d Sekunde erneut.",
+                "Von Ihrem Anschluss kamen in kurzer Zeit zu viele Anmeldungen. Es wurde nichts "
+                "gespeichert – bitte versuchen Sie es in %(num)d Sekunden erneut.",
+                exc.retry_after,
+            )
+            % {"num": exc.retry_after},
+            "status_code": 429,
+        }
+        response = render(request, "error.html", context, 429)
+    response.headers.update(headers)
+    return response
 
 
 async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -1,18 +1,28 @@
-"""The public site: German, server-rendered, usable without JavaScript."""
+"""The public site: German and English, server-rendered, usable without JavaScript."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
+from starlette.datastructures import FormData
 
+from contracts.messages import EventKind, Locale
+from gateway import i18n
 from gateway.bootstrap import Gateway
 from gateway.domain import labels
-from gateway.domain.commands import CancelRegistration, RegisterAttendee
+from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
 from gateway.domain.model import Listing
 from gateway.domain.registration import RegistrationState, RegistrationStatus
-from gateway.domain.validation import InvalidInput, validate_attendee
+from gateway.domain.validation import (
+    HEALTH_CONSENT_MISSING,
+    InvalidInput,
+    validate_attendee,
+    validate_feedback,
+)
 from gateway.entrypoints.dependencies import (
     CorrelationId,
     GatewayDep,
@@ -20,7 +30,17 @@ from gateway.entrypoints.dependencies import (
     idempotency_key,
     parse_uuid,
 )
-from gateway.entrypoints.views import EventView, RegistrationForm, render
+from gateway.entrypoints.security import limit_registrations, verify_csrf
+from gateway.entrypoints.views import (
+    EventView,
+    FeedbackForm,
+    RegistrationForm,
+    api_reference,
+    kind_options,
+    need_options,
+    render,
+    role_options,
+)
 from gateway.service_layer import handlers
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -29,35 +49,43 @@ from gateway.service_layer.ports import (
     RegistrationUnavailable,
 )
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(
+    include_in_schema=False,
+    default_response_class=HTMLResponse,
+    dependencies=[Depends(verify_csrf)],
+)
 
-UNAVAILABLE = (
-    "Die Anmeldung ist gerade nicht erreichbar. Ihre Angaben wurden nicht gespeichert – "
-    "bitte versuchen Sie es in einigen Minuten erneut."
-)
-STATUS_UNAVAILABLE = (
-    "Der Stand Ihrer Anmeldung kann gerade nicht abgerufen werden. Ihre Anmeldung ist davon "
-    "nicht betroffen – bitte versuchen Sie es in einigen Minuten erneut."
-)
-CANCEL_LOOKUP_UNAVAILABLE = (
-    "Ihre Anmeldung kann gerade nicht abgerufen werden. Es wurde nichts geändert – "
-    "bitte versuchen Sie es in einigen Minuten erneut."
-)
-CANCEL_UNAVAILABLE = (
-    "Die Stornierung ist gerade nicht möglich, weil die Anmeldung nicht erreichbar ist. "
-    "Es wurde nichts geändert, Ihre Anmeldung besteht weiter – bitte versuchen Sie es in "
-    "einigen Minuten erneut."
-)
 NO_STORE = {"Cache-Control": "no-store"}
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+# A text input people never see (``_fields.html``); bots that fill every field fill it too.
+HONEYPOT = "website"
 # How often the status page asks for news (milliseconds): a decision takes seconds, a
 # waiting-list place moves when someone else cancels.
 POLL_INTERVAL_MS = {RegistrationStatus.PENDING: 1000, RegistrationStatus.WAITLISTED: 10000}
 
 
-def listing_or_404(gateway: Gateway, event_id: str) -> Listing:
+def in_language(locale: Locale, german: str, english: str) -> str:
+    """One of the two texts another service sent along, for ``locale``."""
+    return english if locale is Locale.EN else german
+
+
+def not_saved_notice(t: labels.Translator) -> str:
+    return t.gettext(
+        "Ihre Angaben konnten nicht verarbeitet werden. Bitte laden Sie die Seite neu und "
+        "versuchen Sie es noch einmal."
+    )
+
+
+def text(data: FormData, name: str) -> str:
+    value = data.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def listing_or_404(request: Request, gateway: Gateway, event_id: str) -> Listing:
     listing = find_listing(gateway, event_id)
     if listing is None:
-        raise HTTPException(status_code=404, detail="Veranstaltung nicht gefunden")
+        t = i18n.request_translator(request)
+        raise HTTPException(status_code=404, detail=t.gettext("Veranstaltung nicht gefunden"))
     return listing
 
 
@@ -68,59 +96,103 @@ def event_page(
     form: RegistrationForm,
     status_code: int = 200,
 ) -> HTMLResponse:
-    event = EventView.of(listing, gateway.clock())
-    context = {"event": event, "form": form}
+    t = i18n.request_translator(request)
+    event = EventView.of(listing, gateway.clock(), t)
+    context = {
+        "event": event,
+        "form": form,
+        "roles": role_options(t),
+        "needs": need_options(t),
+        "honeypot_field": HONEYPOT,
+    }
     return render(request, "event.html", context, status_code, canonical_path=event.url)
 
 
 @router.get("/")
-async def events(request: Request, gateway: GatewayDep) -> HTMLResponse:
+async def events(
+    request: Request,
+    gateway: GatewayDep,
+    art: Annotated[str, Query()] = "",
+    ort: Annotated[str, Query()] = "",
+) -> HTMLResponse:
+    """Upcoming events, filtered by kind (``art``) and city (``ort``); an unknown value
+    filters nothing."""
+    t = i18n.request_translator(request)
     now = gateway.clock()
-    views = [EventView.of(listing, now) for listing in gateway.catalogue.upcoming(now)]
-    return render(request, "events.html", {"events": views})
+    cities = gateway.catalogue.cities(now)
+    kind = EventKind(art) if art in {k.value for k in EventKind} else None
+    city = ort if ort in cities else None
+    listings = gateway.catalogue.upcoming(now, kind=kind, city=city)
+    context = {
+        "events": [EventView.of(listing, now, t) for listing in listings],
+        "kinds": kind_options(t),
+        "cities": cities,
+        "kind": kind.value if kind else "",
+        "city": city or "",
+        "filtered": kind is not None or city is not None,
+    }
+    return render(request, "events.html", context, canonical_path="/")
 
 
 @router.get("/veranstaltungen/{event_id}")
 async def event(request: Request, event_id: str, gateway: GatewayDep) -> HTMLResponse:
-    return event_page(request, gateway, listing_or_404(gateway, event_id), RegistrationForm())
+    listing = listing_or_404(request, gateway, event_id)
+    return event_page(request, gateway, listing, RegistrationForm())
 
 
-@router.post("/veranstaltungen/{event_id}/anmeldung")
+@router.post("/veranstaltungen/{event_id}/anmeldung", dependencies=[Depends(limit_registrations)])
 async def register(
     request: Request, event_id: str, gateway: GatewayDep, correlation_id: CorrelationId
 ) -> Response:
-    listing = listing_or_404(gateway, event_id)
+    listing = listing_or_404(request, gateway, event_id)
+    locale = i18n.request_locale(request)
+    t = i18n.request_translator(request)
     data = await request.form()
-
-    def text(name: str) -> str:
-        value = data.get(name)
-        return value if isinstance(value, str) else ""
-
     form = RegistrationForm(
-        name=text("name"),
-        email=text("email"),
-        organisation=text("organisation"),
-        privacy_consent=bool(text("privacy_consent")),
-        idempotency_key=idempotency_key(text("idempotency_key")),
+        name=text(data, "name"),
+        email=text(data, "email"),
+        organisation=text(data, "organisation"),
+        role=text(data, "role"),
+        accessibility_needs=tuple(
+            value for value in data.getlist("accessibility_needs") if isinstance(value, str)
+        ),
+        accessibility_other=text(data, "accessibility_other"),
+        health_data_consent=bool(text(data, "health_data_consent")),
+        privacy_consent=bool(text(data, "privacy_consent")),
+        idempotency_key=idempotency_key(text(data, "idempotency_key")),
     )
+    if text(data, HONEYPOT):
+        return event_page(request, gateway, listing, form.with_notice(not_saved_notice(t)), 400)
     try:
         attendee = validate_attendee(
             name=form.name,
             email=form.email,
             organisation=form.organisation,
             privacy_consent=form.privacy_consent,
+            role=form.role,
+            accessibility_needs=form.accessibility_needs,
+            accessibility_other=form.accessibility_other,
+            health_data_consent=form.health_data_consent,
+            locale=locale.value,
         )
     except InvalidInput as exc:
-        return event_page(request, gateway, listing, form.with_problems(exc.problems), 422)
+        invalid = form.with_problems(exc.problems, locale)
+        return event_page(request, gateway, listing, invalid, 422)
     command = RegisterAttendee(listing.event_id, attendee, form.idempotency_key, correlation_id)
     try:
         submission = await handlers.register(command, gateway.registrations)
     except RegistrationUnavailable:
-        return event_page(request, gateway, listing, form.with_message(UNAVAILABLE), 503)
-    except RegistrationRefused as exc:
-        return event_page(
-            request, gateway, listing, form.with_message(exc.message), exc.status_code
+        notice = t.gettext(
+            "Die Anmeldung ist gerade nicht erreichbar. Ihre Angaben wurden nicht gespeichert – "
+            "bitte versuchen Sie es in einigen Minuten erneut."
         )
+        return event_page(request, gateway, listing, form.with_notice(notice), 503)
+    except RegistrationRefused as exc:
+        if exc.code == HEALTH_CONSENT_MISSING.code:
+            refused = form.with_problems([HEALTH_CONSENT_MISSING], locale)
+        else:
+            refused = form.with_notice(in_language(locale, exc.message, exc.message_en))
+        return event_page(request, gateway, listing, refused, exc.status_code)
     return RedirectResponse(f"/anmeldung/{submission.registration_id}", status_code=303)
 
 
@@ -137,30 +209,35 @@ async def lookup(
 async def registration(
     request: Request, registration_id: str, gateway: GatewayDep, correlation_id: CorrelationId
 ) -> HTMLResponse:
+    t = i18n.request_translator(request)
     try:
         state = await lookup(gateway, registration_id, correlation_id)
     except (RegistrationUnavailable, RegistrationRefused):
-        unavailable = {"registration_id": registration_id, "message": STATUS_UNAVAILABLE}
+        message = t.gettext(
+            "Der Stand Ihrer Anmeldung kann gerade nicht abgerufen werden. Ihre Anmeldung ist "
+            "davon nicht betroffen – bitte versuchen Sie es in einigen Minuten erneut."
+        )
+        unavailable = {"registration_id": registration_id, "message": message}
         return render(request, "registration_unavailable.html", unavailable, 503)
     if state is None:
-        raise HTTPException(status_code=404, detail="Anmeldung nicht gefunden")
+        raise HTTPException(status_code=404, detail=t.gettext("Anmeldung nicht gefunden"))
     context: dict[str, Any] = {
         "state": state,
         "live": state.live,
         "poll_interval": POLL_INTERVAL_MS.get(state.status, 1000),
-        "headline": labels.status_headline(state),
-        "explanation": labels.status_explanation(state),
-        "cancel_hint": labels.cancel_hint(state),
-        "event": event_of(gateway, state),
+        "headline": labels.status_headline(state, t),
+        "explanation": labels.status_explanation(state, t),
+        "cancel_hint": labels.cancel_hint(state, t),
+        "event": event_of(gateway, state, t),
     }
     response = render(request, "registration.html", context)
     response.headers.update(NO_STORE)
     return response
 
 
-def event_of(gateway: Gateway, state: RegistrationState) -> EventView | None:
+def event_of(gateway: Gateway, state: RegistrationState, t: labels.Translator) -> EventView | None:
     listing = gateway.catalogue.get(state.event_id)
-    return EventView.of(listing, gateway.clock()) if listing else None
+    return EventView.of(listing, gateway.clock(), t) if listing else None
 
 
 @router.get("/anmeldung/{registration_id}/status.json", response_class=JSONResponse)
@@ -192,10 +269,13 @@ def private_page(
 
 
 def link_problem(request: Request, exc: CancelLinkUnusable) -> HTMLResponse:
+    t = i18n.request_translator(request)
     expired = isinstance(exc, CancelLinkExpired)
     context = {
-        "heading": "Abmeldelink abgelaufen" if expired else "Abmeldelink ungültig",
-        "message": exc.message_de,
+        "heading": t.gettext("Abmeldelink abgelaufen")
+        if expired
+        else t.gettext("Abmeldelink ungültig"),
+        "message": in_language(t.locale, exc.message_de, exc.message_en),
         "kind": "expired" if expired else "invalid",
         "token": None,
     }
@@ -203,8 +283,9 @@ def link_problem(request: Request, exc: CancelLinkUnusable) -> HTMLResponse:
 
 
 def cancellation_unavailable(request: Request, token: str, message: str) -> HTMLResponse:
+    t = i18n.request_translator(request)
     context = {
-        "heading": "Stornierung gerade nicht möglich",
+        "heading": t.gettext("Stornierung gerade nicht möglich"),
         "message": message,
         "kind": "unavailable",
         "token": token,
@@ -213,9 +294,10 @@ def cancellation_unavailable(request: Request, token: str, message: str) -> HTML
 
 
 def cancellation_refused(request: Request, exc: RegistrationRefused) -> HTMLResponse:
+    t = i18n.request_translator(request)
     context = {
-        "heading": "Stornierung nicht möglich",
-        "message": exc.message,
+        "heading": t.gettext("Stornierung nicht möglich"),
+        "message": in_language(t.locale, exc.message, exc.message_en),
         "kind": "refused",
         "token": None,
     }
@@ -227,20 +309,25 @@ async def cancellation(
     request: Request, token: str, gateway: GatewayDep, correlation_id: CorrelationId
 ) -> HTMLResponse:
     """Ask whether to cancel the registration a mail's cancel link is for."""
+    t = i18n.request_translator(request)
     try:
         state = await handlers.cancellation_target(token, correlation_id, gateway.registrations)
     except CancelLinkUnusable as exc:
         return link_problem(request, exc)
     except RegistrationUnavailable:
-        return cancellation_unavailable(request, token, CANCEL_LOOKUP_UNAVAILABLE)
+        message = t.gettext(
+            "Ihre Anmeldung kann gerade nicht abgerufen werden. Es wurde nichts geändert – "
+            "bitte versuchen Sie es in einigen Minuten erneut."
+        )
+        return cancellation_unavailable(request, token, message)
     except RegistrationRefused as exc:
         return cancellation_refused(request, exc)
     context: dict[str, Any] = {
         "state": state,
         "token": token,
-        "headline": labels.status_headline(state),
-        "explanation": labels.status_explanation(state),
-        "event": event_of(gateway, state),
+        "headline": labels.status_headline(state, t),
+        "explanation": labels.status_explanation(state, t),
+        "event": event_of(gateway, state, t),
     }
     return private_page(request, "cancellation.html", context)
 
@@ -250,6 +337,7 @@ async def cancel(
     request: Request, token: str, gateway: GatewayDep, correlation_id: CorrelationId
 ) -> HTMLResponse:
     """Cancel; a second time (reload, double click) says it was cancelled already."""
+    t = i18n.request_translator(request)
     try:
         cancelled = await handlers.cancel(
             CancelRegistration(token, correlation_id), gateway.registrations
@@ -257,28 +345,136 @@ async def cancel(
     except CancelLinkUnusable as exc:
         return link_problem(request, exc)
     except RegistrationUnavailable:
-        return cancellation_unavailable(request, token, CANCEL_UNAVAILABLE)
+        message = t.gettext(
+            "Die Stornierung ist gerade nicht möglich, weil die Anmeldung nicht erreichbar ist. "
+            "Es wurde nichts geändert, Ihre Anmeldung besteht weiter – bitte versuchen Sie es "
+            "in einigen Minuten erneut."
+        )
+        return cancellation_unavailable(request, token, message)
     except RegistrationRefused as exc:
         return cancellation_refused(request, exc)
     context: dict[str, Any] = {
         "cancellation": cancelled,
-        "headline": labels.cancellation_headline(cancelled),
-        "explanation": labels.cancellation_explanation(cancelled),
-        "event": event_of(gateway, cancelled),
+        "headline": labels.cancellation_headline(cancelled, t),
+        "explanation": labels.cancellation_explanation(cancelled, t),
+        "event": event_of(gateway, cancelled, t),
     }
     return private_page(request, "cancelled.html", context)
 
 
+@router.get(i18n.SWITCH_PATH + "/{code}")
+async def switch_language(request: Request, code: str, zurueck: str = "/") -> Response:
+    """Remember the chosen language (a year) and go back to the page it was chosen on."""
+    if code not in {locale.value for locale in Locale}:
+        raise HTTPException(status_code=404)
+    response = RedirectResponse(i18n.local_path(zurueck), status_code=303)
+    response.set_cookie(
+        i18n.LOCALE_COOKIE,
+        code,
+        max_age=LANGUAGE_COOKIE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+def legal_content(gateway: Gateway, page: str, locale: Locale) -> Markup:
+    """The operator's HTML fragment for ``page`` (trusted content), German if there is no
+    translation."""
+    directory = gateway.settings.content_dir
+    path = directory / f"{page}.{locale.value}.html"
+    if not path.is_file():
+        path = directory / f"{page}.{Locale.DE.value}.html"
+    return Markup(path.read_text(encoding="utf-8"))  # noqa: S704 - the operator's own HTML
+
+
+def legal_page(
+    request: Request, gateway: Gateway, page: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    content = legal_content(gateway, page, i18n.request_locale(request))
+    return render(
+        request,
+        f"{page}.html",
+        {"content": content, **context},
+        status_code,
+        canonical_path=f"/{page}",
+    )
+
+
 @router.get("/datenschutz")
-async def privacy(request: Request) -> HTMLResponse:
-    return render(request, "datenschutz.html", {})
+async def privacy(request: Request, gateway: GatewayDep) -> HTMLResponse:
+    return legal_page(request, gateway, "datenschutz", {})
 
 
 @router.get("/impressum")
-async def imprint(request: Request) -> HTMLResponse:
-    return render(request, "impressum.html", {})
+async def imprint(request: Request, gateway: GatewayDep) -> HTMLResponse:
+    return legal_page(request, gateway, "impressum", {})
+
+
+def referring_page(request: Request) -> str:
+    """The path of the page the visitor came from, when it is one of ours."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or referer.path == "/barrierefreiheit":
+        return ""
+    return i18n.local_path(referer.path) if referer.path else ""
+
+
+def accessibility_page(
+    request: Request, gateway: Gateway, form: FeedbackForm, status_code: int = 200
+) -> HTMLResponse:
+    context = {"form": form, "honeypot_field": HONEYPOT}
+    return legal_page(request, gateway, "barrierefreiheit", context, status_code)
 
 
 @router.get("/barrierefreiheit")
-async def accessibility(request: Request) -> HTMLResponse:
-    return render(request, "barrierefreiheit.html", {})
+async def accessibility(request: Request, gateway: GatewayDep) -> HTMLResponse:
+    return accessibility_page(request, gateway, FeedbackForm(page=referring_page(request)))
+
+
+@router.post("/barrierefreiheit/rueckmeldung")
+async def accessibility_feedback(
+    request: Request, gateway: GatewayDep, correlation_id: CorrelationId
+) -> Response:
+    """Feedback on barriers: to the registration service, then a thank-you page."""
+    locale = i18n.request_locale(request)
+    t = i18n.request_translator(request)
+    data = await request.form()
+    form = FeedbackForm(
+        message=text(data, "message"),
+        name=text(data, "name"),
+        email=text(data, "email"),
+        page=text(data, "page"),
+    )
+    if text(data, HONEYPOT):
+        return accessibility_page(request, gateway, form.with_notice(not_saved_notice(t)), 400)
+    try:
+        feedback = validate_feedback(
+            message=form.message, name=form.name, email=form.email, page=form.page, locale=locale
+        )
+    except InvalidInput as exc:
+        return accessibility_page(request, gateway, form.with_problems(exc.problems, locale), 422)
+    try:
+        await handlers.send_feedback(SendFeedback(feedback, correlation_id), gateway.registrations)
+    except RegistrationUnavailable:
+        notice = t.gettext(
+            "Ihre Rückmeldung kann gerade nicht übermittelt werden und wurde nicht gespeichert. "
+            "Ihr Text steht noch im Formular – bitte versuchen Sie es in einigen Minuten erneut."
+        )
+        return accessibility_page(request, gateway, form.with_notice(notice), 503)
+    except RegistrationRefused as exc:
+        notice = in_language(locale, exc.message, exc.message_en)
+        return accessibility_page(request, gateway, form.with_notice(notice), exc.status_code)
+    return RedirectResponse("/barrierefreiheit/danke", status_code=303)
+
+
+@router.get("/barrierefreiheit/danke")
+async def accessibility_thanks(request: Request) -> HTMLResponse:
+    return render(request, "feedback_sent.html", {})
+
+
+@router.get("/api/docs")
+async def api_docs(request: Request) -> HTMLResponse:
+    """The public API's reference, made from its OpenAPI document (no script, no CDN)."""
+    operations = api_reference(request.app.openapi())
+    return render(request, "api_docs.html", {"operations": operations})

@@ -1,4 +1,5 @@
-"""The gateway's use cases: pass a registration on, look one up, cancel one by its link."""
+"""The gateway's use cases: pass a registration on, look one up, cancel one by its link,
+pass feedback on."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from uuid import UUID
 
 import structlog
 
-from gateway.domain.commands import CancelRegistration, RegisterAttendee
+from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
 from gateway.domain.registration import (
     Cancellation,
     RegistrationState,
@@ -63,3 +64,11 @@ async def cancel(command: CancelRegistration, registrations: Registrations) -> C
         registration_id=str(cancellation.registration_id),
     )
     return cancellation
+
+
+async def send_feedback(command: SendFeedback, registrations: Registrations) -> UUID:
+    """Hand feedback on the site's accessibility to the registration service, which keeps it
+    for the team that answers it (name and e-mail stay there, never in the logs)."""
+    feedback_id = await registrations.send_feedback(command)
+    log.info("accessibility feedback received", feedback_id=str(feedback_id))
+    return feedback_id

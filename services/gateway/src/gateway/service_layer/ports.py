@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Protocol
 from uuid import UUID
 
-from gateway.domain.commands import CancelRegistration, RegisterAttendee
+from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
 from gateway.domain.registration import Cancellation, RegistrationState, Submission
 
 
@@ -80,6 +80,9 @@ class Registrations(Protocol):
     async def cancel(self, command: CancelRegistration) -> Cancellation:
         """Cancel the registration a link is for; harmless twice.  Raises like
         ``cancellation_target``."""
+
+    async def send_feedback(self, command: SendFeedback) -> UUID:
+        """Store feedback on the site's accessibility; its ``feedback_id``."""
 
     async def check(self) -> None:
         """Raise unless the service answers its health check."""

@@ -2,7 +2,8 @@
 // pending (capacity decides within seconds) and on the waiting list (the place moves up, a
 // seat may come free).  Polls the status; once the status or the waiting-list place changes,
 // swaps in the new status region (announced by screen readers through its aria-live) or
-// reloads the page if that fails.  The new region says whether to go on polling.
+// reloads the page if that fails.  The new region says whether to go on polling.  Every text
+// it shows comes from the page (the server translates it), none is written here.
 (function () {
   "use strict";
 
@@ -17,6 +18,7 @@
     var interval = parseInt(element.dataset.pollInterval || "", 10);
     return {
       pollUrl: element.dataset.pollUrl || null,
+      stoppedText: element.dataset.stoppedText || "",
       status: element.dataset.currentStatus || "",
       position: element.dataset.currentPosition || "",
       interval: interval > 0 ? interval : 1000,
@@ -34,7 +36,8 @@
   }
 
   function copyPollingAttributes(fresh) {
-    ["pollUrl", "pollInterval", "currentStatus", "currentPosition"].forEach(function (key) {
+    var keys = ["pollUrl", "pollInterval", "currentStatus", "currentPosition", "stoppedText"];
+    keys.forEach(function (key) {
       if (fresh.dataset[key] === undefined) {
         delete region.dataset[key];
       } else {
@@ -71,8 +74,15 @@
   }
 
   function schedule() {
-    if (state.pollUrl && Date.now() <= deadline) {
+    if (!state.pollUrl) {
+      return;
+    }
+    if (Date.now() <= deadline) {
       window.setTimeout(poll, state.interval);
+    } else if (state.stoppedText) {
+      var note = document.createElement("p");
+      note.textContent = state.stoppedText;
+      region.appendChild(note);
     }
   }
 

@@ -1,0 +1,147 @@
+"""What the organiser desk needs from the outside world: the account store, password
+hashing, capacity's organiser API and the registration service's organiser API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+from uuid import UUID
+
+from contracts.messages import EventSnapshot
+from gateway.domain.desk import AccessibilityReport, EventDetails, Feedback, Participant
+from gateway.domain.organisers import Account, Organiser, RecentFailures
+from gateway.domain.registration import Cancellation
+
+
+class OrganiserStoreUnavailable(Exception):
+    """The gateway's own database (accounts and sessions) did not answer."""
+
+
+class CapacityUnavailable(Exception):
+    """Capacity did not answer, or answered with a server error."""
+
+
+class EventNotFound(Exception):
+    """Capacity knows no event with this id."""
+
+
+class CapacityRefused(Exception):
+    """Capacity turned a change down (409: not in this state, 422: not valid) and said why
+    (in English too when its answer had both).
+
+    ``fields`` names the request fields a 422 complained about."""
+
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        fields: tuple[str, ...] = (),
+        message_en: str | None = None,
+    ) -> None:
+        super().__init__(f"{status_code}: {message}")
+        self.status_code = status_code
+        self.message = message
+        self.message_en = message_en or message
+        self.fields = fields
+
+
+class EventAction(StrEnum):
+    """The state changes capacity's organiser API offers as ``POST /events/{id}/<action>``."""
+
+    PUBLISH = "publish"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    CANCEL = "cancel"
+
+
+class Organisers(Protocol):
+    """Accounts, sessions and failed logins (the gateway's database)."""
+
+    async def account(self, email: str) -> Account | None: ...
+
+    async def save_account(self, email: str, name: str, password_hash: str, now: datetime) -> bool:
+        """Create the account, or set name and password of an existing one (then all its
+        sessions end); True if it was created."""
+
+    async def record_login(
+        self, organiser_id: UUID, now: datetime, new_password_hash: str | None
+    ) -> None:
+        """Note the login; store a fresh hash when the old one used outdated parameters."""
+
+    async def recent_failures(
+        self, email: str, client_ip: str, since: datetime
+    ) -> RecentFailures: ...
+
+    async def record_failure(self, email: str, client_ip: str, now: datetime) -> None: ...
+
+    async def clear_failures(self, email: str) -> None: ...
+
+    async def open_session(
+        self, token_hash: bytes, organiser_id: UUID, now: datetime, expires_at: datetime
+    ) -> None: ...
+
+    async def session_organiser(self, token_hash: bytes, now: datetime) -> Organiser | None:
+        """The organiser of an unexpired session."""
+
+    async def close_session(self, token_hash: bytes) -> None: ...
+
+    async def check(self) -> None:
+        """Raise unless the database answers."""
+
+
+class Passwords(Protocol):
+    """argon2id hashing; slow on purpose, so the adapter keeps it off the event loop."""
+
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """Whether the password matches; with no hash (unknown e-mail address) it takes
+        as long as a real check and says no."""
+
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class Capacity(Protocol):
+    """Capacity's organiser API; ``CapacityUnavailable``, ``EventNotFound`` and
+    ``CapacityRefused`` say what went wrong."""
+
+    async def events(self, correlation_id: str) -> list[EventSnapshot]:
+        """Every event, drafts included."""
+
+    async def event(self, event_id: UUID, correlation_id: str) -> EventSnapshot: ...
+
+    async def create(
+        self, details: EventDetails, capacity: int, publish: bool, correlation_id: str
+    ) -> EventSnapshot: ...
+
+    async def update(
+        self, event_id: UUID, details: EventDetails, correlation_id: str
+    ) -> EventSnapshot: ...
+
+    async def act(
+        self, event_id: UUID, action: EventAction, correlation_id: str
+    ) -> EventSnapshot: ...
+
+    async def change_capacity(
+        self, event_id: UUID, capacity: int, correlation_id: str
+    ) -> EventSnapshot: ...
+
+    async def check(self) -> None: ...
+
+
+class RegistrationDesk(Protocol):
+    """The registration service's organiser API (internal token); raises
+    ``RegistrationUnavailable`` and ``RegistrationRefused`` like the public one."""
+
+    async def participants(self, event_id: UUID, correlation_id: str) -> list[Participant]: ...
+
+    async def accessibility_report(
+        self, event_id: UUID, correlation_id: str
+    ) -> AccessibilityReport: ...
+
+    async def cancel_for_organiser(
+        self, registration_id: UUID, correlation_id: str
+    ) -> Cancellation: ...
+
+    async def feedback(self, correlation_id: str) -> list[Feedback]: ...
