@@ -53,7 +53,8 @@ async def register_via_form(
     assert forms, "the event page has no registration form"
     form = forms[0]
     data = {**form.fields, "name": name, "email": email, "organisation": organisation}
-    data.update(form.checkboxes)  # a person ticks the consent box
+    data["role"] = "coordination"  # the required choice of a role
+    data["privacy_consent"] = form.checkboxes["privacy_consent"]  # a person ticks the consent box
     answer = await client.post(urljoin(event_url, form.action), data=data)
     assert answer.status_code == 303, answer.text[:500]
     return urljoin(event_url, answer.headers["location"])

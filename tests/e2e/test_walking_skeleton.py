@@ -17,7 +17,7 @@ from devstack.smtp_sink import read_mails
 from devstack.stack import Stack
 
 from . import kafka
-from .browser import register_via_form, status_on_page
+from .over_http import register_via_form, status_on_page
 
 REGISTRATIONS = "registration.registrations.v1"
 DECISIONS = "capacity.decisions.v1"

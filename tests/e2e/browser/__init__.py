@@ -1,0 +1,1 @@
+"""Real-browser tests: Debian's Chromium through Playwright, axe-core, screenshots."""
