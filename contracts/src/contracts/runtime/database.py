@@ -13,6 +13,7 @@ from contracts.runtime import kafka
 from contracts.runtime.outbox import Relay
 
 log = structlog.get_logger(__name__)
+SHUTDOWN_SECONDS = 10.0
 TRANSIENT_DB: tuple[type[BaseException], ...] = (
     OSError,
     TimeoutError,
@@ -30,7 +31,7 @@ async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     return pool
 
 
-async def close_pool(pool: asyncpg.Pool, timeout: float = 10.0) -> None:
+async def close_pool(pool: asyncpg.Pool, timeout: float = SHUTDOWN_SECONDS) -> None:
     """Close gracefully; a connection still held after ``timeout`` (a request that hangs
     in shutdown) is terminated rather than blocking the process from stopping."""
     try:
@@ -74,7 +75,11 @@ async def relay_running(
     try:
         yield relay
     finally:
+        # bounded: a shutdown must never hang the process (or a test's teardown)
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await producer.stop()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(task, SHUTDOWN_SECONDS)
+        try:
+            await asyncio.wait_for(producer.stop(), SHUTDOWN_SECONDS)
+        except TimeoutError:
+            log.warning("outbox producer did not stop in time", client_id=client_id)

@@ -219,7 +219,19 @@ async def test_the_registration_desk_reads_participants_and_cancels():
 
 async def test_the_registration_desk_errors():
     answers = iter(
-        [httpx.Response(403, json={"detail": "internal token required"}), httpx.Response(500)]
+        [
+            httpx.Response(
+                403,
+                json={
+                    "detail": {
+                        "code": "internal_token_required",
+                        "message_de": "Nur für interne Dienste.",
+                        "message_en": "Internal services only.",
+                    }
+                },
+            ),
+            httpx.Response(500),
+        ]
     )
 
     def handler(request):

@@ -147,3 +147,19 @@ def test_english_labels_and_the_waiting_list_place():
     )
     assert status_headline(state, ENGLISH) == "You are on the waiting list (place 4)"
     assert kind_label(EventKind.WERKSTATTGESPRAECH, ENGLISH) == "Workshop talk"
+
+
+def test_an_organiser_cancellation_is_explained_as_such():
+    def explanation(cancel_reason: str) -> str:
+        state = RegistrationState(
+            registration_id=uuid4(),
+            event_id=uuid4(),
+            status=RegistrationStatus.CANCELLED,
+            cancel_reason=cancel_reason,
+        )
+        return status_explanation(state, GERMAN)
+
+    assert "Veranstaltungsteam hat diese Anmeldung storniert" in explanation(
+        "cancelled_by_organiser"
+    )
+    assert "Veranstaltungsteam" not in explanation("attendee")

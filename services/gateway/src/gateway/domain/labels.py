@@ -13,7 +13,12 @@ from babel.dates import format_datetime
 from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.messages import EventKind, Locale
 from gateway.domain.model import Availability, Listing
-from gateway.domain.registration import Cancellation, RegistrationState, RegistrationStatus
+from gateway.domain.registration import (
+    Cancellation,
+    CancelReason,
+    RegistrationState,
+    RegistrationStatus,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -181,6 +186,11 @@ def status_explanation(state: RegistrationState, t: Translator) -> str:
         case RegistrationStatus.CANCELLED:
             if state.event_cancelled:
                 return event_cancelled_text(t)
+            if state.cancel_reason == CancelReason.ORGANISER:
+                return t.gettext(
+                    "Das Veranstaltungsteam hat diese Anmeldung storniert. Bei Fragen wenden "
+                    "Sie sich bitte an das Veranstaltungsteam."
+                )
             return t.gettext(
                 "Diese Anmeldung wurde storniert. Sie können sich erneut anmelden, solange "
                 "die Anmeldung geöffnet ist."

@@ -26,6 +26,7 @@ class CancelReason(StrEnum):
 
     ATTENDEE = "attendee"
     EVENT_CANCELLED = "event_cancelled"
+    ORGANISER = "cancelled_by_organiser"
 
 
 # Registrations that still hold (or wait for) a seat: the only ones a cancel link changes.
@@ -55,7 +56,8 @@ class RegistrationState(BaseModel):
     """The current place on the waiting list (1 = next); it moves up."""
     rejection_reason: str | None = None
     cancel_reason: str | None = None
-    """``attendee`` or ``event_cancelled``; kept as text so a new reason breaks nothing."""
+    """``attendee``, ``event_cancelled`` or ``cancelled_by_organiser``; kept as text so a new
+    reason breaks nothing."""
 
     @property
     def cancellable(self) -> bool:
