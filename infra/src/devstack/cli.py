@@ -25,6 +25,7 @@ async def run(config: StackConfig) -> None:
 Quartier-Anmeldeplattform läuft / the platform is up (ready in {stack.ready_seconds["total"]:.1f} s)
 
   Website (public site)        {stack.gateway_url}/
+  Organiser desk               {stack.gateway_url}/verwaltung  (first account: make admin)
   Organiser API (capacity)     {stack.capacity_url}/docs
   Registration API             {stack.registration_url}/docs
   Mails (SMTP sink, .eml)      {stack.mail_dir}
