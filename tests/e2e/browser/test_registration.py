@@ -9,7 +9,16 @@ from playwright.async_api import Page, expect
 from devstack.stack import Stack
 
 from .conftest import Browsing, EventFactory
-from .flows import cancel_link, decisions_paused, mail_to, register, status_is, unique_email
+from .flows import (
+    cancel_link,
+    decisions_paused,
+    mail_to,
+    mails_to,
+    register,
+    status_is,
+    text_of,
+    unique_email,
+)
 
 
 async def stays_the_same_document(page: Page) -> None:
@@ -59,3 +68,32 @@ async def test_register_confirm_cancel_and_the_waiting_person_moves_up(
     await expect(ben.get_by_role("status")).to_contain_text(re.compile("bestätigt|Platz"))
     promotion = await mail_to(stack, ben_mail, count=2)
     assert "Warteliste" in str(promotion["Subject"]) or "Platz" in str(promotion["Subject"])
+
+
+async def test_an_english_visitor_with_accessibility_needs_gets_an_english_mail(
+    stack: Stack, browsing: Browsing, make_event: EventFactory
+) -> None:
+    """The language switch carries through to the mail; health data needs its own consent."""
+    event = await make_event(title="Fachtag in English", capacity=5)
+    page = await browsing.page()
+    email = unique_email("english")
+    await page.goto(event.path)
+    await page.get_by_role("link", name="English").click()
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await page.get_by_label("First name and surname").fill("Grace Guest")
+    await page.get_by_label("E-mail address").fill(email)
+    await page.get_by_label("In which role are you taking part?").select_option(index=1)
+    await page.get_by_label(re.compile("Step-free access")).check()
+    await page.get_by_label(re.compile("Privacy consent")).check()
+    await page.get_by_role("button", name=re.compile("Register")).click()
+    # needs without the health-data consent: refused next to the field, nothing stored
+    await expect(page.locator("#health_data_consent-error")).to_be_visible()
+    assert not mails_to(stack, email)
+
+    await page.get_by_label(re.compile("Health data consent")).check()
+    await page.get_by_label(re.compile("Privacy consent")).check()
+    await page.get_by_role("button", name=re.compile("Register")).click()
+    await status_is(page, "confirmed")
+    mail = await mail_to(stack, email)
+    assert str(mail["Subject"]).startswith("Registration confirmed"), mail["Subject"]
+    assert "Dear Grace Guest" in text_of(mail)
