@@ -27,7 +27,7 @@ class FakeEvents(EventRepository):
         self.store[event.event_id] = copy.deepcopy(event)
 
     async def all(self) -> list[Event]:
-        return sorted(self.store.values(), key=lambda e: e.starts_at)
+        return sorted(self.store.values(), key=lambda e: e.details.starts_at)
 
     async def past_deadline(self, now: datetime) -> list[UUID]:
         return [

@@ -245,7 +245,7 @@ async def test_a_draft_is_revised_quietly_and_a_cancelled_event_not_at_all() -> 
     uow = FakeUnitOfWork()
     draft = await published(uow, capacity=5, draft=True)
     await handlers.revise_event(uow, draft, replace(WORKSHOP, title="Neuer Titel"))
-    assert uow.event_store[draft].title == "Neuer Titel"
+    assert uow.event_store[draft].details.title == "Neuer Titel"
     assert uow.sent(m.CatalogEvent) == []
     cancelled = await published(uow, capacity=5)
     await handlers.cancel_event(uow, cancelled)
@@ -261,7 +261,7 @@ async def test_revised_details_must_make_sense() -> None:
     backwards = replace(WORKSHOP, ends_at=START - timedelta(hours=1))
     with pytest.raises(InvalidEvent):
         await handlers.revise_event(uow, event_id, backwards)
-    assert uow.event_store[event_id].ends_at == WORKSHOP.ends_at
+    assert uow.event_store[event_id].details.ends_at == WORKSHOP.ends_at
 
 
 async def test_turning_the_waiting_list_off_keeps_those_already_waiting() -> None:

@@ -1,26 +1,27 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
 
-from capacity.domain.model import CloseReason, Event, InvalidEvent, Outcome, Rejection, Status
+from capacity.domain.model import (
+    CloseReason,
+    Details,
+    Event,
+    InvalidEvent,
+    Outcome,
+    Rejection,
+    Status,
+)
+
+from .test_handlers import WORKSHOP
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def event(capacity: int = 2, waitlist: bool = True) -> Event:
-    start = datetime(2026, 3, 12, 9, tzinfo=UTC)
-    return Event(
-        event_id=uuid4(),
-        title="Fachtag Quartier",
-        kind="fachtag",
-        starts_at=start,
-        ends_at=start + timedelta(hours=7),
-        venue="Hospitalhof",
-        city="Stuttgart",
-        capacity=capacity,
-        waitlist_enabled=waitlist,
-    )
+    details = replace(WORKSHOP, waitlist_enabled=waitlist)
+    return Event(event_id=uuid4(), details=details, capacity=capacity)
 
 
 def test_seats_go_first_come_first_served_then_the_waiting_list() -> None:
@@ -61,22 +62,13 @@ def test_every_change_raises_the_revision() -> None:
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
-    [("title", "  "), ("capacity", -1), ("ends_at", datetime(2026, 3, 11, tzinfo=UTC))],
+    ("details", "capacity"),
+    [
+        (replace(WORKSHOP, title="  "), 1),
+        (WORKSHOP, -1),
+        (replace(WORKSHOP, ends_at=WORKSHOP.starts_at - timedelta(hours=1)), 1),
+    ],
 )
-def test_invalid_events_are_refused(field: str, value: object) -> None:
-    start = datetime(2026, 3, 12, 9, tzinfo=UTC)
-    data: dict[str, object] = dict(
-        event_id=uuid4(),
-        title="T",
-        kind="markt",
-        starts_at=start,
-        ends_at=start,
-        venue="V",
-        city="C",
-        capacity=1,
-        waitlist_enabled=True,
-    )
-    data[field] = value
+def test_invalid_events_are_refused(details: Details, capacity: int) -> None:
     with pytest.raises(InvalidEvent):
-        Event(**data)  # type: ignore[arg-type]
+        Event(event_id=uuid4(), details=details, capacity=capacity)

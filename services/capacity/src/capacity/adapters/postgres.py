@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -10,6 +11,7 @@ import asyncpg
 
 from capacity.domain.model import (
     CloseReason,
+    Details,
     Event,
     Outcome,
     Rejection,
@@ -56,16 +58,23 @@ SEAT_COLUMNS = (
 )
 
 
+DETAILS_FIELDS = frozenset(f.name for f in fields(Details))
+"""The columns that hold the event's ``Details``; the rest are ``Event`` attributes."""
+
+
 def _event(row: asyncpg.Record) -> Event:
     data: dict[str, Any] = dict(row)
+    details = Details(**{name: data.pop(name) for name in DETAILS_FIELDS})
     data["status"] = Status(data["status"])
     data["close_reason"] = CloseReason(data["close_reason"]) if data["close_reason"] else None
-    return Event(**data)
+    return Event(details=details, **data)
 
 
 def _values(event: Event) -> list[object]:
     """The event's column values in ``EVENT_FIELDS`` order (``$1`` is the event id)."""
-    return [getattr(event, name) for name in EVENT_FIELDS]
+    return [
+        getattr(event.details if name in DETAILS_FIELDS else event, name) for name in EVENT_FIELDS
+    ]
 
 
 def _seat(row: asyncpg.Record) -> Seat:

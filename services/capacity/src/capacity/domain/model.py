@@ -7,7 +7,7 @@ The service layer locks the event while it changes it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
@@ -89,18 +89,8 @@ class Seat:
 @dataclass
 class Event:
     event_id: UUID
-    title: str
-    kind: str
-    starts_at: datetime
-    ends_at: datetime
-    venue: str
-    city: str
+    details: Details
     capacity: int
-    waitlist_enabled: bool
-    description: str = ""
-    address: str = ""
-    organiser_contact: str = ""
-    registration_deadline: datetime | None = None
     status: Status = Status.OPEN
     close_reason: CloseReason | None = None
     seats_taken: int = 0
@@ -117,18 +107,15 @@ class Event:
     def create(cls, event_id: UUID, details: Details, capacity: int, *, draft: bool) -> Event:
         """A new event: a draft only the organisers see, or open for registration."""
         status = Status.DRAFT if draft else Status.OPEN
-        return cls(event_id=event_id, capacity=capacity, status=status, **asdict(details))
-
-    @property
-    def details(self) -> Details:
-        return Details(**{f.name: getattr(self, f.name) for f in fields(Details)})
+        return cls(event_id=event_id, details=details, capacity=capacity, status=status)
 
     @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
 
     def deadline_passed(self, now: datetime) -> bool:
-        return self.registration_deadline is not None and now > self.registration_deadline
+        deadline = self.details.registration_deadline
+        return deadline is not None and now > deadline
 
     # --- registrations ---------------------------------------------------------------
     def decide(self, registration_id: UUID, now: datetime) -> Seat:
@@ -146,7 +133,7 @@ class Event:
         elif self.seats_left > 0 and self.status is Status.OPEN:
             seat.outcome = Outcome.CONFIRMED
             self.seats_taken += 1
-        elif self.waitlist_enabled:
+        elif self.details.waitlist_enabled:
             seat.outcome = Outcome.WAITLISTED
             self.waitlist_length += 1
         else:
@@ -201,8 +188,7 @@ class Event:
         details.check()
         if details == self.details:
             return
-        for name, value in asdict(details).items():
-            setattr(self, name, value)
+        self.details = details
         self._changed()
 
     def change_capacity(self, capacity: int) -> None:

@@ -10,25 +10,26 @@ from contracts import messages as m
 
 
 def snapshot(event: Event) -> m.EventSnapshot:
+    details = event.details
     return m.EventSnapshot(
         event_id=event.event_id,
-        title=event.title,
-        kind=m.EventKind(event.kind),
-        description=event.description,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        venue=event.venue,
-        address=event.address,
-        city=event.city,
-        organiser_contact=event.organiser_contact,
+        title=details.title,
+        kind=m.EventKind(details.kind),
+        description=details.description,
+        starts_at=details.starts_at,
+        ends_at=details.ends_at,
+        venue=details.venue,
+        address=details.address,
+        city=details.city,
+        organiser_contact=details.organiser_contact,
         capacity=event.capacity,
         seats_taken=event.seats_taken,
         seats_left=max(0, event.seats_left),
-        waitlist_enabled=event.waitlist_enabled,
+        waitlist_enabled=details.waitlist_enabled,
         waitlist_length=event.waitlist_length,
         status=event.status,
         close_reason=event.close_reason,
-        registration_deadline=event.registration_deadline,
+        registration_deadline=details.registration_deadline,
         revision=event.revision,
     )
 
