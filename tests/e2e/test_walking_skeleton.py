@@ -84,7 +84,8 @@ def calendar_of(mail: EmailMessage) -> icalendar.Calendar | None:
 
 async def test_five_people_register_for_three_seats(stack: Stack) -> None:
     event_id = await create_event(stack, capacity=3)
-    people = [(f"Person {i}", f"person{i}.{uuid4().hex[:6]}@example.org") for i in range(5)]
+    tag = uuid4().hex[:6]
+    people = [(f"Person {i} {tag}", f"person{i}.{tag}@example.org") for i in range(5)]
     async with httpx.AsyncClient(follow_redirects=False) as browser:
         event_url = await event_page_up(stack, browser, event_id)
         status_urls = [
@@ -120,11 +121,19 @@ async def test_five_people_register_for_three_seats(stack: Stack) -> None:
         )  # type: ignore[index]
 
     records = await kafka.read_until(stack.bootstrap, CATALOG, closed_full)
+    for topic in (REGISTRATIONS, DECISIONS, "notification.deliveries.v1"):
+        records += await kafka.read_until(stack.bootstrap, topic, bool)
     for record in records:
         kafka.validate(record)
-    for topic in (REGISTRATIONS, DECISIONS, "notification.deliveries.v1"):
-        for record in await kafka.read_until(stack.bootstrap, topic, bool):
-            kafka.validate(record)
+
+    # names and e-mail addresses stay in the registration service: on no topic, in no log
+    personal = [*addresses, *(name for name, _ in people)]
+    for record in records:
+        raw = (record.value or b"").decode() + str(record.headers)
+        assert not [p for p in personal if p in raw], f"personal data on {record.topic}"
+    for log in stack.log_dir.glob("*.log"):
+        leaked = [p for p in personal if p in log.read_text(errors="replace")]
+        assert not leaked, f"personal data in {log.name}: {leaked}"
 
 
 async def _at_least(mails: list[EmailMessage], n: int) -> list[EmailMessage] | None:

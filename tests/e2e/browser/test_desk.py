@@ -96,3 +96,22 @@ async def test_a_wrong_password_keeps_the_desk_closed(
     await expect(page.get_by_label("Passwort")).to_have_attribute("aria-invalid", "true")
     await page.goto("/verwaltung/veranstaltungen/neu")
     await expect(page).to_have_url(re.compile(r"/verwaltung/anmelden"))
+
+
+async def test_feedback_from_the_accessibility_statement_reaches_the_organisers(
+    browsing: Browsing, organiser: Organiser
+) -> None:
+    visitor = await browsing.page()
+    await visitor.goto("/barrierefreiheit")
+    message = f"Die PDF-Einladung ist nicht barrierefrei ({uuid4().hex[:6]})."
+    await visitor.get_by_label("Ihre Nachricht").fill(message)
+    await visitor.get_by_label("Auf welcher Seite?").fill("Einladung Fachtag")
+    await visitor.get_by_role("button", name="Rückmeldung senden").click()
+    await expect(visitor.get_by_role("heading", level=1)).to_have_text(
+        "Vielen Dank für Ihre Rückmeldung"
+    )
+
+    desk = await browsing.page()
+    await log_in(desk, organiser)
+    await desk.get_by_role("link", name="Rückmeldungen").first.click()
+    await expect(desk.get_by_role("row", name=re.compile(re.escape(message)))).to_be_visible()
