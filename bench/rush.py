@@ -127,6 +127,7 @@ async def create_event(stack: Stack) -> str:
     async with httpx.AsyncClient() as client:
         answer = await client.post(
             f"{stack.capacity_url}/events",
+            headers=stack.internal_headers,
             json={
                 "title": f"Fachtag Benchmark {uuid4().hex[:4]}",
                 "kind": "fachtag",

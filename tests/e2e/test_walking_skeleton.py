@@ -37,6 +37,7 @@ async def create_event(stack: Stack, capacity: int, title: str = "Fachtag Quarti
     async with httpx.AsyncClient() as client:
         answer = await client.post(
             f"{stack.capacity_url}/events",
+            headers=stack.internal_headers,
             json={
                 "title": title,
                 "kind": "fachtag",
@@ -236,3 +237,17 @@ async def test_a_malformed_message_goes_to_the_dlq_and_the_stream_goes_on(stack:
     assert letter.headers["dlq_source_topic"] == REGISTRATIONS
     assert "contract" in letter.headers["dlq_reason"]
     assert letter.headers["dlq_consumer"] == "capacity"
+
+
+async def test_only_the_platform_changes_events_at_capacity(stack: Stack) -> None:
+    """Someone who reaches capacity's port can read the events but change none of them."""
+    event_id = await create_event(stack, capacity=4, title="Fachtag – nur lesen")
+    url = f"{stack.capacity_url}/events/{event_id}"
+    async with httpx.AsyncClient() as stranger:
+        closing = await stranger.post(f"{url}/close")
+        cancelling = await stranger.post(f"{url}/cancel", headers={"X-Internal-Token": "rate"})
+        shown = await stranger.get(url)
+
+    assert (closing.status_code, cancelling.status_code) == (403, 403)
+    assert closing.json()["detail"]["code"] == "internal_token_required"
+    assert (shown.status_code, shown.json()["status"]) == (200, "open")

@@ -19,7 +19,7 @@ async def run(config: StackConfig) -> None:
     print(f"Starting the platform (logs in {stack.log_dir}) …", flush=True)
     await stack.start()
     try:
-        created = await seed(stack.capacity_url)
+        created = await seed(stack.capacity_url, stack.config.internal_token)
         print(
             f"""
 Quartier-Anmeldeplattform läuft / the platform is up (ready in {stack.ready_seconds["total"]:.1f} s)

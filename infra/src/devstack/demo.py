@@ -1,16 +1,26 @@
 """Sample events for a fresh platform, created through the organiser API.
 
-``python -m devstack.demo [CAPACITY_URL]`` (default http://127.0.0.1:8002).
+``python -m devstack.demo [CAPACITY_URL]`` (default http://127.0.0.1:8002).  Creating
+events wants capacity's internal token: ``CAPACITY_INTERNAL_TOKEN`` if set, else the one a
+running ``make run`` wrote to ``.data/internal-token``, else the dev default.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+
+from contracts.runtime.http import INTERNAL_TOKEN_HEADER
+from devstack.stack import INTERNAL_TOKEN_FILE, ROOT
+
+DEV_TOKEN = "dev-internal-token"  # noqa: S105 - capacity's own dev default
+DEVSTACK_TOKEN_FILE = ROOT / ".data" / INTERNAL_TOKEN_FILE
 
 
 def samples() -> list[dict[str, Any]]:
@@ -54,9 +64,21 @@ def samples() -> list[dict[str, Any]]:
     ]
 
 
-async def seed(capacity_url: str) -> int:
+def internal_token(token_file: Path = DEVSTACK_TOKEN_FILE) -> str:
+    """``CAPACITY_INTERNAL_TOKEN``, else what ``make run`` left in ``token_file``, else the
+    dev default."""
+    if token := os.environ.get("CAPACITY_INTERNAL_TOKEN"):
+        return token
+    if token_file.is_file():
+        return token_file.read_text().strip() or DEV_TOKEN
+    return DEV_TOKEN
+
+
+async def seed(capacity_url: str, token: str) -> int:
     """Create the samples if there are no events yet; returns how many were created."""
-    async with httpx.AsyncClient(base_url=capacity_url, timeout=10) as client:
+    async with httpx.AsyncClient(
+        base_url=capacity_url, timeout=10, headers={INTERNAL_TOKEN_HEADER: token}
+    ) as client:
         if (await client.get("/events")).json():
             return 0
         created = 0
@@ -77,4 +99,4 @@ async def seed(capacity_url: str) -> int:
 
 if __name__ == "__main__":
     url = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8002"
-    sys.stderr.write(f"created {asyncio.run(seed(url))} sample events\n")
+    sys.stderr.write(f"created {asyncio.run(seed(url, internal_token()))} sample events\n")

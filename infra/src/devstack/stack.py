@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import structlog
 
+from contracts.runtime.http import INTERNAL_TOKEN_HEADER
 from contracts.runtime.kafka import ensure_topics
 from devstack.broker import start_broker
 from devstack.databases import create_database, drop_database, migrate
@@ -28,6 +29,8 @@ DATABASE_SERVICES = ("registration", "capacity", "notification", "gateway")
 KEPT_DATABASES = frozenset({"gateway"})
 # Where a run leaves the gateway's database address for `gateway-admin` (`make admin`).
 GATEWAY_DSN_FILE = "gateway-database-url"
+# Where a run leaves its internal token for tools that change events (`make demo-event`).
+INTERNAL_TOKEN_FILE = "internal-token"  # noqa: S105 - a file name, not a secret
 
 
 @dataclass
@@ -69,6 +72,7 @@ class StackConfig:
     log_json: bool = True
     keep_databases: bool = True
     internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    """Registration's and capacity's internal APIs, for every service that calls them."""
     gateway_rate_limit: int = 10
     """Registrations per client IP and minute at the gateway; 0 = no limit."""
 
@@ -125,6 +129,12 @@ class Stack:
     @property
     def capacity_url(self) -> str:
         return f"http://127.0.0.1:{self.config.ports.capacity}"
+
+    @property
+    def internal_headers(self) -> dict[str, str]:
+        """What callers of the internal APIs send: capacity's changes, registration's
+        organiser endpoints."""
+        return {INTERNAL_TOKEN_HEADER: self.config.internal_token}
 
     @property
     def mail_dir(self) -> Path:
@@ -195,6 +205,10 @@ class Stack:
             await migrate(self.dsns[service], ROOT / "services" / service / "migrations")
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         (self.config.data_dir / GATEWAY_DSN_FILE).write_text(self.dsns["gateway"] + "\n")
+        token_file = self.config.data_dir / INTERNAL_TOKEN_FILE
+        token_file.touch(mode=0o600)
+        token_file.chmod(0o600)
+        token_file.write_text(self.config.internal_token + "\n")
 
     def services(self) -> list[ServiceSpec]:
         c, p = self.config, self.config.ports
@@ -227,7 +241,9 @@ class Stack:
         registration = env(
             "REGISTRATION", database_url=self.dsns["registration"], internal_token=c.internal_token
         )
-        capacity = env("CAPACITY", database_url=self.dsns["capacity"])
+        capacity = env(
+            "CAPACITY", database_url=self.dsns["capacity"], internal_token=c.internal_token
+        )
         specs = [
             ServiceSpec(
                 "registration-http",

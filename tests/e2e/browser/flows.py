@@ -61,6 +61,7 @@ async def publish_event(
     async with httpx.AsyncClient(timeout=10) as client:
         answer = await client.post(
             f"{stack.capacity_url}/events",
+            headers=stack.internal_headers,
             json={
                 "title": title,
                 "kind": kind,

@@ -13,7 +13,14 @@ from uuid import uuid4
 from playwright.async_api import Page, expect
 
 from .conftest import Browsing
-from .flows import Organiser, fill_registration, log_in, unique_email
+from .flows import (
+    Organiser,
+    PublicEvent,
+    fill_registration,
+    listed_on,
+    log_in,
+    unique_email,
+)
 
 LIVE_TIMEOUT_MS = 40_000
 
@@ -53,7 +60,8 @@ async def test_an_organiser_creates_an_event_and_sees_registrations_arrive(
     event_id = desk_url.rsplit("/", 1)[-1]
     await desk.evaluate("() => { window.__sameDocument = true; }")
 
-    # a person finds it on the public site and registers
+    # a person finds it on the public site (once the catalogue has it) and registers
+    await listed_on(browsing.base_url, PublicEvent(event_id, title, f"/veranstaltungen/{event_id}"))
     person = await browsing.page()
     await person.goto("/")
     await person.get_by_role("link", name=title).click()

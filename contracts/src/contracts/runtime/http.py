@@ -1,15 +1,17 @@
-"""Health endpoints and correlation ids for the FastAPI services."""
+"""Health endpoints, correlation ids and the internal-token guard for the FastAPI services."""
 
 from __future__ import annotations
 
 import contextlib
+import secrets
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
+from pydantic import SecretStr
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.runtime import logging
@@ -18,6 +20,33 @@ from contracts.runtime.health import Check, failed_checks
 from contracts.runtime.settings import ServiceSettings
 
 CORRELATION_HEADER = "X-Correlation-ID"
+INTERNAL_TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name, not a secret
+INTERNAL_TOKEN_REQUIRED = {
+    "code": "internal_token_required",
+    "message_de": "Nur für interne Dienste.",
+    "message_en": f"Internal services only: {INTERNAL_TOKEN_HEADER} required.",
+}
+INTERNAL_TOKEN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status.HTTP_403_FORBIDDEN: {
+        "description": f"no or a wrong {INTERNAL_TOKEN_HEADER} (internal_token_required)"
+    }
+}
+
+
+def internal_token_guard(settings_token: SecretStr) -> Callable[..., Awaitable[None]]:
+    """A FastAPI dependency for endpoints only other services may call: 403
+    ``internal_token_required`` (German and English message) unless the request carries
+    ``settings_token`` in ``X-Internal-Token``, compared in constant time."""
+    expected = settings_token.get_secret_value().encode()
+
+    async def internal_caller(
+        token: Annotated[str, Header(alias=INTERNAL_TOKEN_HEADER)] = "",
+    ) -> None:
+        # bytes: compare_digest refuses str with non-ASCII characters (a header is latin-1)
+        if not secrets.compare_digest(token.encode(), expected):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, INTERNAL_TOKEN_REQUIRED)
+
+    return internal_caller
 
 
 def health_router(checks: Mapping[str, Check]) -> APIRouter:

@@ -1,4 +1,5 @@
-"""The organiser API on a real Postgres: drafts, publishing and revised details."""
+"""The organiser API on a real Postgres: drafts, publishing, revised details and the internal
+token every change wants."""
 
 from __future__ import annotations
 
@@ -18,17 +19,33 @@ from capacity.entrypoints.http import create_app
 
 START = datetime(2030, 5, 6, 8, tzinfo=UTC)
 CONTACT = "Team Quartier, quartier@example.org, 0711 123456"
+TOKEN = "t0ken-for-capacity"
 
 
 @pytest.fixture
 async def app(service_db) -> AsyncIterator[FastAPI]:  # type: ignore[no-untyped-def]
-    app = create_app(Settings(database_url=await service_db("capacity"), log_json=False))
+    settings = Settings(
+        database_url=await service_db("capacity"), log_json=False, internal_token=TOKEN
+    )
+    app = create_app(settings)
     async with app.router.lifespan_context(app):
         yield app
 
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The organiser desk: sends the internal token with every request."""
+    transport = httpx.ASGITransport(app=app)
+    headers = {"X-Internal-Token": TOKEN}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://capacity", headers=headers
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+async def stranger(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Anyone else who reaches the port."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://capacity") as c:
         yield c
@@ -151,3 +168,46 @@ async def test_a_cancelled_or_unknown_event_cannot_be_revised(client: httpx.Asyn
     assert refused.status_code == 409
     assert refused.json()["detail"] == "Die Veranstaltung ist abgesagt / the event is cancelled"
     assert (await client.put(f"/events/{uuid4()}", json=details())).status_code == 404
+
+
+async def test_only_the_internal_token_changes_events(
+    client: httpx.AsyncClient, stranger: httpx.AsyncClient
+) -> None:
+    event = (await client.post("/events", json=details(capacity=10, publish=False))).json()
+    url = f"/events/{event['event_id']}"
+    changes: list[tuple[str, str, dict[str, Any] | None]] = [
+        ("POST", "/events", details(capacity=5)),
+        ("PUT", url, details(title="Übernommen")),
+        ("PUT", f"{url}/capacity", {"capacity": 0}),
+        ("POST", f"{url}/publish", None),
+        ("POST", f"{url}/close", None),
+        ("POST", f"{url}/reopen", None),
+        ("POST", f"{url}/cancel", None),
+    ]
+    wrong_tokens: list[dict[str, str | bytes]] = [
+        {},
+        {"X-Internal-Token": ""},
+        {"X-Internal-Token": "wrong"},
+        {"X-Internal-Token": TOKEN.upper()},
+        {"X-Internal-Token": "s\xe9same".encode("latin-1")},
+    ]
+    for method, path, body in changes:
+        for headers in wrong_tokens:
+            answer = await stranger.request(method, path, json=body, headers=headers)
+            assert answer.status_code == 403, (method, path, headers)
+            assert answer.json() == {
+                "detail": {
+                    "code": "internal_token_required",
+                    "message_de": "Nur für interne Dienste.",
+                    "message_en": "Internal services only: X-Internal-Token required.",
+                }
+            }
+
+    listed = await stranger.get("/events")
+    shown = await stranger.get(url)
+    assert (listed.status_code, shown.status_code) == (200, 200)
+    assert [e["event_id"] for e in listed.json()] == [event["event_id"]]
+    assert shown.json() == event
+    assert (await stranger.get("/healthz")).status_code == 200
+    assert (await stranger.get("/readyz")).status_code == 200
+    assert (await client.post(f"{url}/publish")).json()["status"] == "open"

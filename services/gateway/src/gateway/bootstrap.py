@@ -11,6 +11,7 @@ import asyncpg
 import httpx
 
 from contracts.runtime.database import close_pool
+from contracts.runtime.http import INTERNAL_TOKEN_HEADER
 from gateway.adapters.capacity_http import HttpCapacity
 from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
 from gateway.adapters.organisers import PostgresOrganisers
@@ -22,7 +23,6 @@ from gateway.service_layer.desk_ports import Capacity, Organisers, Passwords, Re
 from gateway.service_layer.ports import CatalogueFeed, Registrations
 
 Clock = Callable[[], datetime]
-INTERNAL_HEADER = "X-Internal-Token"
 
 
 def utc_now() -> datetime:
@@ -108,11 +108,12 @@ async def open_desk(stack: AsyncExitStack, settings: Settings) -> Desk:
         settings.database_url, min_size=0, max_size=5, timeout=5, command_timeout=10
     )
     stack.push_async_callback(close_pool, pool)
-    token = {INTERNAL_HEADER: settings.internal_token.get_secret_value()}
+    # Both organiser APIs want the internal token on every change.
+    token = {INTERNAL_TOKEN_HEADER: settings.internal_token.get_secret_value()}
     return Desk(
         organisers=PostgresOrganisers(pool),
         passwords=Argon2Passwords(),
-        capacity=HttpCapacity(await http_client(stack, settings, settings.capacity_url)),
+        capacity=HttpCapacity(await http_client(stack, settings, settings.capacity_url, token)),
         registrations=HttpRegistrationDesk(
             await http_client(stack, settings, settings.registration_url, token)
         ),

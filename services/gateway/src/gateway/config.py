@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     # The operator's HTML fragments of the legal pages (<page>.<de|en>.html)
     content_dir: Path = Path(__file__).resolve().parent / "content"
     # The organiser desk: its accounts and sessions, capacity's organiser API, and the token
-    # the registration service wants for its organiser API (a dev default, like its own).
+    # both organiser APIs want (REGISTRATION_INTERNAL_TOKEN = CAPACITY_INTERNAL_TOKEN; a dev
+    # default, like theirs).
     database_url: str = "postgresql://postgres@127.0.0.1:5432/quartier_gateway"
     capacity_url: str = "http://127.0.0.1:8002"
     internal_token: SecretStr = SecretStr("dev-internal-token")

@@ -1,5 +1,6 @@
 """The organiser API: create (as a draft or published), list, publish, revise and change
-events (capacity, close, reopen, cancel).
+events (capacity, close, reopen, cancel).  Reading is open; every change wants the internal
+token (``X-Internal-Token``), which the organiser desk sends.
 
 Run: ``uvicorn capacity.entrypoints.http:create_app --factory --host 127.0.0.1 --port 8002``
 """
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from capacity import bootstrap
@@ -21,7 +22,12 @@ from capacity.service_layer import handlers
 from capacity.service_layer.messages import snapshot
 from capacity.service_layer.unit_of_work import UnitOfWork
 from contracts.messages import EventKind, EventSnapshot
-from contracts.runtime.http import service_app, unit_of_work
+from contracts.runtime.http import (
+    INTERNAL_TOKEN_RESPONSES,
+    internal_token_guard,
+    service_app,
+    unit_of_work,
+)
 
 
 class NewCapacity(BaseModel):
@@ -91,8 +97,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         uow_factory=bootstrap.uow_factory,
     )
+    # Every change: only the organiser desk (and tooling) with the shared internal token.
+    organiser = APIRouter(
+        dependencies=[Depends(internal_token_guard(settings.internal_token))],
+        responses=INTERNAL_TOKEN_RESPONSES,
+    )
 
-    @app.post("/events", status_code=status.HTTP_201_CREATED, response_model=EventSnapshot)
+    @organiser.post("/events", status_code=status.HTTP_201_CREATED, response_model=EventSnapshot)
     async def create(body: NewEvent, request: Request, unit: Uow) -> EventSnapshot:
         """Create an event.  Published (the default), it is announced as ``EventPublished``
         on ``capacity.catalog.v1``; with ``publish: false`` it is a draft (status
@@ -130,7 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             event = await action(unit, event_id, *args, request.state.correlation_id)
         return snapshot(event)
 
-    @app.put(
+    @organiser.put(
         "/events/{event_id}",
         response_model=EventSnapshot,
         responses={409: {"description": "the event is cancelled"}},
@@ -143,7 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         closes an open event at the next deadline check."""
         return await organise(handlers.revise_event, unit, event_id, request, body.details())
 
-    @app.post(
+    @organiser.post(
         "/events/{event_id}/publish",
         response_model=EventSnapshot,
         responses={409: {"description": "not a draft"}},
@@ -152,7 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Open a draft for registration (``EventPublished``)."""
         return await organise(handlers.publish_event, unit, event_id, request)
 
-    @app.put(
+    @organiser.put(
         "/events/{event_id}/capacity",
         response_model=EventSnapshot,
         responses={409: {"description": "fewer seats than are taken"}},
@@ -163,7 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Raise (the waiting list moves up) or lower (never below the seats taken)."""
         return await organise(handlers.change_capacity, unit, event_id, request, body.capacity)
 
-    @app.post(
+    @organiser.post(
         "/events/{event_id}/close",
         response_model=EventSnapshot,
         responses={409: {"description": "cancelled or a draft"}},
@@ -172,7 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Close registration by hand (``EventClosed(manual)``)."""
         return await organise(handlers.close_event, unit, event_id, request)
 
-    @app.post(
+    @organiser.post(
         "/events/{event_id}/reopen",
         response_model=EventSnapshot,
         responses={409: {"description": "cancelled, a draft or past the deadline"}},
@@ -181,7 +192,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Open registration again (``EventReopened``)."""
         return await organise(handlers.reopen_event, unit, event_id, request)
 
-    @app.post(
+    @organiser.post(
         "/events/{event_id}/cancel",
         response_model=EventSnapshot,
         responses={409: {"description": "a draft"}},
@@ -190,4 +201,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Cancel the event: every confirmed and waiting registration is released and told."""
         return await organise(handlers.cancel_event, unit, event_id, request)
 
+    app.include_router(organiser)
     return app

@@ -66,6 +66,9 @@ def refused(response: httpx.Response) -> CapacityRefused:
 
 
 class HttpCapacity:
+    """Through a client that carries the internal token (``X-Internal-Token``): capacity
+    wants it for every change."""
+
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import secrets
 import uuid
 from datetime import timedelta
 from typing import Annotated
@@ -30,7 +29,12 @@ from pydantic import AwareDatetime, BaseModel, EmailStr, Field, StringConstraint
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.messages import CancelledBy, Locale
-from contracts.runtime.http import service_app, unit_of_work
+from contracts.runtime.http import (
+    INTERNAL_TOKEN_RESPONSES,
+    internal_token_guard,
+    service_app,
+    unit_of_work,
+)
 from registration import bootstrap
 from registration.adapters.cancel_tokens import CancelTokens, ExpiredToken, InvalidToken
 from registration.adapters.status_changes import StatusChanges, listening
@@ -205,12 +209,6 @@ HEALTH_CONSENT_REQUIRED = (
     "(Gesundheitsdaten).",
     "For accessibility needs we need your explicit consent (health data).",
 )
-INTERNAL_TOKEN_REQUIRED = (
-    status.HTTP_403_FORBIDDEN,
-    "internal_token_required",
-    "Nur für interne Dienste.",
-    "Internal services only: X-Internal-Token required.",
-)
 
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
@@ -229,13 +227,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.cancel_secret.get_secret_value(), timedelta(days=settings.cancel_token_days)
     )
 
-    async def internal_caller(x_internal_token: Annotated[str, Header()] = "") -> None:
-        """Only notification and the organiser desk, with the shared internal token."""
-        expected = settings.internal_token.get_secret_value()
-        if not secrets.compare_digest(x_internal_token, expected):
-            raise _error(*INTERNAL_TOKEN_REQUIRED)
-
-    internal = APIRouter(tags=["internal"], dependencies=[Depends(internal_caller)])
+    # Only notification and the organiser desk, with the shared internal token.
+    internal = APIRouter(
+        tags=["internal"],
+        dependencies=[Depends(internal_token_guard(settings.internal_token))],
+        responses=INTERNAL_TOKEN_RESPONSES,
+    )
 
     async def found(unit: UnitOfWork, registration_id: UUID) -> tuple[Registration, int | None]:
         result = await handlers.get_registration(unit, registration_id)
