@@ -1,5 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from contracts.messages import (
     CloseReason,
     EventCancelled,
@@ -11,7 +13,8 @@ from contracts.messages import (
     Locale,
 )
 from gateway.domain.labels import availability_label
-from gateway.domain.model import Availability, Catalogue
+from gateway.domain.model import Availability, Catalogue, Listing
+from gateway.entrypoints.views import EventView
 from gateway.i18n import translator
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -224,3 +227,22 @@ def test_the_registration_deadline_closes_registration(make_snapshot):
     assert not listing.accepts_registrations(deadline)
     assert availability_label(listing, deadline, GERMAN) == "Anmeldung geschlossen"
     assert [upcoming.event_id for upcoming in catalogue.upcoming(deadline)] == [event.event_id]
+
+
+@pytest.mark.parametrize(
+    ("address", "city", "place"),
+    [
+        ("Büchsenstraße 33", "Stuttgart", "Hospitalhof, Büchsenstraße 33, Stuttgart"),
+        (
+            "Büchsenstraße 33, 70174 Stuttgart",
+            "Stuttgart",
+            "Hospitalhof, Büchsenstraße 33, 70174 Stuttgart",
+        ),
+        ("Ulmer Straße 5", "Ulm", "Hospitalhof, Ulmer Straße 5, Ulm"),
+        ("", "Ulm", "Hospitalhof, Ulm"),
+    ],
+)
+def test_the_place_names_the_city_once(make_snapshot, address, city, place):
+    listing = Listing(make_snapshot(venue="Hospitalhof", address=address, city=city))
+    view = EventView.of(listing, datetime(2026, 1, 1, tzinfo=UTC), GERMAN)
+    assert view.place == place

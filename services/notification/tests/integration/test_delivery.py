@@ -80,7 +80,7 @@ def mails_with(sink, message_id):
 
 
 async def test_a_confirmation_arrives_with_a_calendar_entry(deps, smtp_sink, contact_api):
-    event = snapshot()
+    event = snapshot().model_copy(update={"address": "Berliner Straße 137"})
     decision = SeatConfirmed(
         decision_id=uuid4(),
         registration_id=uuid4(),
@@ -100,6 +100,7 @@ async def test_a_confirmation_arrives_with_a_calendar_entry(deps, smtp_sink, con
     assert mail["X-Correlation-ID"] == envelope.correlation_id
     body = text_of(mail)
     assert "Donnerstag, 17. September 2026, 09:30–15:30 Uhr" in body
+    assert "\nWo:   Bürgerhaus, Berliner Straße 137, Cottbus\n" in body
     assert (
         f"damit jemand von der Warteliste\nnachrücken kann:\n{SITE}/abmeldung/{cancel_token}\n"
         in (body)
@@ -109,7 +110,7 @@ async def test_a_confirmation_arrives_with_a_calendar_entry(deps, smtp_sink, con
     [entry] = icalendar.Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")
     assert entry.decoded("DTSTART") == event.starts_at
     assert entry.decoded("DTEND") == event.ends_at
-    assert entry["LOCATION"] == "Bürgerhaus, Cottbus"
+    assert entry["LOCATION"] == "Bürgerhaus, Berliner Straße 137, Cottbus"
 
 
 async def test_a_redelivered_decision_is_mailed_once(settings, deps, smtp_sink, contact_api):

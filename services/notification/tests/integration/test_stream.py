@@ -243,7 +243,9 @@ async def test_a_cancelled_event_reaches_its_attendees(worker, broker, smtp_sink
         status=EventStatus.OPEN,
         revision=1,
     )
-    moved = event.model_copy(update={"venue": "Volkshaus", "revision": 2})
+    moved = event.model_copy(
+        update={"venue": "Volkshaus", "address": "Johannisplatz 26", "revision": 2}
+    )
     called_off = moved.model_copy(update={"status": EventStatus.CANCELLED, "revision": 3})
     now = datetime.now(UTC)
     updated = EventUpdated(event=moved, occurred_at=now)
@@ -260,11 +262,13 @@ async def test_a_cancelled_event_reaches_its_attendees(worker, broker, smtp_sink
             conn = await asyncpg.connect(worker.database_url)
             try:
                 row = await conn.fetchrow(
-                    "SELECT venue, revision FROM events WHERE event_id = $1", event.event_id
+                    "SELECT venue, address, revision FROM events WHERE event_id = $1",
+                    event.event_id,
                 )
             finally:
                 await conn.close()
-            assert row is not None and tuple(row) == ("Volkshaus", 3), worker.proc.log_tail()
+            assert row is not None, worker.proc.log_tail()
+            assert tuple(row) == ("Volkshaus", "Johannisplatz 26", 3), worker.proc.log_tail()
 
     seat, waiting = uuid.uuid4(), uuid.uuid4()
     contact_api.add(seat)
@@ -291,7 +295,7 @@ async def test_a_cancelled_event_reaches_its_attendees(worker, broker, smtp_sink
     assert german["Subject"] == "Veranstaltung abgesagt: Praxisforum Ehrenamt"
     german_text = text_of(german)
     assert "Die Veranstaltung „Praxisforum Ehrenamt“ wurde abgesagt." in german_text
-    assert "Wo:   Volkshaus, Jena" in german_text
+    assert "Wo:   Volkshaus, Johannisplatz 26, Jena\n" in german_text
     assert english["Subject"] == "Event cancelled: Praxisforum Ehrenamt"
     english_text = text_of(english)
     assert "Your place on the waiting list has therefore lapsed." in english_text

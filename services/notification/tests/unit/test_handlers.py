@@ -285,13 +285,13 @@ async def test_a_registration_that_becomes_visible_gets_its_mail(world):
 async def test_an_updated_event_changes_the_mails_that_follow(world):
     event_id = world.snapshot().event_id
     await record_event(world.snapshot(event_id), world.deps)
-    moved = world.snapshot(event_id, venue="Neues Rathaus", revision=2)
+    moved = world.snapshot(event_id, venue="Neues Rathaus", address="Markt 1", revision=2)
     decision = world.decision(SeatConfirmed, event=EventInfo.from_snapshot(moved))
 
     assert await record_event(moved, world.deps)
     await handle_decision(decision, world.envelope(decision), world.deps)
 
-    assert world.mailer.sent[0].event.location == "Neues Rathaus, Potsdam"
+    assert world.mailer.sent[0].event.location == "Neues Rathaus, Markt 1, Potsdam"
 
 
 async def test_the_catalogue_keeps_the_newest_revision(world):

@@ -79,6 +79,50 @@ def body(message):
     return message.get_body(("plain",)).get_content()
 
 
+def calendar_entry(message):
+    [attachment] = list(message.iter_attachments())
+    raw = attachment.get_payload(decode=True)
+    [entry] = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    return raw, entry
+
+
+HOSPITALHOF = {"venue": "Hospitalhof", "address": "Büchsenstraße 33", "city": "Stuttgart"}
+WHERE = {Locale.DE: "Wo:   ", Locale.EN: "Where: "}
+SHOWN_WITH_PLACE = [
+    (SeatConfirmed, {}),
+    (SeatConfirmed, {"from_waitlist": True}),
+    (Waitlisted, {"position": 3}),
+    (SeatReleased, {"reason": ReleaseReason.CANCELLED_BY_ATTENDEE}),
+    (SeatReleased, {"reason": ReleaseReason.CANCELLED_BY_ORGANISER}),
+    (SeatReleased, {"reason": ReleaseReason.EVENT_CANCELLED}),
+]
+
+
+@pytest.mark.parametrize("locale", [Locale.DE, Locale.EN])
+@pytest.mark.parametrize(("decision_type", "fields"), SHOWN_WITH_PLACE)
+def test_the_mail_names_the_street_address_of_the_venue(
+    world, render, locale, decision_type, fields
+):
+    event = world.known_event(**HOSPITALHOF)
+
+    text = body(render(world.decision(decision_type, event=event, **fields), locale=locale))
+
+    assert f"\n{WHERE[locale]}Hospitalhof, Büchsenstraße 33, Stuttgart\n" in text
+
+
+@pytest.mark.parametrize("locale", [Locale.DE, Locale.EN])
+@pytest.mark.parametrize(("decision_type", "fields"), SHOWN_WITH_PLACE)
+def test_without_an_address_the_mail_names_venue_and_city(
+    world, render, locale, decision_type, fields
+):
+    event = world.known_event(**{**HOSPITALHOF, "address": ""})
+
+    text = body(render(world.decision(decision_type, event=event, **fields), locale=locale))
+
+    [line] = [line for line in text.splitlines() if line.startswith(WHERE[locale])]
+    assert line == f"{WHERE[locale]}Hospitalhof, Stuttgart"
+
+
 def attachments(message):
     return [part.get_filename() for part in message.iter_attachments()]
 
@@ -438,3 +482,41 @@ def test_the_confirmation_carries_a_calendar_entry(world, render):
     assert entry["LOCATION"] == "Altes Rathaus, Potsdam"
     assert entry["DESCRIPTION"] == "Ein Tag über gute Nachbarschaft."
     assert entry.decoded("DTSTAMP") == decision.decided_at
+
+
+@pytest.mark.parametrize("from_waitlist", [False, True])
+def test_the_calendar_entry_locates_the_event_by_venue_address_and_city(
+    world, render, from_waitlist
+):
+    event = world.known_event(**HOSPITALHOF)
+    decision = world.decision(SeatConfirmed, event=event, from_waitlist=from_waitlist)
+
+    raw, entry = calendar_entry(render(decision))
+
+    assert entry["LOCATION"] == "Hospitalhof, Büchsenstraße 33, Stuttgart"
+    assert "LOCATION:Hospitalhof\\, Büchsenstraße 33\\, Stuttgart\r\n".encode() in raw
+
+
+def test_without_an_address_the_calendar_entry_has_venue_and_city(world, render):
+    event = world.known_event(**{**HOSPITALHOF, "address": "  "})
+
+    raw, entry = calendar_entry(render(world.decision(SeatConfirmed, event=event)))
+
+    assert entry["LOCATION"] == "Hospitalhof, Stuttgart"
+    assert b"LOCATION:Hospitalhof\\, Stuttgart\r\n" in raw
+
+
+@pytest.mark.parametrize(
+    ("address", "city", "location"),
+    [
+        (
+            "Büchsenstraße 33, 70174 Stuttgart",
+            "Stuttgart",
+            "Hospitalhof, Büchsenstraße 33, 70174 Stuttgart",
+        ),
+        ("Ulmer Straße 5", "Ulm", "Hospitalhof, Ulmer Straße 5, Ulm"),
+    ],
+)
+def test_the_city_is_named_once_even_when_the_address_has_it(world, address, city, location):
+    event = world.known_event(**{**HOSPITALHOF, "address": address, "city": city})
+    assert event.location == location

@@ -105,11 +105,12 @@ class EventView:
 
     @property
     def place(self) -> str:
-        """Venue and address; the city too unless the address names it already."""
+        """Venue and address; the city too unless the address names it already (as a whole
+        word: "Ulmer Straße 5" does not name Ulm)."""
         parts = [self.venue, self.address]
-        if self.city not in self.address:
+        if not re.search(rf"\b{re.escape(self.city)}\b", self.address, re.IGNORECASE):
             parts.append(self.city)
-        return ", ".join(part for part in parts if part)
+        return ", ".join(part.strip() for part in parts if part.strip())
 
     @property
     def paragraphs(self) -> list[str]:

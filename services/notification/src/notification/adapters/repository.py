@@ -68,7 +68,7 @@ class PostgresEvents:
         row = await self._conn.fetchrow(
             """
             SELECT event_id, title, starts_at, ends_at, venue, city, description, revision,
-                   organiser_contact
+                   organiser_contact, address
             FROM events WHERE event_id = $1
             """,
             event_id,
@@ -80,13 +80,14 @@ class PostgresEvents:
             """
             INSERT INTO events
                 (event_id, title, starts_at, ends_at, venue, city, description, revision,
-                 organiser_contact)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 organiser_contact, address)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (event_id) DO UPDATE SET
                 title = EXCLUDED.title, starts_at = EXCLUDED.starts_at,
                 ends_at = EXCLUDED.ends_at, venue = EXCLUDED.venue, city = EXCLUDED.city,
                 description = EXCLUDED.description, revision = EXCLUDED.revision,
-                organiser_contact = EXCLUDED.organiser_contact, updated_at = now()
+                organiser_contact = EXCLUDED.organiser_contact, address = EXCLUDED.address,
+                updated_at = now()
             WHERE events.revision < EXCLUDED.revision
             RETURNING event_id
             """,
@@ -99,6 +100,7 @@ class PostgresEvents:
             event.description,
             event.revision,
             event.organiser_contact,
+            event.address,
         )
         return stored is not None
 

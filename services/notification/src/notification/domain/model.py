@@ -3,6 +3,7 @@ says, and where its delivery stands in the ledger."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -65,6 +66,8 @@ class EventInfo:
     revision: int
     organiser_contact: str = ""
     """The organising team's functional contact, for questions; may be empty."""
+    address: str = ""
+    """The venue's street address (e.g. ``Büchsenstraße 33``); may be empty."""
 
     @classmethod
     def from_snapshot(cls, snapshot: EventSnapshot) -> EventInfo:
@@ -78,11 +81,18 @@ class EventInfo:
             description=snapshot.description,
             revision=snapshot.revision,
             organiser_contact=snapshot.organiser_contact,
+            address=snapshot.address,
         )
 
     @property
     def location(self) -> str:
-        return f"{self.venue}, {self.city}"
+        """Where the event takes place, for the mails and the calendar entry: venue, street
+        address and city, leaving out empty parts and the city when the address names it
+        already (as a whole word, as the public site does)."""
+        parts = [self.venue, self.address]
+        if not re.search(rf"\b{re.escape(self.city)}\b", self.address, re.IGNORECASE):
+            parts.append(self.city)
+        return ", ".join(part.strip() for part in parts if part.strip())
 
 
 @dataclass(frozen=True)
