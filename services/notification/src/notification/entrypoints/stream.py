@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import faust
 import structlog
@@ -31,6 +31,24 @@ from notification.service_layer.handlers import Dependencies, handle_decision, r
 from notification.service_layer.ports import TransientError
 
 log = structlog.get_logger(__name__)
+
+
+async def side_by_side(
+    groups: Iterable[list[Item]], work: Callable[[list[Item]], Awaitable[None]], limit: int
+) -> None:
+    """``work`` on every group, at most ``limit`` at once. Every group finishes before the
+    first failure is raised: a retry of the batch that started while groups of the failed
+    attempt were still sending would mail their decisions a second time."""
+    slots = asyncio.Semaphore(limit)
+
+    async def one(group: list[Item]) -> None:
+        async with slots:
+            await work(group)
+
+    outcomes = await asyncio.gather(*(one(group) for group in groups), return_exceptions=True)
+    failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    if failures:
+        raise failures[0]
 
 
 def build(settings: Settings) -> faust.App:
@@ -77,13 +95,7 @@ def build(settings: Settings) -> faust.App:
             by_registration[getattr(payload, "registration_id", envelope.id)].append(
                 (envelope, payload)
             )
-        limit = asyncio.Semaphore(settings.mail_concurrency)
-
-        async def one(group: list[Item]) -> None:
-            async with limit:
-                await mail_in_order(group)
-
-        await asyncio.gather(*(one(group) for group in by_registration.values()))
+        await side_by_side(by_registration.values(), mail_in_order, settings.mail_concurrency)
 
     consume(app, topics.CATALOG, on_catalog)
     consume(app, topics.DECISIONS, on_decisions, batch_size=settings.batch_size)
