@@ -24,7 +24,6 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (1280, 375)
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
-FAVICON = "/favicon.ico"
 
 
 @cache
@@ -215,8 +214,6 @@ class Problems:
 
     def _response(self, response: Response) -> None:
         request = response.request
-        if response.url.endswith(FAVICON):
-            return  # test_pages checks it once rather than every test failing on it
         if request.is_navigation_request():
             if request.frame.parent_frame is None:
                 self.document_status = response.status
@@ -229,9 +226,7 @@ class Problems:
         text = message.text
         url = message.location.get("url", "")
         # Chromium logs an error page's own status; the test asked for that page
-        if text.startswith("Failed to load resource") and (
-            url in self.documents or url.endswith(FAVICON)
-        ):
+        if text.startswith("Failed to load resource") and url in self.documents:
             return
         self.found.append(f"console error on {url}: {text}")
 

@@ -11,7 +11,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from devstack.stack import Stack
 
@@ -44,9 +44,14 @@ async def fill_form(page: Page, name: str, email: str) -> None:
     await form.locator("#privacy_consent").check()
 
 
+async def load_by_clicking(target: Locator) -> None:
+    """Click a link or button and wait for the page it loads."""
+    async with target.page.expect_navigation():
+        await target.click()
+
+
 async def submit(page: Page) -> None:
-    async with page.expect_navigation():
-        await page.locator(REGISTRATION_FORM).locator("button[type=submit]").click()
+    await load_by_clicking(page.locator(REGISTRATION_FORM).locator("button[type=submit]"))
 
 
 async def full(stack: Stack, event: PublicEvent) -> bool:
@@ -87,8 +92,7 @@ async def test_every_public_page_is_accessible(
         filters = page.locator("form.filter")
         await filters.locator("#art").select_option("werkstattgespraech")
         await filters.locator("#ort").select_option("Stuttgart")
-        async with page.expect_navigation():
-            await filters.locator("button[type=submit]").click()
+        await load_by_clicking(filters.locator("button[type=submit]"))
         await expect(page.locator(f"main a[href='{event.path}']")).to_be_visible()
         await audit.check("start-filtered")
 
@@ -133,8 +137,7 @@ async def test_every_public_page_is_accessible(
     async with audit.step("cancel-question"):
         await page.goto(cancel_link(await mail_to(stack, first, timeout=WAIT_S)))
         await audit.check("cancel-question")
-        async with page.expect_navigation():
-            await page.locator("form[action^='/abmeldung/'] button[type=submit]").click()
+        await load_by_clicking(page.locator("form[action^='/abmeldung/'] button[type=submit]"))
         await audit.check("cancel-done")
         await page.goto(cancel_link(await mail_to(stack, first, timeout=WAIT_S)))
         await audit.check("cancel-already-cancelled")
@@ -158,8 +161,7 @@ async def test_every_public_page_is_accessible(
         await form.locator("textarea").first.fill(
             "Die Tabelle auf der Veranstaltungsseite liest mein Screenreader nicht vor."
         )
-        async with page.expect_navigation():
-            await form.locator("button[type=submit]").click()
+        await load_by_clicking(form.locator("button[type=submit]"))
         await audit.check("feedback-thanks")
 
     async with audit.step("not-found"):
@@ -234,15 +236,13 @@ async def test_every_desk_page_is_accessible(
     async with audit.step("login-error"):
         await login_form.locator("#email").fill(organiser.email)
         await login_form.locator("#password").fill("nicht das Passwort")
-        async with page.expect_navigation():
-            await login_form.locator("button[type=submit]").click()
+        await load_by_clicking(login_form.locator("button[type=submit]"))
         await audit.check("login-error", status=401)
 
     async with audit.step("events"):
         await login_form.locator("#email").fill(organiser.email)
         await login_form.locator("#password").fill(organiser.password)
-        async with page.expect_navigation():
-            await login_form.locator("button[type=submit]").click()
+        await load_by_clicking(login_form.locator("button[type=submit]"))
         await expect(page).to_have_url(re.compile(r"/verwaltung$"))
         await audit.check("events")
 
@@ -250,8 +250,7 @@ async def test_every_desk_page_is_accessible(
     async with audit.step("new-event"):
         await page.goto("/verwaltung/veranstaltungen/neu")
         await audit.check("new-event")
-        async with page.expect_navigation():
-            await event_form.locator("button[name=action][value=publish]").click()
+        await load_by_clicking(event_form.locator("button[name=action][value=publish]"))
         await audit.check("new-event-errors", status=422)
 
     async with audit.step("event"):
@@ -268,8 +267,7 @@ async def test_every_desk_page_is_accessible(
         }.items():
             await event_form.locator(field).fill(value)
         await event_form.locator("#kind").select_option("praxisforum")
-        async with page.expect_navigation():
-            await event_form.locator("button[name=action][value=publish]").click()
+        await load_by_clicking(event_form.locator("button[name=action][value=publish]"))
         await expect(page).to_have_url(re.compile(r"/verwaltung/veranstaltungen/[0-9a-f-]{36}"))
         await audit.check("event-published")
 
@@ -290,16 +288,14 @@ async def test_every_desk_page_is_accessible(
     async with audit.step("capacity-refused"):
         capacity_form = page.locator("form.capacity-form")
         await capacity_form.locator("#capacity").fill("0")
-        async with page.expect_navigation():
-            await capacity_form.locator("button[type=submit]").click()
+        await load_by_clicking(capacity_form.locator("button[type=submit]"))
         await audit.check("capacity-refused", status=409)
 
     async with audit.step("edit"):
         await page.goto(f"{event_path}/bearbeiten")
         await audit.check("edit")
         await event_form.locator("#description").fill("Mit Gebärdensprachdolmetschung.")
-        async with page.expect_navigation():
-            await event_form.locator("button[type=submit]").click()
+        await load_by_clicking(event_form.locator("button[type=submit]"))
         await audit.check("event-saved")
 
     async with audit.step("report"):
@@ -312,18 +308,15 @@ async def test_every_desk_page_is_accessible(
 
     async with audit.step("cancel-registration"):
         await page.goto(event_path)
-        async with page.expect_navigation():
-            await page.locator("button[id^=stornieren-]").first.click()
+        await load_by_clicking(page.locator("button[id^=stornieren-]").first)
         await audit.check("cancel-registration-question")
-        async with page.expect_navigation():
-            await page.locator("main form[action$='/stornieren'] button[type=submit]").click()
+        await load_by_clicking(page.locator("main form[action$='/stornieren'] button[type=submit]"))
         await audit.check("registration-cancelled")
 
     async with audit.step("cancel-event"):
         await page.goto(f"{event_path}/absagen")
         await audit.check("cancel-event-question")
-        async with page.expect_navigation():
-            await page.locator("main form[action$='/absagen'] button[type=submit]").click()
+        await load_by_clicking(page.locator("main form[action$='/absagen'] button[type=submit]"))
         await audit.check("event-cancelled")
 
     async with audit.step("event-not-found"):
@@ -331,8 +324,7 @@ async def test_every_desk_page_is_accessible(
         await audit.check("event-not-found", status=404)
 
     async with audit.step("logged-out"):
-        async with page.expect_navigation():
-            await page.locator("form.desk-logout button[type=submit]").click()
+        await load_by_clicking(page.locator("form.desk-logout button[type=submit]"))
         await expect(page).to_have_url(re.compile(r"/verwaltung/anmelden"))
         await audit.check("logged-out")
 

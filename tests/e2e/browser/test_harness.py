@@ -64,7 +64,7 @@ async def test_an_invisible_focus_and_a_wide_page_are_caught(page: Page) -> None
 
 async def test_the_site_answers_the_browsers_favicon_request(page: Page) -> None:
     """Browsers fetch the page's icon, ``/favicon.ico`` when it names none; a 404 there is
-    an error in every visitor's console (``Problems`` leaves it to this one test)."""
+    an error in every visitor's console."""
     await page.goto("/")
     icon: str = await page.evaluate(
         """() => document.querySelector("link[rel~=icon]")?.href
