@@ -5,15 +5,17 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install browser-deps run admin test lint format unit integration contract e2e bench schemas i18n demo-event clean
+.PHONY: help install browser-deps kafka-deps run reset admin test lint format unit integration contract e2e bench schemas i18n demo-event clean
 
 help:
 	@echo "make run          install what is needed and start the whole platform"
+	@echo "make reset        wipe .data/ (databases, Kafka log, mails) for a clean start"
 	@echo "make admin        create an organiser account for /verwaltung (while make run runs)"
 	@echo "make test         install and run every test (contract, unit, integration, e2e)"
 	@echo "make lint         ruff + mypy"
 	@echo "make unit | integration | contract | e2e   one test layer"
 	@echo "make browser-deps Chromium (Debian package) and axe-core for tests/e2e/browser"
+	@echo "make kafka-deps   Java 17+ and Maven (Debian packages), Apache Kafka's jars (Maven Central)"
 	@echo "make schemas      regenerate contracts/schemas from the models"
 	@echo "make i18n         new texts of the public site into its English catalogue (site.po)"
 	@echo "make bench        the rush benchmark (results in bench/results/<date>.json)"
@@ -48,28 +50,58 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-run: install
+# The dev/test broker is Apache Kafka from Maven Central (infra/kafka/pom.xml), copied into
+# a cache outside the repository; Java 17+ and Maven come from Debian's packages when missing.
+KAFKA_VERSION ?= $(shell sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' infra/kafka/pom.xml)
+KAFKA_LIB ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/quartier/kafka-$(KAFKA_VERSION)/lib
+export KAFKA_VERSION KAFKA_LIB
+
+kafka-deps: $(KAFKA_LIB)/.complete
+
+$(KAFKA_LIB)/.complete: infra/kafka/pom.xml
+	@java_ok() { command -v java >/dev/null 2>&1 && \
+		[ "$$(java -XshowSettings:properties -version 2>&1 \
+			| sed -n 's/.*java.specification.version = //p' | cut -d. -f1)" -ge 17 ]; }; \
+	if ! java_ok || ! command -v mvn >/dev/null 2>&1; then \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			echo "kafka-deps: Java 17+ and Maven are needed and installing them needs root:" >&2; \
+			echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven" >&2; \
+			exit 1; \
+		fi; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven; \
+	fi
+	rm -rf "$(KAFKA_LIB)"
+	mvn -B -q -f infra/kafka/pom.xml -Dkafka.version=$(KAFKA_VERSION) \
+		dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$(KAFKA_LIB)"
+	@touch $@
+
+run: install kafka-deps
 	$(RUN) devstack run
+
+# Everything `make run` keeps from one run to the next: databases, the Kafka log, mails, logs.
+reset:
+	rm -rf .data
 
 # Asks e-mail, name and password (or ADMIN_EMAIL, ADMIN_NAME, ADMIN_PASSWORD); writes to
 # GATEWAY_DATABASE_URL, else to the database of the running `make run` (.data/gateway-database-url).
 admin: install
 	$(RUN) gateway-admin
 
-test: install browser-deps
+test: install browser-deps kafka-deps
 	$(PYTEST) tests/contract services -q
 	$(PYTEST) tests/e2e -q
 
 unit: install
 	$(PYTEST) services/*/tests/unit -q
 
-integration: install
+integration: install kafka-deps
 	$(PYTEST) services/*/tests/integration -q
 
 contract: install
 	$(PYTEST) tests/contract -q
 
-e2e: install browser-deps
+e2e: install browser-deps kafka-deps
 	$(PYTEST) tests/e2e -q
 
 lint: install
@@ -81,7 +113,7 @@ format: install
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
 
-bench: install
+bench: install kafka-deps
 	$(RUN) python bench/rush.py
 
 schemas: install

@@ -1,4 +1,4 @@
-"""Session fixtures on real infrastructure: the dev broker, Postgres, an SMTP sink.
+"""Session fixtures on real infrastructure: Apache Kafka, Postgres, an SMTP sink.
 
 Postgres is the server at ``DATABASE_URL`` (default 127.0.0.1:5432) or, when it does not
 answer, a local cluster under a temporary folder.  Every database a test asks for is fresh
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from contracts.runtime.kafka import ensure_topics
-from devstack.broker import start_broker
+from devstack.broker import KafkaCluster
 from devstack.databases import create_database, drop_database, migrate
 from devstack.net import free_port, port_open, wait_until
 from devstack.postgres import LocalCluster, server_answers
@@ -38,13 +38,18 @@ def artifacts_dir() -> Path:
 
 @pytest.fixture(scope="session")
 async def broker(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    """Bootstrap address of a fresh dev broker with every registry topic created."""
-    port = free_port()
-    proc = await start_broker(port, tmp_path_factory.mktemp("broker"))
-    bootstrap = f"127.0.0.1:{port}"
-    await ensure_topics(bootstrap)
-    yield bootstrap
-    proc.stop()
+    """Bootstrap address of a fresh one-node Kafka with every registry topic created; group
+    sessions may be as short as 1 s."""
+    folder = tmp_path_factory.mktemp("kafka")
+    kafka = KafkaCluster.on_free_ports(
+        folder / "data", folder, overrides={"group.min.session.timeout.ms": "1000"}
+    )
+    try:
+        await kafka.start()
+        await ensure_topics(kafka.bootstrap)
+        yield kafka.bootstrap
+    finally:
+        kafka.stop()
 
 
 @pytest.fixture(scope="session")

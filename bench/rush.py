@@ -28,7 +28,7 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from devstack.net import free_port, wait_until
 from devstack.stack import ROOT, Stack, StackConfig
@@ -153,18 +153,14 @@ async def _ok(client: httpx.AsyncClient, url: str) -> bool:
 async def watch_confirmations(bootstrap: str, event_id: str, seen: list[float]) -> None:
     """Record when each SeatConfirmed of the event arrives on the decisions topic."""
     consumer = AIOKafkaConsumer(
+        "capacity.decisions.v1",
         bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="latest",
+        group_id=None,  # every partition is assigned to this consumer
+        auto_offset_reset="earliest",  # from the start: the rush begins while this joins
         enable_auto_commit=False,
     )
     await consumer.start()
     try:
-        parts = consumer.partitions_for_topic("capacity.decisions.v1") or set()
-        tps = [TopicPartition("capacity.decisions.v1", p) for p in parts]
-        consumer.assign(tps)
-        for tp in tps:  # the dev broker's end offsets are unreliable: read from the start
-            consumer.seek(tp, 0)
         ids: set[str] = set()
         while True:
             for records in (await consumer.getmany(timeout_ms=50)).values():

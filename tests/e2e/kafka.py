@@ -67,15 +67,13 @@ async def read_until(
     (no consumer group: nothing to join, nothing committed).  Records the tests injected as
     poison are left out unless ``with_poison`` (dead-letter queues keep their headers)."""
     consumer = AIOKafkaConsumer(
+        topic,
         bootstrap_servers=bootstrap,
-        group_id=None,
+        group_id=None,  # every partition is assigned to this consumer
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
     await consumer.start()
-    partitions = consumer.partitions_for_topic(topic) or set()
-    consumer.assign([TopicPartition(topic, p) for p in partitions])
-    await consumer.seek_to_beginning()
     records: list[Record] = []
     try:
         async with asyncio.timeout(timeout):
@@ -107,7 +105,7 @@ async def produce(
     headers: list[tuple[str, bytes]],
 ) -> tuple[int, int]:
     """Send one raw record; returns (partition, offset)."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
     await producer.start()
     try:
         meta = await producer.send_and_wait(topic, value=value, key=key, headers=headers)

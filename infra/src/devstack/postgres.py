@@ -8,8 +8,10 @@ installed with apt-get when missing.  As root, the cluster runs as the ``postgre
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import pwd
+import stat
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -18,7 +20,7 @@ import asyncpg
 import structlog
 
 from devstack.net import wait_until
-from devstack.procs import Proc, spawn
+from devstack.procs import Proc, as_user, spawn
 
 log = structlog.get_logger(__name__)
 
@@ -77,12 +79,25 @@ class LocalCluster:
             entry = pwd.getpwnam(self.user)
             os.chown(path, entry.pw_uid, entry.pw_gid)
 
+    def _let_user_through(self) -> None:
+        """The ``postgres`` user must reach ``data_dir``: folders above it made private by
+        root (pytest's temporary folders, ``mktemp -d``) get the search bit for others."""
+        if not self.user:
+            return
+        for folder in reversed(self.data_dir.parents):
+            mode = folder.stat().st_mode
+            if not mode & stat.S_IXOTH:
+                log.info("letting the postgres user through", folder=str(folder))
+                folder.chmod(mode | stat.S_IXOTH)
+
     async def start(self) -> None:
         bin_dir = _bin_dir()
         if bin_dir is None:
             bin_dir = await asyncio.to_thread(_install_postgres)
         pgdata = self.data_dir / "pgdata"
         sockets = self.data_dir / "run"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._let_user_through()
         for folder in (self.data_dir, sockets):
             folder.mkdir(parents=True, exist_ok=True)
             self._chown(folder)
@@ -97,9 +112,8 @@ class LocalCluster:
                 "--encoding=UTF8",
                 "--locale=C.UTF-8",
             ]
-            await asyncio.to_thread(
-                subprocess.run, cmd, check=True, user=self.user, capture_output=True
-            )
+            run = functools.partial(subprocess.run, check=True, capture_output=True)
+            await asyncio.to_thread(run, cmd, **as_user(self.user))
         self.proc = spawn(
             "postgres",
             [

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ctypes
 import os
+import pwd
 import signal
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PR_SET_PDEATHSIG = 1
 
@@ -56,6 +58,14 @@ class Proc:
             return ""
 
 
+def as_user(user: str | None) -> dict[str, Any]:
+    """``subprocess`` arguments that run a child as ``user`` with that user's groups only
+    (``user=`` alone would keep root's group, which private folders of root's refuse)."""
+    if user is None:
+        return {}
+    return {"user": user, "group": pwd.getpwnam(user).pw_gid, "extra_groups": []}
+
+
 def spawn(
     name: str,
     argv: Sequence[str],
@@ -80,6 +90,6 @@ def spawn(
             env={**os.environ, **(env or {})},
             cwd=cwd,
             preexec_fn=lambda: _die_with_parent(nice),
-            user=user,
+            **as_user(user),
         )
     return Proc(name, popen, log_path)

@@ -15,7 +15,7 @@ import structlog
 
 from contracts.runtime.http import INTERNAL_TOKEN_HEADER
 from contracts.runtime.kafka import ensure_topics
-from devstack.broker import start_broker
+from devstack.broker import KafkaCluster, Node
 from devstack.databases import create_database, drop_database, migrate
 from devstack.net import NotReady, free_port, wait_until
 from devstack.postgres import LocalCluster, server_answers
@@ -24,9 +24,6 @@ from devstack.procs import Proc, spawn
 log = structlog.get_logger(__name__)
 ROOT = Path(__file__).resolve().parents[3]
 DATABASE_SERVICES = ("registration", "capacity", "notification", "gateway")
-# Kept from one run to the next: the gateway's database holds only organiser accounts and
-# sessions (made with `make admin`), nothing that refers to messages on the dev broker.
-KEPT_DATABASES = frozenset({"gateway"})
 # Where a run leaves the gateway's database address for `gateway-admin` (`make admin`).
 GATEWAY_DSN_FILE = "gateway-database-url"
 # Where a run leaves its internal token for tools that change events (`make demo-event`).
@@ -39,6 +36,7 @@ class Ports:
     registration: int = 8001
     capacity: int = 8002
     broker: int = 19092
+    controller: int = 19093
     smtp: int = 2525
     postgres: int = 54329
     registration_stream: int = 8010
@@ -52,6 +50,7 @@ class Ports:
             registration=free_port(),
             capacity=free_port(),
             broker=free_port(),
+            controller=free_port(),
             smtp=free_port(),
             postgres=free_port(),
             registration_stream=free_port(),
@@ -67,10 +66,13 @@ class StackConfig:
     db_prefix: str = "quartier"
     ports: Ports = field(default_factory=Ports)
     capacity_workers: int = 2
-    session_timeout: float = 6.0
-    heartbeat_interval: float = 1.0
+    session_timeout: float = 10.0
+    heartbeat_interval: float = 3.0
     log_json: bool = True
     keep_databases: bool = True
+    """False: the databases are dropped when the stack stops (tests)."""
+    broker_overrides: dict[str, str] = field(default_factory=dict)
+    """Extra settings of the Kafka node, e.g. shorter group sessions for tests."""
     internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     """Registration's and capacity's internal APIs, for every service that calls them."""
     gateway_rate_limit: int = 10
@@ -78,8 +80,9 @@ class StackConfig:
 
     @classmethod
     def for_tests(cls, data_dir: Path, database_url: str, capacity_workers: int = 2) -> StackConfig:
-        """Free ports, fresh databases dropped afterwards, short sessions (BROKER.md), no rate
-        limit (the rush registers thousands of people from 127.0.0.1)."""
+        """Free ports, fresh databases dropped afterwards, short group sessions (a killed
+        worker's partitions move in about 3 s), no rate limit (the rush registers thousands
+        of people from 127.0.0.1)."""
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -87,8 +90,9 @@ class StackConfig:
             ports=Ports.free(capacity_workers),
             capacity_workers=capacity_workers,
             session_timeout=3.0,
-            heartbeat_interval=0.5,
+            heartbeat_interval=1.0,
             keep_databases=False,
+            broker_overrides={"group.min.session.timeout.ms": "1000"},
             gateway_rate_limit=0,
         )
 
@@ -108,6 +112,12 @@ class Stack:
         self.config = config
         self.procs: dict[str, Proc] = {}
         self.cluster: LocalCluster | None = None
+        self.kafka = KafkaCluster(
+            config.data_dir / "kafka",
+            self.log_dir,
+            [Node(1, config.ports.broker, config.ports.controller)],
+            overrides=config.broker_overrides,
+        )
         self.server_dsn = config.database_url
         self.dsns: dict[str, str] = {}
         self.ready_seconds: dict[str, float] = {}
@@ -116,7 +126,7 @@ class Stack:
     # --- addresses -------------------------------------------------------------------
     @property
     def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.config.ports.broker}"
+        return self.kafka.bootstrap
 
     @property
     def gateway_url(self) -> str:
@@ -166,7 +176,7 @@ class Stack:
 
     async def _start_infrastructure(self) -> None:
         ports = self.config.ports
-        self.procs["broker"] = await start_broker(ports.broker, self.log_dir)
+        await self.kafka.start()
         if not await server_answers(self.config.database_url):
             log.info(
                 "DATABASE_URL does not answer; starting a local cluster",
@@ -193,14 +203,10 @@ class Stack:
         )
 
     async def _prepare(self) -> None:
-        """Topics and fresh, migrated databases: the dev broker keeps nothing between runs,
-        so databases that outlived it would refer to messages that no longer exist (all but
-        ``KEPT_DATABASES``, which are only migrated)."""
+        """Topics and migrated databases; both are kept from one run to the next."""
         await ensure_topics(self.bootstrap)
         for service in DATABASE_SERVICES:
             name = f"{self.config.db_prefix}_{service}"
-            if service not in KEPT_DATABASES:
-                await drop_database(self.server_dsn, name)
             self.dsns[service] = await create_database(self.server_dsn, name)
             await migrate(self.dsns[service], ROOT / "services" / service / "migrations")
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -389,6 +395,7 @@ class Stack:
         """Stop services first, then the SMTP sink, the broker and a local Postgres."""
         for name in reversed(list(self.procs)):
             await asyncio.to_thread(self.procs.pop(name).stop)
+        await asyncio.to_thread(self.kafka.stop)
         if not self.config.keep_databases:
             for service in list(self.dsns):
                 await drop_database(self.server_dsn, f"{self.config.db_prefix}_{service}")

@@ -1,4 +1,4 @@
-"""Kafka producer settings that work on Apache Kafka, Redpanda and the dev broker."""
+"""Kafka producer settings and topic creation, for Apache Kafka or any Kafka-protocol cluster."""
 
 from __future__ import annotations
 
@@ -9,26 +9,35 @@ from contracts.topics import ALL_TOPICS
 
 
 def producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
-    """acks=all, no idempotence and no transactions (the dev broker cannot do them; the
-    consumers are idempotent instead)."""
+    """acks=all and idempotent: a retried send after a lost acknowledgement is written once,
+    in order.  No transactions: the consumers are idempotent (``docs/operators.md``)."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap,
         client_id=client_id,
         acks="all",
-        enable_idempotence=False,
+        enable_idempotence=True,
         linger_ms=2,
         request_timeout_ms=10_000,
     )
 
 
-async def ensure_topics(bootstrap: str) -> list[str]:
-    """Create every registry topic and its DLQ with its partition count; returns created names."""
+async def ensure_topics(
+    bootstrap: str, *, replication_factor: int = 1, min_insync_replicas: int = 1
+) -> list[str]:
+    """Create every registry topic and its DLQ with its partition count, replication factor
+    and ``min.insync.replicas``; topics that exist are left as they are.  Returns the names
+    created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="topic-setup")
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         wanted = [
-            NewTopic(name=name, num_partitions=topic.partitions, replication_factor=1)
+            NewTopic(
+                name=name,
+                num_partitions=topic.partitions,
+                replication_factor=replication_factor,
+                topic_configs={"min.insync.replicas": str(min_insync_replicas)},
+            )
             for topic in ALL_TOPICS
             for name in (topic.name, topic.dlq)
             if name not in existing

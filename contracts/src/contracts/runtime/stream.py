@@ -21,7 +21,9 @@ import asyncpg
 import faust
 import structlog
 from faust.streams import Stream
+from faust.transport.drivers import aiokafka as faust_kafka
 from faust.types import EventT, StreamT
+from faust.types.transports import TransportT
 
 from contracts.envelope import ContractError, Envelope, decode
 from contracts.messages import IntegrationEvent
@@ -59,6 +61,28 @@ TRANSIENT: tuple[type[BaseException], ...] = (
 )
 
 
+class _IdempotentProducer(faust_kafka.Producer):
+    """Faust's producer (it writes the dead letters) idempotent, like every producer here."""
+
+    def _settings_extra(self) -> Mapping[str, Any]:
+        return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
+
+
+class _Transport(faust_kafka.Transport):
+    Producer = _IdempotentProducer
+
+
+class App(faust.App):
+    """A Faust app whose producer is idempotent (Faust turns idempotence on only inside
+    ``exactly_once`` transactions)."""
+
+    def _new_transport(self) -> TransportT:
+        return _Transport(self.conf.broker_consumer, self)
+
+    def _new_producer_transport(self) -> TransportT:
+        return _Transport(self.conf.broker_producer, self)
+
+
 def create_app(
     app_id: str,
     *,
@@ -67,8 +91,9 @@ def create_app(
     heartbeat_interval: float,
     web_port: int | None,
 ) -> faust.App:
-    """A Faust app set up for the rules in BROKER.md: at-least-once, no tables, short sessions."""
-    return faust.App(
+    """A Faust app for the rules in docs/operators.md: at-least-once with idempotent
+    consumers, no tables, state in Postgres."""
+    return App(
         app_id,
         broker=f"kafka://{broker}",
         processing_guarantee="at_least_once",

@@ -1,4 +1,4 @@
-"""The catalogue follower and the app's readiness against a real dev broker."""
+"""The catalogue follower and the app's readiness against a real Kafka broker."""
 
 import uuid
 from collections.abc import AsyncIterator

@@ -2,8 +2,7 @@
 
 No consumer group: every gateway process reads every partition itself and commits nothing,
 so a restart simply reads the topic again.  "Caught up" means every partition reached the
-high watermark of the first fetch (the dev broker's ``end_offsets()`` is unreliable, the
-fetch response's high watermark is not; see BROKER.md).
+end offset it had when the follower was assigned to it.
 """
 
 from __future__ import annotations
@@ -62,16 +61,17 @@ class KafkaCatalogueFollower:
     async def _run(self) -> None:
         while True:
             consumer = AIOKafkaConsumer(
+                topics.CATALOG.name,
                 bootstrap_servers=self._bootstrap,
                 client_id=self._client_id,
-                group_id=None,
+                group_id=None,  # every partition is assigned to this consumer
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
+                metadata_max_age_ms=5000,  # a topic created later is found soon
             )
             try:
                 await consumer.start()
-                partitions = await self._assign(consumer)
-                await self._follow(consumer, partitions)
+                await self._follow(consumer)
             except (KafkaError, OSError) as exc:
                 log.warning("catalogue follower reconnecting", error=repr(exc))
             except Exception:
@@ -80,44 +80,26 @@ class KafkaCatalogueFollower:
                 await consumer.stop()
             await asyncio.sleep(self._retry_interval)
 
-    async def _assign(self, consumer: Any) -> list[TopicPartition]:
-        """Every partition of the catalogue topic, from the beginning; waits for the topic."""
-        name = topics.CATALOG.name
-        while True:
-            await consumer.topics()
-            numbers = consumer.partitions_for_topic(name)
-            if numbers:
-                break
-            log.warning("catalogue topic not there yet", topic=name)
-            await asyncio.sleep(self._retry_interval)
-        partitions = [TopicPartition(name, number) for number in sorted(numbers)]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        log.info("catalogue follower assigned", topic=name, partitions=len(partitions))
-        return partitions
-
-    async def _follow(self, consumer: Any, partitions: list[TopicPartition]) -> None:
+    async def _follow(self, consumer: Any) -> None:
         targets: dict[TopicPartition, int] = {}
         while True:
             batches = await consumer.getmany(timeout_ms=self._poll_timeout_ms)
             for records in batches.values():
                 for record in records:
                     self._apply(record)
-            if not self._caught_up and await self._reached(consumer, partitions, targets):
+            if not self._caught_up and await self._reached(consumer, targets):
                 self._caught_up = True
                 log.info("catalogue caught up", events=len(self._catalogue))
 
     @staticmethod
-    async def _reached(
-        consumer: Any, partitions: list[TopicPartition], targets: dict[TopicPartition, int]
-    ) -> bool:
-        """Whether every partition got to the high watermark its first fetch reported."""
-        for tp in partitions:
-            if tp not in targets:
-                highwater = consumer.highwater(tp)
-                if highwater is None:
-                    return False
-                targets[tp] = highwater
+    async def _reached(consumer: Any, targets: dict[TopicPartition, int]) -> bool:
+        """Whether every partition got to the end offset it had when first assigned."""
+        partitions = consumer.assignment()
+        if not partitions:
+            return False  # the topic is not there yet
+        missing = [tp for tp in partitions if tp not in targets]
+        if missing:
+            targets.update(await consumer.end_offsets(missing))
         for tp in partitions:
             if await consumer.position(tp) < targets[tp]:
                 return False
