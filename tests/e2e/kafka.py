@@ -55,17 +55,32 @@ def validate(record: Record) -> dict[str, object]:
     return payload
 
 
+async def read_all(bootstrap: str, topic: str, timeout: float = 30) -> list[Record]:
+    """Every record of ``topic`` up to the end offsets it has now."""
+    return await read_until(bootstrap, topic, None, timeout)
+
+
+async def _at_end(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    partitions = consumer.assignment()
+    if not partitions:
+        return False
+    ends.update(await consumer.end_offsets([tp for tp in partitions if tp not in ends]))
+    return all([await consumer.position(tp) >= ends[tp] for tp in partitions])
+
+
 async def read_until(
     bootstrap: str,
     topic: str,
-    done: Callable[[list[Record]], bool],
+    done: Callable[[list[Record]], bool] | None,
     timeout: float = 30,
     *,
     with_poison: bool = False,
 ) -> list[Record]:
-    """Read every partition of ``topic`` from the beginning until ``done(records)`` holds
-    (no consumer group: nothing to join, nothing committed).  Records the tests injected as
-    poison are left out unless ``with_poison`` (dead-letter queues keep their headers)."""
+    """Read every partition of ``topic`` from the beginning until ``done(records)`` holds,
+    or with ``done`` None up to the end offsets (no consumer group: nothing to join, nothing
+    committed).  Records the tests injected as poison are left out unless ``with_poison``
+    (dead-letter queues keep their headers)."""
+    ends: dict[TopicPartition, int] = {}
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
@@ -77,7 +92,7 @@ async def read_until(
     records: list[Record] = []
     try:
         async with asyncio.timeout(timeout):
-            while not done(records):
+            while not (done(records) if done else await _at_end(consumer, ends)):
                 batch = await consumer.getmany(timeout_ms=300)
                 for tp_records in batch.values():
                     records.extend(
@@ -124,4 +139,20 @@ async def committed(bootstrap: str, group: str, topic: str, partition: int) -> i
         meta = offsets.get(tp)
         return meta.offset if meta is not None else -1
     finally:
+        await admin.close()
+
+
+async def lag(bootstrap: str, group: str, topic: str) -> int:
+    """How many records of ``topic`` the consumer group has not committed yet."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await admin.start()
+    await consumer.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group)
+        partitions = [tp for tp in offsets if tp.topic == topic]
+        ends = await consumer.end_offsets(partitions)
+        return sum(ends[tp] - offsets[tp].offset for tp in partitions)
+    finally:
+        await consumer.stop()
         await admin.close()

@@ -10,6 +10,7 @@ import signal
 from pathlib import Path
 
 from contracts.runtime.logging import configure
+from devstack.broker import kafka_version
 from devstack.demo import seed
 from devstack.stack import ROOT, Stack, StackConfig
 
@@ -20,6 +21,11 @@ async def run(config: StackConfig) -> None:
     await stack.start()
     try:
         created = await seed(stack.capacity_url, stack.config.internal_token)
+        kept = (
+            f"{created} sample events created."
+            if created
+            else f"Data kept from the last run in {stack.config.data_dir} (make reset wipes it)."
+        )
         print(
             f"""
 Quartier-Anmeldeplattform läuft / the platform is up (ready in {stack.ready_seconds["total"]:.1f} s)
@@ -29,10 +35,10 @@ Quartier-Anmeldeplattform läuft / the platform is up (ready in {stack.ready_sec
   Organiser API (capacity)     {stack.capacity_url}/docs
   Registration API             {stack.registration_url}/docs
   Mails (SMTP sink, .eml)      {stack.mail_dir}
-  Kafka bootstrap (dev broker) {stack.bootstrap}
+  Kafka bootstrap              {stack.bootstrap}  (Apache Kafka {kafka_version()})
   Logs                         {stack.log_dir}
 
-{created} sample events created. Stop with Ctrl-C.
+{kept} Stop with Ctrl-C.
 """,
             flush=True,
         )

@@ -72,7 +72,10 @@ class StackConfig:
     keep_databases: bool = True
     """False: the databases are dropped when the stack stops (tests)."""
     broker_overrides: dict[str, str] = field(default_factory=dict)
-    """Extra settings of the Kafka node, e.g. shorter group sessions for tests."""
+    """Extra settings of the Kafka nodes, e.g. shorter group sessions for tests."""
+    kafka_nodes: int = 1
+    """Kafka nodes (broker and controller each); with 3, topics get RF 3 and min ISR 2."""
+    kafka_heap: str = "512m"
     internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     """Registration's and capacity's internal APIs, for every service that calls them."""
     gateway_rate_limit: int = 10
@@ -112,10 +115,13 @@ class Stack:
         self.config = config
         self.procs: dict[str, Proc] = {}
         self.cluster: LocalCluster | None = None
+        first = Node(1, config.ports.broker, config.ports.controller)
+        more = [Node(i, free_port(), free_port()) for i in range(2, config.kafka_nodes + 1)]
         self.kafka = KafkaCluster(
             config.data_dir / "kafka",
             self.log_dir,
-            [Node(1, config.ports.broker, config.ports.controller)],
+            [first, *more],
+            heap=config.kafka_heap,
             overrides=config.broker_overrides,
         )
         self.server_dsn = config.database_url
@@ -177,7 +183,7 @@ class Stack:
     async def _start_infrastructure(self) -> None:
         ports = self.config.ports
         await self.kafka.start()
-        if not await server_answers(self.config.database_url):
+        if self.cluster is None and not await server_answers(self.config.database_url):
             log.info(
                 "DATABASE_URL does not answer; starting a local cluster",
                 url=self.config.database_url,
@@ -204,7 +210,10 @@ class Stack:
 
     async def _prepare(self) -> None:
         """Topics and migrated databases; both are kept from one run to the next."""
-        await ensure_topics(self.bootstrap)
+        replicas = self.kafka.replication
+        await ensure_topics(
+            self.bootstrap, replication_factor=replicas, min_insync_replicas=min(2, replicas)
+        )
         for service in DATABASE_SERVICES:
             name = f"{self.config.db_prefix}_{service}"
             self.dsns[service] = await create_database(self.server_dsn, name)
@@ -391,11 +400,16 @@ class Stack:
         self.procs["smtp"] = self._smtp()
         return self.procs["smtp"]
 
-    async def stop(self) -> None:
-        """Stop services first, then the SMTP sink, the broker and a local Postgres."""
+    async def halt(self) -> None:
+        """Stop services first, then the SMTP sink and the broker; databases, the Kafka log
+        and mails stay (``start`` again carries on where this left off)."""
         for name in reversed(list(self.procs)):
             await asyncio.to_thread(self.procs.pop(name).stop)
         await asyncio.to_thread(self.kafka.stop)
+
+    async def stop(self) -> None:
+        """``halt``, then drop the databases unless kept, then stop a local Postgres."""
+        await self.halt()
         if not self.config.keep_databases:
             for service in list(self.dsns):
                 await drop_database(self.server_dsn, f"{self.config.db_prefix}_{service}")
