@@ -17,6 +17,54 @@ from contracts.messages import ALL_MESSAGES, IntegrationEvent
 from contracts.topics import ALL_TOPICS
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+DEV_BROKER = "127.0.0.1:19092"
+"""``make run``'s broker; the services' default ``*_KAFKA_BOOTSTRAP``."""
+
+SERVERS: dict[str, Any] = {
+    "production": {
+        "host": "kafka.quartier.example:9093",
+        "protocol": "kafka-secure",
+        "title": "Production cluster (placeholder host)",
+        "description": "The operator's Kafka cluster: TLS (kafka-secure: SSL or SASL_SSL), the "
+        "brokers' certificates signed by the CA the operator hands out, and a principal of "
+        "your own (SASL/SCRAM or PLAIN, or a client certificate) that may READ and DESCRIBE "
+        "the topics you subscribe to and READ your consumer group. Ask the operator for the "
+        "bootstrap list; this host is a placeholder.",
+        "security": [
+            {"$ref": "#/components/securitySchemes/scramSha512"},
+            {"$ref": "#/components/securitySchemes/scramSha256"},
+            {"$ref": "#/components/securitySchemes/plain"},
+            {"$ref": "#/components/securitySchemes/mutualTls"},
+        ],
+    },
+    "development": {
+        "host": DEV_BROKER,
+        "protocol": "kafka",
+        "title": "Dev broker (make run)",
+        "description": "Apache Kafka on a developer's machine: plaintext, no authentication, "
+        "bound to 127.0.0.1.",
+    },
+}
+
+SECURITY_SCHEMES: dict[str, Any] = {
+    "scramSha512": {
+        "type": "scramSha512",
+        "description": "SASL/SCRAM-SHA-512 over TLS (security protocol SASL_SSL).",
+    },
+    "scramSha256": {
+        "type": "scramSha256",
+        "description": "SASL/SCRAM-SHA-256 over TLS (security protocol SASL_SSL).",
+    },
+    "plain": {
+        "type": "plain",
+        "description": "SASL/PLAIN over TLS (SASL_SSL), e.g. a managed cluster's API key.",
+    },
+    "mutualTls": {
+        "type": "X509",
+        "description": "A client certificate signed by a CA the cluster trusts (security "
+        "protocol SSL).",
+    },
+}
 
 
 def schema_file_name(message: type[IntegrationEvent]) -> str:
@@ -63,9 +111,13 @@ def asyncapi_document() -> dict[str, Any]:
             "as Kafka headers (CloudEvents 1.0 binary mode); the value is the JSON payload.",
         },
         "defaultContentType": "application/json",
+        "servers": SERVERS,
         "channels": channels,
         "operations": operations,
-        "components": {"schemas": {"Envelope": Envelope.model_json_schema()}},
+        "components": {
+            "schemas": {"Envelope": Envelope.model_json_schema()},
+            "securitySchemes": SECURITY_SCHEMES,
+        },
     }
 
 

@@ -11,6 +11,7 @@ import structlog
 
 from contracts.runtime import kafka
 from contracts.runtime.outbox import Relay
+from contracts.runtime.settings import KafkaSettings
 
 log = structlog.get_logger(__name__)
 SHUTDOWN_SECONDS = 10.0
@@ -65,11 +66,16 @@ async def _relay_forever(relay: Relay) -> None:
 
 @contextlib.asynccontextmanager
 async def relay_running(
-    pool: asyncpg.Pool, bootstrap: str, *, client_id: str, lock_id: int
+    pool: asyncpg.Pool, settings: KafkaSettings, *, client_id: str, lock_id: int
 ) -> AsyncIterator[Relay]:
     """Run the outbox relay in the background for the duration of the block."""
-    producer = kafka.producer(bootstrap, client_id)
-    await producer.start()
+    producer = kafka.producer(settings, client_id)
+    try:
+        await producer.start()
+    except BaseException:
+        # aiokafka logs why (unreachable, TLS, SASL); the process does not start
+        await producer.stop()
+        raise
     relay = Relay(pool, producer, lock_id=lock_id)
     task = asyncio.create_task(_relay_forever(relay), name=f"{client_id}-outbox-relay")
     try:

@@ -132,11 +132,12 @@ def service_app(
         app.state.pool = pool
         app.state.uow = uow_factory(pool)
         async with contextlib.AsyncExitStack() as stack:
+            stack.push_async_callback(close_pool, pool)  # last, also when starting fails
             if relay_lock is not None:
                 await stack.enter_async_context(
                     relay_running(
                         pool,
-                        settings.kafka_bootstrap,
+                        settings,
                         client_id=f"{service}-relay",
                         lock_id=relay_lock,
                     )
@@ -144,7 +145,6 @@ def service_app(
             for name, make in (resources or {}).items():
                 setattr(app.state, name, await stack.enter_async_context(make(pool)))
             yield
-        await close_pool(pool)
 
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
     add_correlation(app)

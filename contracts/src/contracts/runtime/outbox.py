@@ -20,6 +20,7 @@ from typing import Any, Self
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 
 from contracts.envelope import Envelope
 from contracts.messages import IntegrationEvent
@@ -93,7 +94,13 @@ class Relay:
             self._wake.clear()
             try:
                 published = await self.publish_batch()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            except (
+                OSError,
+                asyncpg.PostgresError,
+                asyncpg.InterfaceError,
+                TimeoutError,
+                KafkaError,  # e.g. no WRITE ACL yet, too few in-sync replicas: wait, lose nothing
+            ) as exc:
                 log.warning("outbox relay retrying", error=repr(exc))
                 await asyncio.sleep(self._poll_interval)
                 continue

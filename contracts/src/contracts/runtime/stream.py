@@ -23,6 +23,7 @@ import structlog
 from faust.streams import Stream
 from faust.transport.drivers import aiokafka as faust_kafka
 from faust.types import EventT, StreamT
+from faust.types.auth import CredentialsT
 from faust.types.transports import TransportT
 
 from contracts.envelope import ContractError, Envelope, decode
@@ -30,7 +31,8 @@ from contracts.messages import IntegrationEvent
 from contracts.runtime import logging
 from contracts.runtime.database import open_pool_when_up, relay_running
 from contracts.runtime.health import Check, failed_checks
-from contracts.runtime.settings import ServiceSettings
+from contracts.runtime.kafka import ssl_context
+from contracts.runtime.settings import KafkaSettings, ServiceSettings
 from contracts.topics import Topic
 
 log = structlog.get_logger(__name__)
@@ -83,10 +85,26 @@ class App(faust.App):
         return _Transport(self.conf.broker_producer, self)
 
 
+def broker_credentials(kafka: KafkaSettings) -> CredentialsT | None:
+    """Faust's form of the Kafka settings (``client_options`` is aiokafka's): SASL with
+    or without TLS, TLS alone, or nothing for ``PLAINTEXT``."""
+    if kafka.kafka_uses_sasl:
+        assert kafka.kafka_sasl_password is not None  # the settings refuse SASL without one
+        return faust.SASLCredentials(
+            username=kafka.kafka_sasl_username,
+            password=kafka.kafka_sasl_password.get_secret_value(),
+            mechanism=kafka.kafka_sasl_mechanism,
+            ssl_context=ssl_context(kafka),
+        )
+    if kafka.kafka_uses_tls:
+        return faust.SSLCredentials(ssl_context(kafka))
+    return None
+
+
 def create_app(
     app_id: str,
     *,
-    broker: str,
+    kafka: KafkaSettings,
     session_timeout: float,
     heartbeat_interval: float,
     web_port: int | None,
@@ -95,7 +113,8 @@ def create_app(
     consumers, no tables, state in Postgres."""
     return App(
         app_id,
-        broker=f"kafka://{broker}",
+        broker=[f"kafka://{server}" for server in kafka.kafka_bootstrap_servers],
+        broker_credentials=broker_credentials(kafka),
         processing_guarantee="at_least_once",
         consumer_auto_offset_reset="earliest",
         broker_session_timeout=session_timeout,
@@ -147,9 +166,9 @@ class WorkerDatabase:
         dsn: str,
         *,
         pool_size: int = 10,
-        relay: tuple[str, int] | None = None,
+        relay: tuple[KafkaSettings, int] | None = None,
     ) -> None:
-        """``relay``: (Kafka bootstrap, advisory lock id) to run the outbox relay."""
+        """``relay``: (Kafka settings, advisory lock id) to run the outbox relay."""
         self._pool: asyncpg.Pool | None = None
         self._started = asyncio.Event()
 
@@ -159,9 +178,9 @@ class WorkerDatabase:
             self._pool = pool
             self._started.set()
             if relay is not None:
-                bootstrap, lock_id = relay
+                kafka, lock_id = relay
                 async with relay_running(
-                    pool, bootstrap, client_id=f"{app.conf.id}-relay", lock_id=lock_id
+                    pool, kafka, client_id=f"{app.conf.id}-relay", lock_id=lock_id
                 ):
                     await asyncio.Event().wait()
 
@@ -357,7 +376,7 @@ def worker(
     outbox relay, all from the service's settings."""
     app = create_app(
         app_id,
-        broker=settings.kafka_bootstrap,
+        kafka=settings,
         session_timeout=settings.session_timeout,
         heartbeat_interval=settings.heartbeat_interval,
         web_port=settings.web_port,
@@ -366,7 +385,7 @@ def worker(
         app,
         settings.database_url,
         pool_size=settings.pool_size,
-        relay=None if relay_lock is None else (settings.kafka_bootstrap, relay_lock),
+        relay=None if relay_lock is None else (settings, relay_lock),
     )
     add_health_pages(app, {"database": database.answers, "consumer group": joined(app)})
     return app, database

@@ -20,6 +20,7 @@ from contracts import messages as m
 from contracts import topics
 from contracts.envelope import Envelope, decode
 from contracts.runtime.database import create_pool, relay_running
+from contracts.runtime.settings import KafkaSettings
 
 
 @pytest.fixture
@@ -92,7 +93,9 @@ async def test_relay_publishes_the_outbox_in_order_with_envelope_headers(
             await handlers.decide_registration(uow, *request(event.event_id))
             await uow.commit()
     expected = await pool.fetchval("SELECT count(*) FROM outbox")
-    async with relay_running(pool, broker, client_id="test-relay", lock_id=4711):
+    async with relay_running(
+        pool, KafkaSettings(kafka_bootstrap=broker), client_id="test-relay", lock_id=4711
+    ):
         consumer = AIOKafkaConsumer(
             topics.DECISIONS.name,
             topics.CATALOG.name,

@@ -78,7 +78,7 @@ async def bootstrap(
             )
         feed = overrides.feed
         if feed is None:
-            feed = KafkaCatalogueFollower(settings.kafka_bootstrap, catalogue)
+            feed = KafkaCatalogueFollower(settings, catalogue)
         await feed.start()
         stack.push_async_callback(feed.stop)
         yield Gateway(

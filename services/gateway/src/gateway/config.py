@@ -7,12 +7,15 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contracts.runtime.settings import KafkaSettings
 
-class Settings(BaseSettings):
+
+class Settings(KafkaSettings):
+    """The Kafka settings (``GATEWAY_KAFKA_*``) are for the catalogue follower."""
+
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
 
     registration_url: str = "http://127.0.0.1:8001"
-    kafka_bootstrap: str = "127.0.0.1:19092"
     public_base_url: str = "http://127.0.0.1:8000"
     log_json: bool = True
     log_level: str = "INFO"

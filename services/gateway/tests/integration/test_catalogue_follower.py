@@ -23,6 +23,7 @@ from contracts.messages import (
     EventUpdated,
 )
 from contracts.runtime.kafka import producer
+from contracts.runtime.settings import KafkaSettings
 from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
 from gateway.bootstrap import Overrides
 from gateway.config import Settings
@@ -56,7 +57,7 @@ def snapshot(revision: int = 1, **changes: object) -> EventSnapshot:
 @pytest.fixture
 async def publish(broker: str) -> AsyncIterator:
     """Send catalogue messages the way capacity's outbox relay does."""
-    kafka = producer(broker, "test-capacity")
+    kafka = producer(KafkaSettings(kafka_bootstrap=broker), "test-capacity")
     await kafka.start()
 
     async def send(message: CatalogEvent) -> None:
@@ -92,7 +93,9 @@ async def eventually(check, seconds: float = 15.0) -> None:
 @pytest.fixture
 async def follower(broker: str) -> AsyncIterator[tuple[KafkaCatalogueFollower, Catalogue]]:
     catalogue = Catalogue()
-    follower = KafkaCatalogueFollower(broker, catalogue, client_id=f"test-{uuid.uuid4()}")
+    follower = KafkaCatalogueFollower(
+        KafkaSettings(kafka_bootstrap=broker), catalogue, client_id=f"test-{uuid.uuid4()}"
+    )
     yield follower, catalogue
     await follower.stop()
 

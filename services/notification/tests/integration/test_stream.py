@@ -34,6 +34,7 @@ from contracts.messages import (
     Waitlisted,
 )
 from contracts.runtime.kafka import producer
+from contracts.runtime.settings import KafkaSettings
 from devstack.net import free_port
 from devstack.procs import Proc, spawn
 
@@ -97,7 +98,7 @@ async def worker(broker, service_db, smtp_sink, contact_api, tmp_path) -> AsyncI
 
 
 async def produce(broker: str, *records: tuple[IntegrationEvent, Envelope]) -> None:
-    kafka = producer(broker, "notification-test")
+    kafka = producer(KafkaSettings(kafka_bootstrap=broker), "notification-test")
     await kafka.start()
     try:
         for payload, envelope in records:

@@ -19,6 +19,8 @@ from aiokafka.errors import KafkaError
 from contracts import topics
 from contracts.envelope import ContractError, decode
 from contracts.messages import CatalogEvent
+from contracts.runtime.kafka import client_options
+from contracts.runtime.settings import KafkaSettings
 from gateway.domain.model import Catalogue
 
 log = structlog.get_logger(__name__)
@@ -27,14 +29,14 @@ log = structlog.get_logger(__name__)
 class KafkaCatalogueFollower:
     def __init__(
         self,
-        bootstrap: str,
+        kafka: KafkaSettings,
         catalogue: Catalogue,
         *,
         client_id: str = "gateway-catalogue",
         retry_interval: float = 1.0,
         poll_timeout_ms: int = 500,
     ) -> None:
-        self._bootstrap = bootstrap
+        self._kafka = kafka
         self._catalogue = catalogue
         self._client_id = client_id
         self._retry_interval = retry_interval
@@ -62,7 +64,7 @@ class KafkaCatalogueFollower:
         while True:
             consumer = AIOKafkaConsumer(
                 topics.CATALOG.name,
-                bootstrap_servers=self._bootstrap,
+                **client_options(self._kafka),
                 client_id=self._client_id,
                 group_id=None,  # every partition is assigned to this consumer
                 enable_auto_commit=False,
