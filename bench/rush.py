@@ -29,7 +29,9 @@ from uuid import uuid4
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from devstack.broker import kafka_version
 from devstack.net import free_port, wait_until
 from devstack.stack import ROOT, Stack, StackConfig
 
@@ -86,7 +88,7 @@ def cpu_seconds() -> dict[str, float]:
             ),
             "postgres" if pid in postgres_pids() else cmd.split()[0],
         )
-        role = role.split(":")[0].replace(".entrypoints", "")
+        role = "kafka" if "kafka.Kafka" in cmd else role.split(":")[0].replace(".entrypoints", "")
         used[role] = used.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
     return used
 
@@ -96,21 +98,32 @@ def postgres_pids() -> list[int]:
     return [int(p) for p in out.split()]
 
 
+def is_broker(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return b"kafka.Kafka" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    return False
+
+
 class MemorySampler:
-    """Peak memory of the stack's processes (and of Postgres) sampled every 100 ms."""
+    """Peak memory of the stack's processes (and of Postgres, and of the broker on its own)
+    sampled every 100 ms."""
 
     def __init__(self) -> None:
         self.peak_stack_kib = 0
         self.peak_postgres_kib = 0
+        self.peak_broker_kib = 0
         self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
         me = os.getpid()
         while True:
-            stack = sum(rss_kib(p) for p in descendants(me) if p not in postgres_pids())
+            pids = [p for p in descendants(me) if p not in postgres_pids()]
+            stack = sum(rss_kib(p) for p in pids)
             pg = sum(rss_kib(p) for p in postgres_pids())
+            broker = sum(rss_kib(p) for p in pids if is_broker(p))
             self.peak_stack_kib = max(self.peak_stack_kib, stack)
             self.peak_postgres_kib = max(self.peak_postgres_kib, pg)
+            self.peak_broker_kib = max(self.peak_broker_kib, broker)
             await asyncio.sleep(0.1)
 
     def __enter__(self) -> MemorySampler:
@@ -325,8 +338,16 @@ async def postgres_commits_per_s(dsn: str, seconds: int = 5) -> dict[str, float]
 
 
 async def broker_produce_per_s(bootstrap: str, n: int = 100_000) -> float:
+    """200-byte records to a topic of 8 partitions, acks=all, idempotent (as the platform's
+    producers are)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic("bench.produce", 8, 1)])
+    finally:
+        await admin.close()
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, enable_idempotence=False, acks="all", linger_ms=5
+        bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=5
     )
     await producer.start()
     value = b"x" * 200
@@ -440,7 +461,8 @@ def table(summary: dict[str, Any]) -> str:
     lines += [
         "",
         f"peak memory: stack {summary['peak_stack_mib']:.0f} MiB (PSS), "
-        f"Postgres {summary['peak_postgres_mib']:.0f} MiB (PSS)",
+        f"Postgres {summary['peak_postgres_mib']:.0f} MiB (PSS), "
+        f"of the stack the broker {summary['peak_broker_mib']:.0f} MiB",
         f"machine: Postgres single-row commits/s {m['postgres_commits_per_s']}, "
         f"broker produce msg/s {m['broker_produce_per_s']:.0f}, "
         f"bare uvicorn req/s {m['bare_uvicorn_per_s']:.0f}",
@@ -495,6 +517,8 @@ async def main(runs: int, settings: list[int]) -> dict[str, Any]:
                     summary["rush"].append(median_of(results))
             summary["peak_stack_mib"] = memory.peak_stack_kib / 1024
             summary["peak_postgres_mib"] = memory.peak_postgres_kib / 1024
+            summary["peak_broker_mib"] = memory.peak_broker_kib / 1024
+            summary["broker"] = f"Apache Kafka {kafka_version()}"
             summary["stack_ready_s"] = stack.ready_seconds
             summary["machine"] = {
                 "postgres_commits_per_s": await postgres_commits_per_s(stack.server_dsn),
