@@ -37,6 +37,16 @@ def mails_per_recipient(stack: Stack, addresses: set[str]) -> collections.Counte
     )
 
 
+def first_decisions(records: list[kafka.Record], wanted: set[str]) -> dict[str, set[str]]:
+    """The decision ids of the first decisions (confirmed, waitlisted, rejected) on the
+    decisions topic, per registration in ``wanted``: one each if none was decided twice."""
+    seen: dict[str, set[str]] = collections.defaultdict(set)
+    for r in records:
+        if r.type in FIRST_DECISIONS and r.json()["registration_id"] in wanted:
+            seen[str(r.json()["registration_id"])].add(str(r.json()["decision_id"]))
+    return seen
+
+
 async def crash_and_restart(stack: Stack, rng: random.Random, stop: asyncio.Event) -> list[str]:
     """SIGKILL a capacity worker and the registration service at random moments during the
     rush, restarting each after a moment; returns what was done."""
@@ -91,18 +101,14 @@ async def test_a_rush_with_crashes_books_exactly_the_capacity(stack: Stack) -> N
     assert positions == list(range(1, 1701))
 
     wanted = set(ids)
-
-    def first_decisions(records: list[kafka.Record]) -> dict[str, set[str]]:
-        seen: dict[str, set[str]] = collections.defaultdict(set)
-        for r in records:
-            if r.type in FIRST_DECISIONS and r.json()["registration_id"] in wanted:
-                seen[str(r.json()["registration_id"])].add(str(r.json()["decision_id"]))
-        return seen
-
     decisions = first_decisions(
         await kafka.read_until(
-            stack.bootstrap, DECISIONS, lambda rs: len(first_decisions(rs)) >= 2000, timeout=60
-        )
+            stack.bootstrap,
+            DECISIONS,
+            lambda rs: len(first_decisions(rs, wanted)) >= 2000,
+            timeout=60,
+        ),
+        wanted,
     )
     assert all(len(d) == 1 for d in decisions.values()), "a registration was decided twice"
 

@@ -69,14 +69,8 @@ async def relay_running(
     pool: asyncpg.Pool, settings: KafkaSettings, *, client_id: str, lock_id: int
 ) -> AsyncIterator[Relay]:
     """Run the outbox relay in the background for the duration of the block."""
-    producer = kafka.producer(settings, client_id)
-    try:
-        await producer.start()
-    except BaseException:
-        # aiokafka logs why (unreachable, TLS, SASL); the process does not start
-        await producer.stop()
-        raise
-    relay = Relay(pool, producer, lock_id=lock_id)
+    relay = Relay(pool, lambda: kafka.producer(settings, client_id), lock_id=lock_id)
+    await relay.start()  # the process does not start when the cluster refuses it
     task = asyncio.create_task(_relay_forever(relay), name=f"{client_id}-outbox-relay")
     try:
         yield relay
@@ -86,6 +80,6 @@ async def relay_running(
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(task, SHUTDOWN_SECONDS)
         try:
-            await asyncio.wait_for(producer.stop(), SHUTDOWN_SECONDS)
+            await asyncio.wait_for(relay.stop(), SHUTDOWN_SECONDS)
         except TimeoutError:
             log.warning("outbox producer did not stop in time", client_id=client_id)

@@ -14,7 +14,7 @@ import abc
 import asyncio
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Self
 
 import asyncpg
@@ -60,18 +60,49 @@ class Relay:
     def __init__(
         self,
         pool: asyncpg.Pool,
-        producer: AIOKafkaProducer,
+        new_producer: Callable[[], AIOKafkaProducer],
         *,
         lock_id: int,
         batch_size: int = 500,
         poll_interval: float = 1.0,
     ) -> None:
         self._pool = pool
-        self._producer = producer
+        self._new_producer = new_producer
+        self._producer: AIOKafkaProducer | None = None
         self._lock_id = lock_id
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
+
+    async def start(self) -> None:
+        """Connect a producer; raises when the cluster refuses the client (address, TLS,
+        SASL: aiokafka logs why)."""
+        producer = self._new_producer()
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
+        self._producer = producer
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            await producer.stop()
+
+    async def _renew_producer(self) -> None:
+        """A new producer (a new producer id) after a failed send: an idempotent producer
+        whose batch expired, e.g. while a partition had no leader, refuses every later send
+        of that partition (out-of-order sequence) until it is replaced."""
+        with contextlib.suppress(KafkaError, TimeoutError):
+            await asyncio.wait_for(self.stop(), self._poll_interval * 10)
+        self._producer = None
+        while self._producer is None:
+            try:
+                await self.start()
+            except (KafkaError, OSError) as exc:
+                log.warning("outbox relay cannot connect yet", error=repr(exc))
+                await asyncio.sleep(self._poll_interval)
 
     async def run(self) -> None:
         """Run until cancelled: take the lock, then publish whenever rows appear."""
@@ -94,15 +125,16 @@ class Relay:
             self._wake.clear()
             try:
                 published = await self.publish_batch()
-            except (
-                OSError,
-                asyncpg.PostgresError,
-                asyncpg.InterfaceError,
-                TimeoutError,
-                KafkaError,  # e.g. no WRITE ACL yet, too few in-sync replicas: wait, lose nothing
-            ) as exc:
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
                 log.warning("outbox relay retrying", error=repr(exc))
                 await asyncio.sleep(self._poll_interval)
+                continue
+            except KafkaError as exc:
+                # no WRITE ACL yet, too few in-sync replicas, a leader gone for longer than
+                # the request timeout: wait, send again with a new producer, lose nothing
+                log.warning("outbox relay retrying with a new producer", error=repr(exc))
+                await asyncio.sleep(self._poll_interval)
+                await self._renew_producer()
                 continue
             if published < self._batch_size:
                 with contextlib.suppress(TimeoutError):
@@ -116,8 +148,10 @@ class Relay:
         )
         if not rows:
             return 0
+        producer = self._producer
+        assert producer is not None, "Relay.start() first"
         sent = [
-            await self._producer.send(
+            await producer.send(
                 r["topic"],
                 value=r["value"].encode(),
                 key=r["key"].encode(),

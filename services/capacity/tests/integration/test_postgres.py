@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import OutOfOrderSequenceNumber
 
 from capacity.adapters.postgres import PostgresUnitOfWork
 from capacity.bootstrap import uow_factory
@@ -20,6 +22,7 @@ from contracts import messages as m
 from contracts import topics
 from contracts.envelope import Envelope, decode
 from contracts.runtime.database import create_pool, relay_running
+from contracts.runtime.outbox import Relay
 from contracts.runtime.settings import KafkaSettings
 
 
@@ -125,3 +128,39 @@ async def test_relay_publishes_the_outbox_in_order_with_envelope_headers(
     assert decisions == ["SeatConfirmed", "Waitlisted", "Waitlisted"]
     assert sum(isinstance(p, m.EventClosed) for p in seen) == 1
     assert await pool.fetchval("SELECT count(*) FROM outbox") == 0
+
+
+class _ExpiredProducer(AIOKafkaProducer):  # type: ignore[misc]
+    """An idempotent producer after a batch expired: the broker refuses its sequence."""
+
+    async def send(self, *args: object, **kwargs: object) -> asyncio.Future[None]:
+        raise OutOfOrderSequenceNumber("a batch of this producer expired")
+
+
+async def test_the_relay_replaces_a_producer_the_broker_refuses(
+    pool: asyncpg.Pool, broker: str
+) -> None:
+    event = await new_event(pool, capacity=1)
+    async with uow_factory(pool)() as uow:
+        await handlers.decide_registration(uow, *request(event.event_id))
+        await uow.commit()
+    made: list[AIOKafkaProducer] = []
+
+    def new_producer() -> AIOKafkaProducer:
+        kind = _ExpiredProducer if not made else AIOKafkaProducer
+        made.append(kind(bootstrap_servers=broker, enable_idempotence=True, acks="all"))
+        return made[-1]
+
+    relay = Relay(pool, new_producer, lock_id=4713, poll_interval=0.1)
+    await relay.start()
+    running = asyncio.create_task(relay.run())
+    try:
+        async with asyncio.timeout(20):
+            while await pool.fetchval("SELECT count(*) FROM outbox"):
+                await asyncio.sleep(0.1)
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await relay.stop()
+    assert [type(p) for p in made] == [_ExpiredProducer, AIOKafkaProducer]
