@@ -13,6 +13,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,10 +93,19 @@ class SecuredCluster:
         )
         command = [
             *("java", "-Xmx128m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
-            *("-cp", f"{kafka_lib()}/*", "kafka.admin.AclCommand"),
+            *("-cp", f"{kafka_lib()}/*", acl_command()),
             *("--bootstrap-server", self.bootstrap, "--command-config", str(config), *args),
         ]
         return subprocess.run(command, capture_output=True, text=True)
+
+
+def acl_command() -> str:
+    """``kafka-acls.sh``'s main class: in the core jar up to Kafka 3.9, in kafka-tools since."""
+    moved = any(
+        "org/apache/kafka/tools/AclCommand.class" in zipfile.ZipFile(jar).namelist()
+        for jar in kafka_lib().glob("kafka-tools-*.jar")
+    )
+    return "org.apache.kafka.tools.AclCommand" if moved else "kafka.admin.AclCommand"
 
 
 def contracts_topics(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
