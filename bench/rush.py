@@ -93,6 +93,12 @@ def cpu_seconds() -> dict[str, float]:
     return used
 
 
+def own_cpu_seconds() -> float:
+    """CPU time of this process: the load generator (httpx clients, the decision watcher)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def postgres_pids() -> list[int]:
     out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
@@ -252,12 +258,12 @@ async def one_run(stack: Stack, in_flight: int) -> dict[str, Any]:
 
     tasks = [asyncio.create_task(attendee(i)) for i in range(ATTENDEES)]
     await asyncio.sleep(0.5)
-    cpu_before = cpu_seconds()
+    cpu_before, own_before = cpu_seconds(), own_cpu_seconds()
     start = time.perf_counter()
     go.set()
     await asyncio.gather(*tasks)
     all_outcomes = time.perf_counter() - start
-    cpu_after = cpu_seconds()
+    cpu_after, own_after = cpu_seconds(), own_cpu_seconds()
     await fresh.aclose()
     await poller.aclose()
     await asyncio.sleep(0.5)
@@ -285,6 +291,7 @@ async def one_run(stack: Stack, in_flight: int) -> dict[str, Any]:
         "overbooked": max(0, sum(1 for s in outcomes.values() if s == "confirmed") - CAPACITY),
         "errors": len(errors),
         "poll_errors": len(poll_errors),
+        "load_generator_cpu_s": round(own_after - own_before, 2),
         "cpu_s_by_process": {
             role: round(cpu_after[role] - cpu_before.get(role, 0.0), 2)
             for role in sorted(cpu_after, key=lambda r: cpu_before.get(r, 0) - cpu_after[r])
