@@ -18,7 +18,7 @@ help:
 	@echo "make kafka-deps   Java 17+ and Maven (Debian packages), Apache Kafka's jars (Maven Central)"
 	@echo "make schemas      regenerate contracts/schemas from the models"
 	@echo "make i18n         new texts of the public site into its English catalogue (site.po)"
-	@echo "make bench        the rush benchmark (results in bench/results/<date>.json)"
+	@echo "make bench        the rush benchmark (results in bench/results/<date>-kafka-<version>.json)"
 	@echo "make demo-event   create sample events on a running platform"
 
 install: .venv/.installed

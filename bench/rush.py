@@ -4,7 +4,8 @@ One event with capacity 300; 2,000 distinct attendees each send one registration
 gateway's public JSON API at the same moment, with 50 and with 200 requests in flight, a
 fresh connection per attendee, no retries; each then polls its status (long polling: the
 answer is held until decided).
-Three runs per setting, medians.  Results: ``bench/results/<date>.json`` and a table.
+Three runs per setting, medians.  Results: ``bench/results/<date>-kafka-<version>.json``
+and a table.
 """
 
 from __future__ import annotations
@@ -544,7 +545,7 @@ if __name__ == "__main__":
     args = parser.parse_args()
     result = asyncio.run(main(args.runs, args.in_flight))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}.json"
+    out = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-kafka-{kafka_version()}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(table(result))
     print(f"\nresults: {out.relative_to(ROOT)}")
