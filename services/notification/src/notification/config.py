@@ -33,3 +33,8 @@ class Settings(ServiceSettings):
     """The public site, for links in mails."""
     mail_concurrency: int = 16
     """Registrations whose mails are prepared side by side (SMTP itself is one connection)."""
+    batch_timeout: float = 600.0
+    """Seconds a batch of decisions may take in all. Every SMTP and HTTP call has its own
+    timeout; cutting a whole batch short could cancel a mail between the server accepting
+    it and its ledger row, and the retry would send it again (seen with a 30 s limit on a
+    loaded machine while a Kafka broker was down)."""

@@ -98,7 +98,13 @@ def build(settings: Settings) -> faust.App:
         await side_by_side(by_registration.values(), mail_in_order, settings.mail_concurrency)
 
     consume(app, topics.CATALOG, on_catalog)
-    consume(app, topics.DECISIONS, on_decisions, batch_size=settings.batch_size)
+    consume(
+        app,
+        topics.DECISIONS,
+        on_decisions,
+        batch_size=settings.batch_size,
+        handler_timeout=settings.batch_timeout,
+    )
     return app
 
 
