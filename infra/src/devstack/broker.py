@@ -56,8 +56,11 @@ def _classpath() -> str:
 
 
 def new_cluster_id() -> str:
-    """A KRaft cluster id: a random UUID, URL-safe base64 without padding (Kafka's Uuid)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    """A KRaft cluster id: a random UUID, URL-safe base64 without padding (Kafka's Uuid);
+    like Kafka's ``random-uuid``, never one that starts with "-" (it reads as an option)."""
+    while (found := base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode())[0] == "-":
+        pass
+    return found
 
 
 @dataclass(frozen=True)
@@ -165,8 +168,7 @@ class KafkaCluster:
                     _classpath(),
                     "kafka.tools.StorageTool",
                     "format",
-                    "-t",
-                    cluster_id,
+                    f"--cluster-id={cluster_id}",  # an id may start with "-"
                     "-c",
                     str(config),
                 ],
