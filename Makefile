@@ -12,7 +12,7 @@ help:
 	@echo "make reset        wipe .data/ (databases, Kafka log, mails) for a clean start"
 	@echo "make admin        create an organiser account for /verwaltung (while make run runs)"
 	@echo "make test         install and run every test (contract, unit, integration, e2e)"
-	@echo "make lint         ruff + mypy"
+	@echo "make lint         ruff, mypy and the import rules (lint-imports)"
 	@echo "make unit | integration | contract | e2e   one test layer"
 	@echo "make browser-deps Chromium (Debian package) and axe-core for tests/e2e/browser"
 	@echo "make kafka-deps   Java 17+ and Maven (Debian packages), Apache Kafka's jars (Maven Central)"
@@ -24,7 +24,7 @@ help:
 
 install: .venv/.installed
 
-.venv/.installed: uv.lock pyproject.toml */pyproject.toml services/*/pyproject.toml
+.venv/.installed: uv.lock pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet "uv==$(UV_VERSION)"
 	$(UV) sync --frozen --all-packages
@@ -112,7 +112,8 @@ e2e: install browser-deps kafka-deps
 lint: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy contracts/src infra/src services/*/src
+	$(RUN) lint-imports
+	$(RUN) mypy contracts/src libs/*/src infra/src services/*/src
 
 format: install
 	$(RUN) ruff format .

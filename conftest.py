@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from contracts.runtime.kafka import ensure_topics
 from devstack.broker import KafkaCluster
 from devstack.databases import create_database, drop_database, migrate
 from devstack.net import free_port, port_open, wait_until
@@ -25,6 +24,7 @@ from devstack.postgres import LocalCluster, server_answers
 from devstack.procs import spawn
 from devstack.smtp_sink import read_mails
 from devstack.stack import ROOT
+from servicekit.kafka import ensure_topics
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -2,7 +2,7 @@
 
 ``.venv/bin/python bench/guarantee.py`` starts its own one-node KRaft broker on free ports in
 a temporary folder and, for each processing guarantee, a Faust worker (a subprocess, our
-``contracts.runtime.stream.App``: idempotent producer, ``acks=all``, commit every 0.5 s)
+``servicekit.stream.App``: idempotent producer, ``acks=all``, commit every 0.5 s)
 whose one agent forwards each record of an 8-partition input topic to the same partition of
 an 8-partition output topic.  A ``read_committed`` reader in this process notes when each
 record becomes visible on the output.  Three workers, one after the other (``VARIANTS``):
@@ -54,7 +54,7 @@ from devstack.procs import Proc, spawn
 
 RESULTS = ROOT / "bench" / "results"
 PARTITIONS = 8
-COMMIT_INTERVAL = 0.5  # what contracts.runtime.stream.create_app uses
+COMMIT_INTERVAL = 0.5  # what servicekit.stream.create_app uses
 SESSION_TIMEOUT = 3.0  # the tests' setting: a killed worker's partitions move after 3 s
 IN_TXN = "exactly_once_in_txn"
 VARIANTS = {
@@ -114,7 +114,7 @@ def raw_topic(app: faust.App, name: str) -> faust.TopicT:
 def run_worker(args: argparse.Namespace) -> None:
     """A Faust worker that forwards every record of ``source`` to ``sink``, same partition,
     and touches ``ready`` once it has partitions (and, for exactly_once, its transactions)."""
-    from contracts.runtime.stream import App
+    from servicekit.stream import App
 
     app = App(
         args.app_id,

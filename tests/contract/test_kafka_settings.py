@@ -14,14 +14,14 @@ from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings
 
 from capacity.config import Settings as CapacitySettings
-from contracts.runtime.kafka import client_options
-from contracts.runtime.settings import KafkaSettings, TopicSettings
-from contracts.runtime.stream import broker_credentials, create_app
 from contracts.schemas import SCHEMA_DIR
 from devstack.tls import Certificate, issue, make_ca
 from gateway.config import Settings as GatewaySettings
 from notification.config import Settings as NotificationSettings
 from registration.config import Settings as RegistrationSettings
+from servicekit.kafka import client_options
+from servicekit.settings import KafkaSettings, TopicSettings
+from servicekit.stream import broker_credentials, create_app
 
 SERVICES: list[tuple[type[BaseSettings], str]] = [
     (RegistrationSettings, "REGISTRATION_"),

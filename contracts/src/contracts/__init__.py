@@ -1,6 +1,6 @@
-"""Shared message contracts of the Quartier event registration platform.
+"""The contracts of the Quartier event registration platform: message payloads, the topic
+registry, the envelope and the internal HTTP APIs, as pydantic models without IO.
 
-The core (``messages``, ``topics``, ``envelope``) has no IO dependencies: outside
-subscribers can install it alone.  ``contracts.runtime`` (extra ``runtime``) is the one
-implementation of how the envelope travels over Kafka and Postgres outboxes.
+Outside subscribers install this package alone (or read the JSON Schemas); how messages
+travel (outbox, relay, Faust consumers) is the services' shared kit, ``servicekit``.
 """

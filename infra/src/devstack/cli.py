@@ -9,10 +9,10 @@ import os
 import signal
 from pathlib import Path
 
-from contracts.runtime.logging import configure
 from devstack.broker import kafka_version
 from devstack.demo import seed
 from devstack.stack import ROOT, Stack, StackConfig
+from servicekit.logging import configure
 
 
 async def run(config: StackConfig) -> None:

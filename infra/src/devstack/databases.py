@@ -8,7 +8,7 @@ from pathlib import Path
 import asyncpg
 from yoyo import get_backend, read_migrations
 
-import contracts.runtime
+import servicekit
 from devstack.postgres import with_database
 
 
@@ -32,7 +32,7 @@ async def drop_database(server_dsn: str, name: str) -> None:
         await conn.close()
 
 
-RUNTIME_MIGRATIONS = Path(contracts.runtime.__file__).parent / "migrations"
+RUNTIME_MIGRATIONS = Path(servicekit.__file__).parent / "migrations"
 
 
 def _apply(dsn: str, migrations: Path) -> int:
@@ -48,5 +48,5 @@ def _apply(dsn: str, migrations: Path) -> int:
 
 
 async def migrate(dsn: str, migrations: Path) -> int:
-    """Apply the runtime's and then the service's pending migrations; returns how many ran."""
+    """Apply servicekit's and then the service's pending migrations; returns how many ran."""
     return await asyncio.to_thread(_apply, dsn, migrations)

@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from contracts.runtime.http import INTERNAL_TOKEN_HEADER
 from devstack.stack import INTERNAL_TOKEN_FILE, ROOT
+from servicekit.http import INTERNAL_TOKEN_HEADER
 
 DEV_TOKEN = "dev-internal-token"  # noqa: S105 - capacity's own dev default
 DEVSTACK_TOKEN_FILE = ROOT / ".data" / INTERNAL_TOKEN_FILE

@@ -13,13 +13,13 @@ from pathlib import Path
 import httpx
 import structlog
 
-from contracts.runtime.http import INTERNAL_TOKEN_HEADER
-from contracts.runtime.kafka import ensure_topics
 from devstack.broker import KafkaCluster, Node
 from devstack.databases import create_database, drop_database, migrate
 from devstack.net import NotReady, free_port, wait_until
 from devstack.postgres import LocalCluster, server_answers
 from devstack.procs import Proc, spawn
+from servicekit.http import INTERNAL_TOKEN_HEADER
+from servicekit.kafka import ensure_topics
 
 log = structlog.get_logger(__name__)
 ROOT = Path(__file__).resolve().parents[3]

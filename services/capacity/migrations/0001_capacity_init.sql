@@ -1,5 +1,5 @@
 -- Events with their seat inventory, and one seat row per registration (its current outcome).
--- The outbox comes from contracts/src/contracts/runtime/migrations.
+-- The outbox comes from libs/servicekit/src/servicekit/migrations.
 CREATE TABLE events (
     event_id              uuid PRIMARY KEY,
     title                 text        NOT NULL,

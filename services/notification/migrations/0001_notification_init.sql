@@ -1,5 +1,5 @@
 -- Notification service: event catalogue read model and delivery ledger.
--- The outbox table comes with the runtime migrations (contracts/runtime/migrations).
+-- The outbox table comes with the servicekit migrations (libs/servicekit/src/servicekit/migrations).
 
 CREATE TABLE events (
     event_id    uuid PRIMARY KEY,

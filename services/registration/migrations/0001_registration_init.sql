@@ -1,5 +1,5 @@
 -- Registrations: the only place personal data lives.
--- outbox and processed_messages come from contracts/src/contracts/runtime/migrations.
+-- outbox and processed_messages come from libs/servicekit/src/servicekit/migrations.
 CREATE TABLE registrations (
     registration_id    uuid PRIMARY KEY,
     event_id           uuid        NOT NULL,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from contracts.runtime.settings import ServiceSettings
+from servicekit.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):

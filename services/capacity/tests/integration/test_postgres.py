@@ -21,9 +21,9 @@ from capacity.service_layer.messages import snapshot
 from contracts import messages as m
 from contracts import topics
 from contracts.envelope import Envelope, decode
-from contracts.runtime.database import create_pool, relay_running
-from contracts.runtime.outbox import Relay
-from contracts.runtime.settings import KafkaSettings
+from servicekit.database import create_pool, relay_running
+from servicekit.outbox import Relay
+from servicekit.settings import KafkaSettings
 
 
 @pytest.fixture

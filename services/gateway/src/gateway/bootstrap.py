@@ -10,8 +10,6 @@ from datetime import UTC, datetime
 import asyncpg
 import httpx
 
-from contracts.runtime.database import close_pool
-from contracts.runtime.http import INTERNAL_TOKEN_HEADER
 from gateway.adapters.capacity_http import HttpCapacity
 from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
 from gateway.adapters.organisers import PostgresOrganisers
@@ -21,6 +19,8 @@ from gateway.config import Settings
 from gateway.domain.model import Catalogue
 from gateway.service_layer.desk_ports import Capacity, Organisers, Passwords, RegistrationDesk
 from gateway.service_layer.ports import CatalogueFeed, Registrations
+from servicekit.database import close_pool
+from servicekit.http import INTERNAL_TOKEN_HEADER
 
 Clock = Callable[[], datetime]
 

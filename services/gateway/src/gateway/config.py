@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from contracts.runtime.settings import KafkaSettings
+from servicekit.settings import KafkaSettings
 
 
 class Settings(KafkaSettings):

@@ -22,13 +22,13 @@ from contracts.messages import (
     EventStatus,
     EventUpdated,
 )
-from contracts.runtime.kafka import producer
-from contracts.runtime.settings import KafkaSettings
 from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
 from gateway.bootstrap import Overrides
 from gateway.config import Settings
 from gateway.domain.model import Catalogue
 from gateway.entrypoints.http import create_app
+from servicekit.kafka import producer
+from servicekit.settings import KafkaSettings
 
 NOW = datetime.now(UTC)
 

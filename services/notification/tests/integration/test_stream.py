@@ -33,10 +33,10 @@ from contracts.messages import (
     SeatReleased,
     Waitlisted,
 )
-from contracts.runtime.kafka import producer
-from contracts.runtime.settings import KafkaSettings
 from devstack.net import free_port
 from devstack.procs import Proc, spawn
+from servicekit.kafka import producer
+from servicekit.settings import KafkaSettings
 
 TOKEN = "integration-token"
 DEADLINE = 60

@@ -1,5 +1,5 @@
 """Registration on a secured Kafka cluster, set up the way docs/operators.md tells operators:
-a TLS listener with SASL users, an authorizer, the topics made by ``contracts-topics`` and
+a TLS listener with SASL users, an authorizer, the topics made by ``servicekit-topics`` and
 the service's principal holding only the ACLs the guide lists for registration.
 
 The node keeps a plaintext listener on 127.0.0.1 for its controller, inter-broker traffic and
@@ -33,16 +33,16 @@ from aiokafka.errors import (
 from contracts import messages as m
 from contracts import topics
 from contracts.envelope import Envelope, decode
-from contracts.runtime import outbox
-from contracts.runtime.database import create_pool, relay_running
-from contracts.runtime.kafka import client_options, producer
-from contracts.runtime.settings import KafkaSettings
 from devstack.broker import KafkaCluster, Node, kafka_lib
 from devstack.net import NotReady, free_port, wait_until
 from devstack.procs import Proc, spawn
 from devstack.tls import issue, make_ca
 from registration.config import Settings
 from registration.entrypoints.http import create_app
+from servicekit import outbox
+from servicekit.database import create_pool, relay_running
+from servicekit.kafka import client_options, producer
+from servicekit.settings import KafkaSettings
 
 from .conftest import body
 
@@ -109,10 +109,10 @@ def acl_command() -> str:
 
 
 def contracts_topics(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """The ``contracts-topics`` command with ``env`` as its only ``KAFKA_*`` settings."""
+    """The ``servicekit-topics`` command with ``env`` as its only ``KAFKA_*`` settings."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("KAFKA_")}
     return subprocess.run(
-        [sys.executable, "-m", "contracts.runtime.kafka"],
+        [sys.executable, "-m", "servicekit.kafka"],
         env={**inherited, **env},
         capture_output=True,
         text=True,

@@ -20,7 +20,7 @@ from capacity.domain.model import (
     Status,
 )
 from capacity.service_layer.unit_of_work import EventRepository, SeatRepository, UnitOfWork
-from contracts.runtime import outbox
+from servicekit import outbox
 
 EVENT_FIELDS = (
     "event_id",

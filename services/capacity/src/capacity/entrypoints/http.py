@@ -22,7 +22,7 @@ from capacity.service_layer import handlers
 from capacity.service_layer.messages import snapshot
 from capacity.service_layer.unit_of_work import UnitOfWork
 from contracts.messages import EventKind, EventSnapshot
-from contracts.runtime.http import (
+from servicekit.http import (
     INTERNAL_TOKEN_RESPONSES,
     internal_token_guard,
     service_app,

@@ -15,7 +15,7 @@ from capacity.config import Settings
 from capacity.service_layer import handlers
 from contracts import messages as m
 from contracts import topics
-from contracts.runtime.stream import UseCase, consume, run_worker, worker
+from servicekit.stream import UseCase, consume, run_worker, worker
 
 
 def build(settings: Settings) -> faust.App:

@@ -8,7 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from capacity.domain.model import Event, Seat
-from contracts import unit_of_work
+from servicekit import unit_of_work
 
 
 class EventRepository(abc.ABC):

@@ -11,7 +11,6 @@ import structlog
 from pydantic import TypeAdapter, ValidationError
 
 from contracts.messages import EventSnapshot
-from contracts.runtime.http import CORRELATION_HEADER
 from gateway.adapters.registration_http import refusal
 from gateway.domain.desk import EventDetails
 from gateway.service_layer.desk_ports import (
@@ -20,6 +19,7 @@ from gateway.service_layer.desk_ports import (
     EventAction,
     EventNotFound,
 )
+from servicekit.http import CORRELATION_HEADER
 
 log = structlog.get_logger(__name__)
 

@@ -19,9 +19,9 @@ from aiokafka.errors import KafkaError
 from contracts import topics
 from contracts.envelope import ContractError, decode
 from contracts.messages import CatalogEvent
-from contracts.runtime.kafka import client_options
-from contracts.runtime.settings import KafkaSettings
 from gateway.domain.model import Catalogue
+from servicekit.kafka import client_options
+from servicekit.settings import KafkaSettings
 
 log = structlog.get_logger(__name__)
 

@@ -11,9 +11,9 @@ from uuid import UUID
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from contracts.runtime.database import TRANSIENT_DB
 from gateway.domain.organisers import Account, Organiser, RecentFailures
 from gateway.service_layer.desk_ports import OrganiserStoreUnavailable
+from servicekit.database import TRANSIENT_DB
 
 
 class PostgresOrganisers:

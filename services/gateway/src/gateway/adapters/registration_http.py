@@ -11,7 +11,6 @@ import httpx
 import structlog
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from contracts.runtime.http import CORRELATION_HEADER
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
 from gateway.domain.desk import AccessibilityReport, Feedback, Participant
 from gateway.domain.registration import Cancellation, RegistrationState, Submission
@@ -21,6 +20,7 @@ from gateway.service_layer.ports import (
     RegistrationRefused,
     RegistrationUnavailable,
 )
+from servicekit.http import CORRELATION_HEADER
 
 log = structlog.get_logger(__name__)
 

@@ -21,13 +21,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from contracts.runtime.logging import configure
 from gateway.adapters.organisers import PostgresOrganisers
 from gateway.adapters.organisers_passwords import Argon2Passwords
 from gateway.config import AdminInput, Settings
 from gateway.domain.organisers import MIN_PASSWORD_LENGTH, InvalidAccount
 from gateway.service_layer.desk_ports import OrganiserStoreUnavailable
 from gateway.service_layer.organisers import save_organiser
+from servicekit.logging import configure
 
 DEVSTACK_DSN_FILE = Path(".data") / "gateway-database-url"
 PASSWORD_TRIES = 3

@@ -15,8 +15,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from contracts.runtime.http import add_correlation, health_router
-from contracts.runtime.logging import configure
 from gateway import i18n
 from gateway.bootstrap import Overrides, bootstrap
 from gateway.config import Settings
@@ -24,6 +22,8 @@ from gateway.domain.validation import Problem
 from gateway.entrypoints import api, desk, pages
 from gateway.entrypoints.security import CsrfFailed, RateLimited, RateLimiter, SecureResponses
 from gateway.entrypoints.views import STATIC_DIR, render
+from servicekit.http import add_correlation, health_router
+from servicekit.logging import configure
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

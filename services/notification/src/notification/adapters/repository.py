@@ -7,9 +7,9 @@ from uuid import UUID
 import asyncpg
 
 from contracts.messages import NotificationKind
-from contracts.runtime import outbox
 from notification.domain.model import Delivery, DeliveryStatus, EventInfo
 from notification.service_layer.unit_of_work import UnitOfWork
+from servicekit import outbox
 
 
 class PostgresDeliveries:

@@ -16,7 +16,11 @@ import structlog
 from contracts import topics
 from contracts.envelope import Envelope
 from contracts.messages import CatalogEvent, Decision, IntegrationEvent
-from contracts.runtime.stream import (
+from notification import bootstrap
+from notification.config import Settings
+from notification.service_layer.handlers import Dependencies, handle_decision, record_event
+from notification.service_layer.ports import TransientError
+from servicekit.stream import (
     Item,
     RetryLater,
     Unprocessable,
@@ -25,10 +29,6 @@ from contracts.runtime.stream import (
     run_worker,
     worker,
 )
-from notification import bootstrap
-from notification.config import Settings
-from notification.service_layer.handlers import Dependencies, handle_decision, record_event
-from notification.service_layer.ports import TransientError
 
 log = structlog.get_logger(__name__)
 

@@ -3,8 +3,8 @@ with the outbox."""
 
 from __future__ import annotations
 
-from contracts import unit_of_work
 from notification.service_layer.ports import DeliveryRepository, EventCatalog
+from servicekit import unit_of_work
 
 
 class UnitOfWork(unit_of_work.UnitOfWork):

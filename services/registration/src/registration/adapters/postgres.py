@@ -9,7 +9,6 @@ from uuid import UUID
 import asyncpg
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
-from contracts.runtime import outbox
 from registration.adapters.status_changes import CHANNEL
 from registration.domain.model import (
     ACTIVE,
@@ -26,6 +25,7 @@ from registration.service_layer.unit_of_work import (
     RegistrationRepository,
     UnitOfWork,
 )
+from servicekit import outbox
 
 FIELDS = (
     "registration_id",

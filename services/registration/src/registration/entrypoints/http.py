@@ -29,12 +29,6 @@ from pydantic import AwareDatetime, BaseModel, EmailStr, Field, StringConstraint
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.messages import CancelledBy, Locale
-from contracts.runtime.http import (
-    INTERNAL_TOKEN_RESPONSES,
-    internal_token_guard,
-    service_app,
-    unit_of_work,
-)
 from registration import bootstrap
 from registration.adapters.cancel_tokens import CancelTokens, ExpiredToken, InvalidToken
 from registration.adapters.status_changes import StatusChanges, listening
@@ -42,6 +36,12 @@ from registration.config import Settings
 from registration.domain.model import HealthConsentMissing, Registration, Status
 from registration.service_layer import handlers
 from registration.service_layer.unit_of_work import UnitOfWork
+from servicekit.http import (
+    INTERNAL_TOKEN_RESPONSES,
+    internal_token_guard,
+    service_app,
+    unit_of_work,
+)
 
 
 class NewRegistration(BaseModel):

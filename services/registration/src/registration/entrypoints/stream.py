@@ -9,10 +9,10 @@ import faust
 
 from contracts import messages as m
 from contracts import topics
-from contracts.runtime.stream import UseCase, consume, run_worker, worker
 from registration import bootstrap
 from registration.config import Settings
 from registration.service_layer import handlers
+from servicekit.stream import UseCase, consume, run_worker, worker
 
 
 def build(settings: Settings) -> faust.App:

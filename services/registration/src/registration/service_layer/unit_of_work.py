@@ -5,8 +5,8 @@ from __future__ import annotations
 import abc
 from uuid import UUID
 
-from contracts import unit_of_work
 from registration.domain.model import AccessibilityReport, Feedback, Registration
+from servicekit import unit_of_work
 
 
 class RegistrationRepository(abc.ABC):

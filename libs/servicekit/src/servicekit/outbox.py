@@ -1,6 +1,6 @@
 """Transactional outbox: a state change and its messages commit together; a relay publishes.
 
-The ``outbox`` table comes with the runtime's migrations (``runtime/migrations``), applied
+The ``outbox`` table comes with servicekit's migrations (``servicekit/migrations``), applied
 to every service database before the service's own.
 
 The relay holds a Postgres advisory lock, so any number of processes may run it and one
@@ -25,7 +25,7 @@ from aiokafka.errors import KafkaError
 from contracts.envelope import Envelope
 from contracts.messages import IntegrationEvent
 from contracts.topics import topic_for
-from contracts.unit_of_work import UnitOfWork
+from servicekit.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
 CHANNEL = "outbox"

@@ -15,9 +15,9 @@ class KafkaSettings(BaseSettings):
     """Where the Kafka cluster is and how a client proves who it is: ``<PREFIX>KAFKA_*``.
 
     The dev default is the local broker without authentication; a cluster elsewhere wants
-    ``SASL_SSL`` (or ``SSL``) with credentials. ``contracts.runtime.kafka.client_options``
+    ``SASL_SSL`` (or ``SSL``) with credentials. ``servicekit.kafka.client_options``
     turns these into the arguments of every aiokafka client,
-    ``contracts.runtime.stream.broker_credentials`` into Faust's."""
+    ``servicekit.stream.broker_credentials`` into Faust's."""
 
     # a refused setting is reported at start; the input would show the password
     model_config = SettingsConfigDict(hide_input_in_errors=True)
@@ -93,7 +93,7 @@ class ServiceSettings(KafkaSettings):
 
 
 class TopicSettings(KafkaSettings):
-    """``contracts-topics``: the cluster (``KAFKA_*``, as above without a service prefix) and
+    """``servicekit-topics``: the cluster (``KAFKA_*``, as above without a service prefix) and
     how every registry topic is created there. Dev: 1 and 1; production: 3 and 2, so that
     an ``acks=all`` write survives the loss of one broker and still fails when only one
     replica is left."""

@@ -1,5 +1,5 @@
--- Tables of the messaging runtime, in every service database that uses it:
--- the transactional outbox (see contracts.runtime.outbox) and the idempotency keys of consumers.
+-- Tables of servicekit, in every service database that uses it:
+-- the transactional outbox (see servicekit.outbox) and the idempotency keys of consumers.
 CREATE TABLE outbox (
     id         bigserial PRIMARY KEY,
     topic      text        NOT NULL,

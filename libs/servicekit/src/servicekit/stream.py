@@ -28,12 +28,12 @@ from faust.types.transports import TransportT
 
 from contracts.envelope import ContractError, Envelope, decode
 from contracts.messages import IntegrationEvent
-from contracts.runtime import logging
-from contracts.runtime.database import open_pool_when_up, relay_running
-from contracts.runtime.health import Check, failed_checks
-from contracts.runtime.kafka import ssl_context
-from contracts.runtime.settings import KafkaSettings, ServiceSettings
 from contracts.topics import Topic
+from servicekit import logging
+from servicekit.database import open_pool_when_up, relay_running
+from servicekit.health import Check, failed_checks
+from servicekit.kafka import ssl_context
+from servicekit.settings import KafkaSettings, ServiceSettings
 
 log = structlog.get_logger(__name__)
 

@@ -15,8 +15,8 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 from aiokafka.helpers import create_ssl_context
 from pydantic import ValidationError
 
-from contracts.runtime.settings import KafkaSettings, TopicSettings
 from contracts.topics import ALL_TOPICS
+from servicekit.settings import KafkaSettings, TopicSettings
 
 
 def ssl_context(kafka: KafkaSettings) -> ssl.SSLContext | None:
@@ -113,10 +113,10 @@ def _unauthenticated(bootstrap: str) -> KafkaSettings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``contracts-topics``: create the registry's topics on a cluster, once, before the
+    """``servicekit-topics``: create the registry's topics on a cluster, once, before the
     services start (settings from ``KAFKA_*``, see ``TopicSettings``)."""
     parser = argparse.ArgumentParser(
-        prog="contracts-topics",
+        prog="servicekit-topics",
         description="Create every registry topic and its .dlq on the cluster KAFKA_BOOTSTRAP "
         "names (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, "
         "KAFKA_SASL_PASSWORD, KAFKA_SSL_CAFILE, KAFKA_SSL_CERTFILE, KAFKA_SSL_KEYFILE), with "
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     except (ValidationError, KafkaError) as exc:
-        sys.stderr.write(f"contracts-topics: {exc}\n")
+        sys.stderr.write(f"servicekit-topics: {exc}\n")
         return 1
     sys.stdout.write("".join(f"created {name}\n" for name in created) or "nothing to create\n")
     return 0

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 import asyncpg
 import structlog
 
-from contracts.runtime import kafka
-from contracts.runtime.outbox import Relay
-from contracts.runtime.settings import KafkaSettings
+from servicekit import kafka
+from servicekit.outbox import Relay
+from servicekit.settings import KafkaSettings
 
 log = structlog.get_logger(__name__)
 SHUTDOWN_SECONDS = 10.0

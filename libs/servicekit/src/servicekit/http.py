@@ -14,10 +14,10 @@ from fastapi.responses import JSONResponse
 from pydantic import SecretStr
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contracts.runtime import logging
-from contracts.runtime.database import close_pool, create_pool, relay_running
-from contracts.runtime.health import Check, failed_checks
-from contracts.runtime.settings import ServiceSettings
+from servicekit import logging
+from servicekit.database import close_pool, create_pool, relay_running
+from servicekit.health import Check, failed_checks
+from servicekit.settings import ServiceSettings
 
 CORRELATION_HEADER = "X-Correlation-ID"
 INTERNAL_TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name, not a secret
