@@ -311,7 +311,7 @@ class Stack:
             ),
             ServiceSpec(
                 "gateway",
-                uvicorn("gateway.entrypoints.http:create_app", p.gateway),
+                uvicorn("gateway.app:create_app", p.gateway),
                 env(
                     "GATEWAY",
                     registration_url=self.registration_url,

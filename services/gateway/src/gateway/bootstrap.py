@@ -1,4 +1,6 @@
-"""The one place that wires concrete adapters; tests hand in fakes through ``Overrides``."""
+"""The one place that wires the public side's adapters (the catalog read model and the
+registration service); the desk wires its own (``gateway.desk.bootstrap``).  Tests hand in
+fakes through ``Overrides``."""
 
 from __future__ import annotations
 
@@ -7,20 +9,13 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import asyncpg
 import httpx
 
-from gateway.adapters.capacity_http import HttpCapacity
 from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
-from gateway.adapters.organisers import PostgresOrganisers
-from gateway.adapters.organisers_passwords import Argon2Passwords
-from gateway.adapters.registration_http import HttpRegistrationDesk, HttpRegistrations
+from gateway.adapters.registration_http import HttpRegistrations
 from gateway.config import Settings
 from gateway.domain.model import Catalogue
-from gateway.service_layer.desk_ports import Capacity, Organisers, Passwords, RegistrationDesk
 from gateway.service_layer.ports import CatalogueFeed, Registrations
-from servicekit.database import close_pool
-from servicekit.http import INTERNAL_TOKEN_HEADER
 
 Clock = Callable[[], datetime]
 
@@ -37,30 +32,17 @@ class Overrides:
     registrations: Registrations | None = None
     feed: CatalogueFeed | None = None
     clock: Clock | None = None
-    desk: Desk | None = None
-
-
-@dataclass(frozen=True)
-class Desk:
-    """What the organiser desk uses: its own accounts and sessions, and the organiser APIs
-    of the services that own events and registrations."""
-
-    organisers: Organisers
-    passwords: Passwords
-    capacity: Capacity
-    registrations: RegistrationDesk
 
 
 @dataclass(frozen=True)
 class Gateway:
-    """Everything a request handler needs, alive for the lifetime of the app."""
+    """Everything the site's and the API's handlers need, alive for the lifetime of the app."""
 
     settings: Settings
     catalogue: Catalogue
     registrations: Registrations
     feed: CatalogueFeed
     clock: Clock
-    desk: Desk
 
 
 @asynccontextmanager
@@ -87,7 +69,6 @@ async def bootstrap(
             registrations=registrations,
             feed=feed,
             clock=overrides.clock or utc_now,
-            desk=overrides.desk or await open_desk(stack, settings),
         )
 
 
@@ -99,22 +80,3 @@ async def http_client(
         base_url=base_url, timeout=httpx.Timeout(settings.request_timeout), headers=headers
     )
     return await stack.enter_async_context(client)
-
-
-async def open_desk(stack: AsyncExitStack, settings: Settings) -> Desk:
-    """The desk's adapters.  The database pool connects on first use: the public site starts
-    (and serves) while the accounts database is still coming up."""
-    pool = await asyncpg.create_pool(
-        settings.database_url, min_size=0, max_size=5, timeout=5, command_timeout=10
-    )
-    stack.push_async_callback(close_pool, pool)
-    # Both organiser APIs want the internal token on every change.
-    token = {INTERNAL_TOKEN_HEADER: settings.internal_token.get_secret_value()}
-    return Desk(
-        organisers=PostgresOrganisers(pool),
-        passwords=Argon2Passwords(),
-        capacity=HttpCapacity(await http_client(stack, settings, settings.capacity_url, token)),
-        registrations=HttpRegistrationDesk(
-            await http_client(stack, settings, settings.registration_url, token)
-        ),
-    )

@@ -26,7 +26,7 @@ class Settings(KafkaSettings):
     rate_limit: int = Field(default=10, ge=0)
     rate_window_seconds: float = Field(default=60.0, gt=0)
     # The operator's HTML fragments of the legal pages (<page>.<de|en>.html)
-    content_dir: Path = Path(__file__).resolve().parent / "content"
+    content_dir: Path = Path(__file__).resolve().parent / "site" / "content"
     # The organiser desk: its accounts and sessions, capacity's organiser API, and the token
     # both organiser APIs want (REGISTRATION_INTERNAL_TOKEN = CAPACITY_INTERNAL_TOKEN; a dev
     # default, like theirs).

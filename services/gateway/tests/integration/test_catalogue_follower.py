@@ -23,10 +23,10 @@ from contracts.messages import (
     EventUpdated,
 )
 from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
+from gateway.app import create_app
 from gateway.bootstrap import Overrides
 from gateway.config import Settings
 from gateway.domain.model import Catalogue
-from gateway.entrypoints.http import create_app
 from servicekit.kafka import producer
 from servicekit.settings import KafkaSettings
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from gateway.adapters.organisers import PostgresOrganisers
-from gateway.adapters.organisers_passwords import Argon2Passwords
-from gateway.domain.organisers import token_hash
-from gateway.entrypoints import desk_admin
-from gateway.service_layer.desk_ports import OrganiserStoreUnavailable
-from gateway.service_layer.organisers import LoginFailed, log_in, session_organiser
+from gateway.desk.adapters.organisers import PostgresOrganisers
+from gateway.desk.adapters.passwords import Argon2Passwords
+from gateway.desk.domain.organisers import token_hash
+from gateway.desk.entrypoints import admin as desk_admin
+from gateway.desk.service_layer.organisers import LoginFailed, log_in, session_organiser
+from gateway.desk.service_layer.ports import OrganiserStoreUnavailable
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -24,13 +25,22 @@ from contracts.messages import (
     EventSnapshot,
     EventStatus,
 )
-from gateway.adapters.organisers_passwords import Argon2Passwords
-from gateway.bootstrap import Desk, Overrides
+from gateway.app import create_app
+from gateway.bootstrap import Overrides
 from gateway.config import Settings
+from gateway.desk.adapters.passwords import Argon2Passwords
+from gateway.desk.bootstrap import Desk
+from gateway.desk.domain.model import AccessibilityReport, EventDetails, Feedback, Participant
+from gateway.desk.domain.organisers import Account, Organiser, RecentFailures
+from gateway.desk.service_layer.organisers import save_organiser
+from gateway.desk.service_layer.ports import (
+    CapacityRefused,
+    EventAction,
+    EventNotFound,
+    OrganiserStoreUnavailable,
+)
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
-from gateway.domain.desk import AccessibilityReport, EventDetails, Feedback, Participant
 from gateway.domain.model import Catalogue
-from gateway.domain.organisers import Account, Organiser, RecentFailures
 from gateway.domain.registration import (
     Cancellation,
     CancelReason,
@@ -38,14 +48,6 @@ from gateway.domain.registration import (
     RegistrationStatus,
     Submission,
 )
-from gateway.entrypoints.http import create_app
-from gateway.service_layer.desk_ports import (
-    CapacityRefused,
-    EventAction,
-    EventNotFound,
-    OrganiserStoreUnavailable,
-)
-from gateway.service_layer.organisers import save_organiser
 from gateway.service_layer.ports import CancelLinkExpired, CancelLinkInvalid
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -266,9 +268,8 @@ def gateway_client(
             registrations=registrations,
             feed=feed,
             clock=lambda: NOW,
-            desk=desk,
         )
-        app = create_app(settings, overrides)
+        app = create_app(settings, overrides, replace(desk, clock=lambda: NOW))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:

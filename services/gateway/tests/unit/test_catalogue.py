@@ -14,8 +14,8 @@ from contracts.messages import (
 )
 from gateway.domain.labels import availability_label
 from gateway.domain.model import Availability, Catalogue, Listing
-from gateway.entrypoints.views import EventView
-from gateway.i18n import translator
+from gateway.site.views import EventView
+from gateway.web.i18n import translator
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 GERMAN = translator(Locale.DE)

@@ -1,6 +1,7 @@
 """Logging in to the organiser desk: sessions, throttling, the way back to the page asked for."""
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -8,10 +9,11 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from gateway.bootstrap import Desk, Overrides
+from gateway.app import create_app
+from gateway.bootstrap import Overrides
 from gateway.config import Settings
-from gateway.domain.organisers import Account
-from gateway.entrypoints.http import create_app
+from gateway.desk.bootstrap import Desk
+from gateway.desk.domain.organisers import Account
 
 
 class Clock:
@@ -31,10 +33,8 @@ def clock():
 
 def app_client(catalogue, registrations, feed, desk: Desk, clock, base_url="http://gateway"):
     settings = Settings(log_json=False)
-    overrides = Overrides(
-        catalogue=catalogue, registrations=registrations, feed=feed, clock=clock, desk=desk
-    )
-    app = create_app(settings, overrides)
+    overrides = Overrides(catalogue=catalogue, registrations=registrations, feed=feed, clock=clock)
+    app = create_app(settings, overrides, replace(desk, clock=clock))
 
     async def run() -> AsyncIterator[httpx.AsyncClient]:
         async with app.router.lifespan_context(app):

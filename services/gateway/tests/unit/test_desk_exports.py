@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.messages import Locale
-from gateway.domain.desk import spreadsheet_safe
+from gateway.desk.domain.model import spreadsheet_safe
+from gateway.desk.entrypoints.exports import csv_document, xlsx_document
 from gateway.domain.registration import RegistrationStatus
-from gateway.entrypoints.desk_exports import csv_document, xlsx_document
 
 HEADINGS_DE = [
     "Name",

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gateway.domain.desk import validate_event, validate_new_event
-from gateway.domain.organisers import InvalidAccount, RecentFailures, account_details
+from gateway.desk.domain.model import validate_event, validate_new_event
+from gateway.desk.domain.organisers import InvalidAccount, RecentFailures, account_details
 from gateway.domain.validation import InvalidInput
 
 FORM = {

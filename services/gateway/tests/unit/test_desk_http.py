@@ -10,10 +10,10 @@ import pytest
 
 from contracts.attendees import AccessibilityNeed
 from contracts.messages import EventKind
-from gateway.adapters.capacity_http import HttpCapacity
-from gateway.adapters.registration_http import HttpRegistrationDesk
-from gateway.domain.desk import EventDetails
-from gateway.service_layer.desk_ports import (
+from gateway.desk.adapters.capacity_http import HttpCapacity
+from gateway.desk.adapters.registration_http import HttpRegistrationDesk
+from gateway.desk.domain.model import EventDetails
+from gateway.desk.service_layer.ports import (
     CapacityRefused,
     CapacityUnavailable,
     EventAction,

@@ -10,9 +10,9 @@ import pytest
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.messages import CloseReason, EventKind, EventStatus, Locale
-from gateway.domain.desk import Feedback
+from gateway.desk.domain.model import Feedback
+from gateway.desk.service_layer.ports import CapacityUnavailable
 from gateway.domain.registration import RegistrationStatus
-from gateway.service_layer.desk_ports import CapacityUnavailable
 from gateway.service_layer.ports import RegistrationUnavailable
 
 NEW_EVENT = {

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po, write_po
 
 import gateway
 from contracts.messages import Locale
-from gateway import i18n
+from gateway.web import i18n
 
 SOURCE = Path(gateway.__file__).parent
 # The same extraction as `make i18n` (babel.cfg), over every file, the desk's included.

@@ -14,7 +14,7 @@ from gateway.domain.labels import (
     status_headline,
 )
 from gateway.domain.registration import Cancellation, RegistrationState, RegistrationStatus
-from gateway.i18n import translator
+from gateway.web.i18n import translator
 
 GERMAN = translator(Locale.DE)
 ENGLISH = translator(Locale.EN)

@@ -5,7 +5,7 @@ import re
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from gateway.entrypoints.security import CSRF_COOKIE, RateLimiter
+from gateway.web.security import CSRF_COOKIE, RateLimiter
 
 REGISTRATION = {
     "name": "Erika Mustermann",

@@ -1,4 +1,5 @@
-"""The registration service over HTTP, through the gateway's one shared connection pool."""
+"""The registration service's public API over HTTP (register, status, cancel, feedback),
+through the gateway's one shared connection pool."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import structlog
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
-from gateway.domain.desk import AccessibilityReport, Feedback, Participant
 from gateway.domain.registration import Cancellation, RegistrationState, Submission
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -38,9 +38,6 @@ SUBMISSION = TypeAdapter(Submission)
 REGISTRATION_STATE = TypeAdapter(RegistrationState)
 CANCELLATION = TypeAdapter(Cancellation)
 FEEDBACK_RECEIVED = TypeAdapter(FeedbackReceived)
-PARTICIPANTS = TypeAdapter(list[Participant])
-ACCESSIBILITY_REPORT = TypeAdapter(AccessibilityReport)
-FEEDBACK = TypeAdapter(list[Feedback])
 REFUSED_FALLBACK = "Die Anmeldung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben."
 REFUSED_FALLBACK_EN = "The registration was not accepted. Please check your input."
 
@@ -223,48 +220,3 @@ class HttpRegistrations:
                 "registration service answered unexpectedly", status_code=response.status_code
             )
             raise RegistrationUnavailable("unexpected answer") from exc
-
-
-class HttpRegistrationDesk(HttpRegistrations):
-    """The registration service's organiser API, through a client that carries the
-    internal token (``X-Internal-Token``) on every request."""
-
-    async def participants(self, event_id: UUID, correlation_id: str) -> list[Participant]:
-        return await self._organiser_call(
-            PARTICIPANTS, "GET", f"/events/{event_id}/registrations", correlation_id
-        )
-
-    async def accessibility_report(
-        self, event_id: UUID, correlation_id: str
-    ) -> AccessibilityReport:
-        return await self._organiser_call(
-            ACCESSIBILITY_REPORT,
-            "GET",
-            f"/events/{event_id}/accessibility-report",
-            correlation_id,
-        )
-
-    async def cancel_for_organiser(
-        self, registration_id: UUID, correlation_id: str
-    ) -> Cancellation:
-        return await self._organiser_call(
-            CANCELLATION,
-            "POST",
-            f"/registrations/{registration_id}/organiser-cancellation",
-            correlation_id,
-        )
-
-    async def feedback(self, correlation_id: str) -> list[Feedback]:
-        return await self._organiser_call(FEEDBACK, "GET", "/feedback", correlation_id)
-
-    async def _organiser_call(
-        self,
-        answer: TypeAdapter[T],
-        method: str,
-        url: str,
-        correlation_id: str,
-    ) -> T:
-        response = await self._send(method, url, headers={CORRELATION_HEADER: correlation_id})
-        if response.is_client_error:
-            raise refused(response)
-        return self._parse(answer, response)

@@ -24,7 +24,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 class Translator(Protocol):
-    """gettext for one locale (``gateway.i18n.Translator``)."""
+    """gettext for one locale (``gateway.web.i18n.Translator``)."""
 
     @property
     def locale(self) -> Locale: ...

@@ -11,7 +11,6 @@ from markupsafe import Markup
 from starlette.datastructures import FormData
 
 from contracts.messages import EventKind, Locale
-from gateway import i18n
 from gateway.bootstrap import Gateway
 from gateway.domain import labels
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
@@ -23,24 +22,6 @@ from gateway.domain.validation import (
     validate_attendee,
     validate_feedback,
 )
-from gateway.entrypoints.dependencies import (
-    CorrelationId,
-    GatewayDep,
-    find_listing,
-    idempotency_key,
-    parse_uuid,
-)
-from gateway.entrypoints.security import limit_registrations, verify_csrf
-from gateway.entrypoints.views import (
-    EventView,
-    FeedbackForm,
-    RegistrationForm,
-    api_reference,
-    kind_options,
-    need_options,
-    render,
-    role_options,
-)
 from gateway.service_layer import handlers
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -48,6 +29,24 @@ from gateway.service_layer.ports import (
     RegistrationRefused,
     RegistrationUnavailable,
 )
+from gateway.site.views import (
+    EventView,
+    FeedbackForm,
+    RegistrationForm,
+    kind_options,
+    need_options,
+    render,
+    role_options,
+)
+from gateway.web import i18n
+from gateway.web.dependencies import (
+    CorrelationId,
+    GatewayDep,
+    find_listing,
+    idempotency_key,
+    parse_uuid,
+)
+from gateway.web.security import limit_registrations, verify_csrf
 
 router = APIRouter(
     include_in_schema=False,
@@ -471,10 +470,3 @@ async def accessibility_feedback(
 @router.get("/barrierefreiheit/danke")
 async def accessibility_thanks(request: Request) -> HTMLResponse:
     return render(request, "feedback_sent.html", {})
-
-
-@router.get("/api/docs")
-async def api_docs(request: Request) -> HTMLResponse:
-    """The public API's reference, made from its OpenAPI document (no script, no CDN)."""
-    operations = api_reference(request.app.openapi())
-    return render(request, "api_docs.html", {"operations": operations})

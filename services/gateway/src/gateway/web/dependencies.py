@@ -1,4 +1,5 @@
-"""What route handlers get injected: the wired gateway and the request's correlation id."""
+"""What route handlers get injected: the settings, the wired public side (catalog and
+registrations, ``gateway.bootstrap``) and the request's correlation id."""
 
 from __future__ import annotations
 
@@ -8,11 +9,17 @@ from typing import Annotated, cast
 from uuid import UUID
 
 from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
 
 from gateway.bootstrap import Gateway
+from gateway.config import Settings
 from gateway.domain.model import Listing
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,100}")
+
+
+def settings_of(request: HTTPConnection) -> Settings:
+    return cast(Settings, request.app.state.settings)
 
 
 def get_gateway(request: Request) -> Gateway:

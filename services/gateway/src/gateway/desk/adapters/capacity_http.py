@@ -12,8 +12,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from contracts.messages import EventSnapshot
 from gateway.adapters.registration_http import refusal
-from gateway.domain.desk import EventDetails
-from gateway.service_layer.desk_ports import (
+from gateway.desk.domain.model import EventDetails
+from gateway.desk.service_layer.ports import (
     CapacityRefused,
     CapacityUnavailable,
     EventAction,

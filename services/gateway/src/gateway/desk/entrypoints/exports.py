@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from gateway.domain.desk import spreadsheet_safe
-from gateway.entrypoints.desk_views import PRIVATE
+from gateway.desk.domain.model import spreadsheet_safe
+from gateway.desk.entrypoints.views import PRIVATE
 
 Cell = str | int | None
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -9,8 +9,8 @@ from typing import Protocol
 from uuid import UUID
 
 from contracts.messages import EventSnapshot
-from gateway.domain.desk import AccessibilityReport, EventDetails, Feedback, Participant
-from gateway.domain.organisers import Account, Organiser, RecentFailures
+from gateway.desk.domain.model import AccessibilityReport, EventDetails, Feedback, Participant
+from gateway.desk.domain.organisers import Account, Organiser, RecentFailures
 from gateway.domain.registration import Cancellation
 
 

@@ -13,21 +13,12 @@ from pydantic import BaseModel, Field
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.messages import CloseReason, EventKind, EventStatus, Locale
-from gateway import i18n
 from gateway.bootstrap import Gateway
 from gateway.domain import labels
 from gateway.domain.commands import CancelRegistration, RegisterAttendee
 from gateway.domain.model import Availability, Listing
 from gateway.domain.registration import RegistrationStatus
 from gateway.domain.validation import InvalidInput, Problem, validate_attendee
-from gateway.entrypoints.dependencies import (
-    CorrelationId,
-    GatewayDep,
-    find_listing,
-    idempotency_key,
-    parse_uuid,
-)
-from gateway.entrypoints.security import limit_registrations
 from gateway.service_layer import handlers
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -35,6 +26,15 @@ from gateway.service_layer.ports import (
     RegistrationRefused,
     RegistrationUnavailable,
 )
+from gateway.web import i18n
+from gateway.web.dependencies import (
+    CorrelationId,
+    GatewayDep,
+    find_listing,
+    idempotency_key,
+    parse_uuid,
+)
+from gateway.web.security import limit_registrations
 
 router = APIRouter(prefix="/api/v1", tags=["public API v1"])
 

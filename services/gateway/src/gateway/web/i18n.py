@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contracts.messages import Locale
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 LOCALE_COOKIE = "lang"
 DEFAULT_LOCALE = Locale.DE
 SWITCH_PATH = "/sprache"

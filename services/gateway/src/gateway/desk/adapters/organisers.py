@@ -11,8 +11,8 @@ from uuid import UUID
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from gateway.domain.organisers import Account, Organiser, RecentFailures
-from gateway.service_layer.desk_ports import OrganiserStoreUnavailable
+from gateway.desk.domain.organisers import Account, Organiser, RecentFailures
+from gateway.desk.service_layer.ports import OrganiserStoreUnavailable
 from servicekit.database import TRANSIENT_DB
 
 

@@ -10,10 +10,10 @@ from uuid import UUID
 import structlog
 
 from contracts.messages import EventSnapshot
-from gateway.domain.desk import EventDetails, Participant
-from gateway.domain.organisers import Organiser
+from gateway.desk.domain.model import EventDetails, Participant
+from gateway.desk.domain.organisers import Organiser
+from gateway.desk.service_layer.ports import Capacity, EventAction, RegistrationDesk
 from gateway.domain.registration import Cancellation
-from gateway.service_layer.desk_ports import Capacity, EventAction, RegistrationDesk
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 
 log = structlog.get_logger(__name__)

@@ -11,10 +11,9 @@ from typing import Annotated, Literal, TypedDict
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from gateway import i18n
-from gateway.domain.organisers import SESSION_LIFETIME, THROTTLE_WINDOW, Organiser
-from gateway.entrypoints.dependencies import GatewayDep
-from gateway.entrypoints.desk_views import (
+from gateway.desk.domain.organisers import SESSION_LIFETIME, THROTTLE_WINDOW, Organiser
+from gateway.desk.entrypoints.dependencies import WiredDesk
+from gateway.desk.entrypoints.views import (
     DESK,
     LOGIN_PATH,
     PRIVATE,
@@ -25,9 +24,10 @@ from gateway.entrypoints.desk_views import (
     problem_page,
     see_other,
 )
-from gateway.entrypoints.security import verify_csrf
-from gateway.service_layer import organisers
-from gateway.service_layer.organisers import LoginFailed, LoginThrottled
+from gateway.desk.service_layer import organisers
+from gateway.desk.service_layer.organisers import LoginFailed, LoginThrottled
+from gateway.web import i18n
+from gateway.web.security import verify_csrf
 
 SESSION_COOKIE = "quartier_verwaltung"
 
@@ -43,11 +43,11 @@ class LoginRequired(Exception):
     """A desk page was asked for without a valid session."""
 
 
-async def current_organiser(request: Request, gateway: GatewayDep) -> Organiser:
+async def current_organiser(request: Request, wired: WiredDesk) -> Organiser:
     """Route dependency: the organiser whose session the cookie opens, else ``LoginRequired``.
     Templates find the organiser as ``request.state.organiser``."""
     token = request.cookies.get(SESSION_COOKIE, "")
-    organiser = await organisers.session_organiser(token, gateway.desk.organisers, gateway.clock())
+    organiser = await organisers.session_organiser(token, wired.organisers, wired.clock())
     if organiser is None:
         raise LoginRequired()
     request.state.organiser = organiser
@@ -101,7 +101,7 @@ async def login_form(
 
 
 @router.post("/anmelden")
-async def log_in(request: Request, gateway: GatewayDep) -> Response:
+async def log_in(request: Request, wired: WiredDesk) -> Response:
     t = i18n.request_translator(request)
     data = await request.form()
     email, password, weiter = (
@@ -121,9 +121,9 @@ async def log_in(request: Request, gateway: GatewayDep) -> Response:
             email,
             password,
             client_ip,
-            gateway.desk.organisers,
-            gateway.desk.passwords,
-            gateway.clock(),
+            wired.organisers,
+            wired.passwords,
+            wired.clock(),
         )
     except LoginThrottled:
         minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
@@ -153,8 +153,8 @@ async def log_in(request: Request, gateway: GatewayDep) -> Response:
 
 
 @router.post("/abmelden")
-async def log_out(request: Request, gateway: GatewayDep) -> Response:
-    await organisers.log_out(request.cookies.get(SESSION_COOKIE, ""), gateway.desk.organisers)
+async def log_out(request: Request, wired: WiredDesk) -> Response:
+    await organisers.log_out(request.cookies.get(SESSION_COOKIE, ""), wired.organisers)
     response = see_other(f"{LOGIN_PATH}?abgemeldet=1")
     response.delete_cookie(SESSION_COOKIE, **session_cookie_scope(request))
     return response

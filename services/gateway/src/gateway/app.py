@@ -1,6 +1,8 @@
-"""The gateway's ASGI app: the public site, the public JSON API, health.
+"""The gateway's ASGI app: composes the public site (``site/``), the public JSON API and its
+reference (``api/``) and the organiser desk (``desk/``) over the shared web layer (``web/``),
+with health, error pages and security headers.
 
-Run with ``uvicorn gateway.entrypoints.http:create_app --factory``.
+Run with ``uvicorn gateway.app:create_app --factory``.
 """
 
 from __future__ import annotations
@@ -15,13 +17,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gateway import i18n
+from gateway.api import reference
+from gateway.api import routes as api
 from gateway.bootstrap import Overrides, bootstrap
 from gateway.config import Settings
+from gateway.desk.bootstrap import Desk
+from gateway.desk.bootstrap import bootstrap as desk_bootstrap
+from gateway.desk.entrypoints import routes as desk_routes
 from gateway.domain.validation import Problem
-from gateway.entrypoints import api, desk, pages
-from gateway.entrypoints.security import CsrfFailed, RateLimited, RateLimiter, SecureResponses
-from gateway.entrypoints.views import STATIC_DIR, render
+from gateway.site import pages
+from gateway.site.views import render
+from gateway.web import i18n
+from gateway.web.rendering import STATIC_DIR
+from gateway.web.security import CsrfFailed, RateLimited, RateLimiter, SecureResponses
 from servicekit.http import add_correlation, health_router
 from servicekit.logging import configure
 
@@ -50,7 +58,11 @@ def route_library_logs() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def create_app(settings: Settings | None = None, overrides: Overrides | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, overrides: Overrides | None = None, desk: Desk | None = None
+) -> FastAPI:
+    """The site, the API and the desk; ``overrides`` and ``desk`` replace the real adapters
+    (tests)."""
     settings = settings or Settings()
     configure("gateway", level=settings.log_level, json=settings.log_json)
     route_library_logs()
@@ -58,8 +70,12 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with bootstrap(settings, overrides) as gateway:
+        async with (
+            bootstrap(settings, overrides) as gateway,
+            desk_bootstrap(settings, desk) as wired,
+        ):
             app.state.gateway = gateway
+            app.state.desk = wired
             yield
 
     app = FastAPI(
@@ -79,7 +95,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         await app.state.gateway.registrations.check()
 
     async def database_answers() -> None:
-        await app.state.gateway.desk.organisers.check()
+        await app.state.desk.organisers.check()
 
     app.include_router(
         health_router(
@@ -92,12 +108,14 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     )
     app.include_router(pages.router)
     app.include_router(api.router)
-    desk.install(app)
+    app.include_router(reference.router)
+    desk_routes.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfFailed, csrf_failed)
     app.add_exception_handler(RateLimited, rate_limited)  # type: ignore[arg-type]
+    app.state.settings = settings
     app.state.registration_limiter = RateLimiter(settings.rate_limit, settings.rate_window_seconds)
     app.add_middleware(SecureResponses)
     app.add_middleware(i18n.LocaleMiddleware)

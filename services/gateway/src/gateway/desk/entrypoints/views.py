@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlencode
 from uuid import UUID
@@ -15,13 +16,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contracts.attendees import AccessibilityNeed
 from contracts.messages import CloseReason, EventSnapshot, EventStatus, Locale
-from gateway import i18n
+from gateway.desk.domain.model import Participant
 from gateway.domain import labels
-from gateway.domain.desk import Participant
 from gateway.domain.registration import RegistrationStatus
-from gateway.entrypoints.views import TEMPLATES, FormState, render
+from gateway.web import i18n
+from gateway.web.rendering import FormState, Pages
 
 DESK = "/verwaltung"
+DESK_PAGES = Pages(Path(__file__).resolve().parent.parent / "templates")
 LOGIN_PATH = f"{DESK}/anmelden"
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 # Registration times in the table and the exports: short, and sortable by eye.
@@ -256,7 +258,7 @@ def desk_page(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     """A page of the desk: personal data on it, so never stored by a cache or indexed."""
-    response = render(
+    response = DESK_PAGES.render(
         request, f"desk/{template}", {**organiser_context(request), **context}, status_code
     )
     response.headers.update(PRIVATE)
@@ -271,7 +273,7 @@ def fragment(request: Request, template: str, context: dict[str, Any]) -> str:
         **organiser_context(request),
         **context,
     }
-    return TEMPLATES.get_template(f"desk/{template}").render(full)
+    return DESK_PAGES.fragment(f"desk/{template}", full)
 
 
 def problem_page(request: Request, heading: str, message: str, status_code: int) -> HTMLResponse:

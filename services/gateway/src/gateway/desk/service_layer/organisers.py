@@ -8,7 +8,7 @@ from datetime import datetime
 
 import structlog
 
-from gateway.domain.organisers import (
+from gateway.desk.domain.organisers import (
     SESSION_LIFETIME,
     THROTTLE_WINDOW,
     Organiser,
@@ -16,7 +16,7 @@ from gateway.domain.organisers import (
     login_email,
     token_hash,
 )
-from gateway.service_layer.desk_ports import Organisers, Passwords
+from gateway.desk.service_layer.ports import Organisers, Passwords
 
 log = structlog.get_logger(__name__)
 

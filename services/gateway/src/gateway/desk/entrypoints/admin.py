@@ -21,12 +21,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from gateway.adapters.organisers import PostgresOrganisers
-from gateway.adapters.organisers_passwords import Argon2Passwords
 from gateway.config import AdminInput, Settings
-from gateway.domain.organisers import MIN_PASSWORD_LENGTH, InvalidAccount
-from gateway.service_layer.desk_ports import OrganiserStoreUnavailable
-from gateway.service_layer.organisers import save_organiser
+from gateway.desk.adapters.organisers import PostgresOrganisers
+from gateway.desk.adapters.passwords import Argon2Passwords
+from gateway.desk.domain.organisers import MIN_PASSWORD_LENGTH, InvalidAccount
+from gateway.desk.service_layer.organisers import save_organiser
+from gateway.desk.service_layer.ports import OrganiserStoreUnavailable
 from servicekit.logging import configure
 
 DEVSTACK_DSN_FILE = Path(".data") / "gateway-database-url"

@@ -19,27 +19,24 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from contracts.attendees import AccessibilityNeed
 from contracts.messages import EventKind, EventSnapshot, Locale
-from gateway import i18n
-from gateway.domain import labels
-from gateway.domain.desk import (
+from gateway.desk.domain.model import (
     grouped,
     parse_capacity,
     validate_event,
     validate_new_event,
 )
-from gateway.domain.organisers import Organiser
-from gateway.domain.validation import InvalidInput, Problem
-from gateway.entrypoints import desk_auth
-from gateway.entrypoints.dependencies import CorrelationId, GatewayDep, parse_uuid
-from gateway.entrypoints.desk_auth import LoginRequired, OrganiserDep, current_organiser
-from gateway.entrypoints.desk_exports import (
+from gateway.desk.domain.organisers import Organiser
+from gateway.desk.entrypoints import auth as desk_auth
+from gateway.desk.entrypoints.auth import LoginRequired, OrganiserDep, current_organiser
+from gateway.desk.entrypoints.dependencies import WiredDesk
+from gateway.desk.entrypoints.exports import (
     CSV_TYPE,
     XLSX_TYPE,
     attachment,
     csv_document,
     xlsx_document,
 )
-from gateway.entrypoints.desk_views import (
+from gateway.desk.entrypoints.views import (
     DESK,
     DeskEvent,
     DeskForm,
@@ -55,10 +52,9 @@ from gateway.entrypoints.desk_views import (
     row_cells,
     see_other,
 )
-from gateway.entrypoints.security import verify_csrf
-from gateway.service_layer import desk as handlers
-from gateway.service_layer.desk import EventOverview
-from gateway.service_layer.desk_ports import (
+from gateway.desk.service_layer import handlers
+from gateway.desk.service_layer.handlers import EventOverview
+from gateway.desk.service_layer.ports import (
     Capacity,
     CapacityRefused,
     CapacityUnavailable,
@@ -67,7 +63,12 @@ from gateway.service_layer.desk_ports import (
     OrganiserStoreUnavailable,
     RegistrationDesk,
 )
+from gateway.domain import labels
+from gateway.domain.validation import InvalidInput, Problem
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
+from gateway.web import i18n
+from gateway.web.dependencies import CorrelationId, parse_uuid
+from gateway.web.security import verify_csrf
 
 T = TypeVar("T")
 log = structlog.get_logger(__name__)
@@ -139,15 +140,15 @@ def t_of(request: Request) -> i18n.Translator:
 
 
 async def desk_request(
-    request: Request, gateway: GatewayDep, organiser: OrganiserDep, correlation_id: CorrelationId
+    request: Request, wired: WiredDesk, organiser: OrganiserDep, correlation_id: CorrelationId
 ) -> DeskRequest:
     """Route dependency: the ``DeskRequest`` (the router has checked the session already)."""
     return DeskRequest(
         request,
         organiser,
         correlation_id,
-        gateway.desk.capacity,
-        gateway.desk.registrations,
+        wired.capacity,
+        wired.registrations,
         t_of(request),
     )
 

@@ -26,7 +26,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.entrypoints.dependencies import get_gateway
+from gateway.web.dependencies import settings_of
 
 log = structlog.get_logger(__name__)
 
@@ -52,7 +52,7 @@ class RateLimited(Exception):
 
 
 def _signer(request: Request) -> URLSafeSerializer:
-    return URLSafeSerializer(get_gateway(request).settings.secret_key, salt="csrf")
+    return URLSafeSerializer(settings_of(request).secret_key, salt="csrf")
 
 
 def _genuine(signer: URLSafeSerializer, token: str | None) -> bool:
