@@ -66,7 +66,7 @@ def create_app(
     settings = settings or Settings()
     configure("gateway", level=settings.log_level, json=settings.log_json)
     route_library_logs()
-    i18n.catalogues()  # a broken translation file stops the start, not a page
+    i18n.catalogs()  # a broken translation file stops the start, not a page
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -87,9 +87,9 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
 
-    async def catalogue_caught_up() -> None:
+    async def catalog_caught_up() -> None:
         if not app.state.gateway.feed.caught_up:
-            raise RuntimeError("catalogue has not caught up yet")
+            raise RuntimeError("catalog has not caught up yet")
 
     async def registration_answers() -> None:
         await app.state.gateway.registrations.check()
@@ -100,7 +100,7 @@ def create_app(
     app.include_router(
         health_router(
             {
-                "catalogue": catalogue_caught_up,
+                "catalog": catalog_caught_up,
                 "registration": registration_answers,
                 "database": database_answers,
             }

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import httpx
 
-from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
+from gateway.adapters.catalog_follower import KafkaCatalogFollower
 from gateway.adapters.registration_http import HttpRegistrations
 from gateway.config import Settings
-from gateway.domain.model import Catalogue
-from gateway.service_layer.ports import CatalogueFeed, Registrations
+from gateway.domain.model import Catalog
+from gateway.service_layer.ports import CatalogFeed, Registrations
 
 Clock = Callable[[], datetime]
 
@@ -28,9 +28,9 @@ def utc_now() -> datetime:
 class Overrides:
     """Replacements for the real adapters (tests)."""
 
-    catalogue: Catalogue | None = None
+    catalog: Catalog | None = None
     registrations: Registrations | None = None
-    feed: CatalogueFeed | None = None
+    feed: CatalogFeed | None = None
     clock: Clock | None = None
 
 
@@ -39,9 +39,9 @@ class Gateway:
     """Everything the site's and the API's handlers need, alive for the lifetime of the app."""
 
     settings: Settings
-    catalogue: Catalogue
+    catalog: Catalog
     registrations: Registrations
-    feed: CatalogueFeed
+    feed: CatalogFeed
     clock: Clock
 
 
@@ -49,9 +49,9 @@ class Gateway:
 async def bootstrap(
     settings: Settings, overrides: Overrides | None = None
 ) -> AsyncIterator[Gateway]:
-    """Open the connection pool and start following the catalogue; close both on exit."""
+    """Open the connection pool and start following the catalog; close both on exit."""
     overrides = overrides or Overrides()
-    catalogue = overrides.catalogue if overrides.catalogue is not None else Catalogue()
+    catalog = overrides.catalog if overrides.catalog is not None else Catalog()
     async with AsyncExitStack() as stack:
         registrations = overrides.registrations
         if registrations is None:
@@ -60,12 +60,12 @@ async def bootstrap(
             )
         feed = overrides.feed
         if feed is None:
-            feed = KafkaCatalogueFollower(settings, catalogue)
+            feed = KafkaCatalogFollower(settings, catalog)
         await feed.start()
         stack.push_async_callback(feed.stop)
         yield Gateway(
             settings=settings,
-            catalogue=catalogue,
+            catalog=catalog,
             registrations=registrations,
             feed=feed,
             clock=overrides.clock or utc_now,

@@ -11,7 +11,7 @@ from servicekit.settings import KafkaSettings
 
 
 class Settings(KafkaSettings):
-    """The Kafka settings (``GATEWAY_KAFKA_*``) are for the catalogue follower."""
+    """The Kafka settings (``GATEWAY_KAFKA_*``) are for the catalog follower."""
 
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
 

@@ -40,7 +40,7 @@ from gateway.desk.service_layer.ports import (
     OrganiserStoreUnavailable,
 )
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
-from gateway.domain.model import Catalogue
+from gateway.domain.model import Catalog
 from gateway.domain.registration import (
     Cancellation,
     CancelReason,
@@ -186,8 +186,8 @@ def make_snapshot() -> Callable[..., EventSnapshot]:
 
 
 @pytest.fixture
-def catalogue() -> Catalogue:
-    return Catalogue()
+def catalog() -> Catalog:
+    return Catalog()
 
 
 @pytest.fixture
@@ -201,8 +201,8 @@ def feed() -> FakeFeed:
 
 
 @pytest.fixture
-def add_event(catalogue: Catalogue) -> Callable[..., EventSnapshot]:
-    """Put an event in the catalogue the way the catalogue topic would."""
+def add_event(catalog: Catalog) -> Callable[..., EventSnapshot]:
+    """Put an event in the catalog the way the catalog topic would."""
 
     def add(close_reason: CloseReason | None = None, **changes: Any) -> EventSnapshot:
         event = snapshot(**changes)
@@ -211,22 +211,22 @@ def add_event(catalogue: Catalogue) -> Callable[..., EventSnapshot]:
             if close_reason
             else EventPublished(event=event, occurred_at=NOW)
         )
-        catalogue.apply(message)
+        catalog.apply(message)
         return event
 
     return add
 
 
 @pytest.fixture
-def send(catalogue: Catalogue) -> Callable[..., EventSnapshot]:
-    """A later catalogue message for an event: its snapshot with the next revision."""
+def send(catalog: Catalog) -> Callable[..., EventSnapshot]:
+    """A later catalog message for an event: its snapshot with the next revision."""
 
     def apply(message_type: type[CatalogEvent], event: EventSnapshot, **changes: Any) -> Any:
         newer = event.model_copy(update={"revision": event.revision + 1, **changes})
         extra: dict[str, Any] = {}
         if message_type is EventClosed:
             extra["reason"] = newer.close_reason or CloseReason.MANUAL
-        catalogue.apply(message_type(event=newer, occurred_at=NOW, **extra))
+        catalog.apply(message_type(event=newer, occurred_at=NOW, **extra))
         return newer
 
     return apply
@@ -251,7 +251,7 @@ GatewayClient = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 @pytest.fixture
 def gateway_client(
-    catalogue: Catalogue, registrations: FakeRegistrations, feed: FakeFeed, desk: Desk
+    catalog: Catalog, registrations: FakeRegistrations, feed: FakeFeed, desk: Desk
 ) -> GatewayClient:
     """A running gateway on the fakes, with settings changed as given, and a client for it
     (``base_url="https://…"`` makes the requests arrive over https)."""
@@ -264,7 +264,7 @@ def gateway_client(
             log_json=False, public_base_url="https://veranstaltungen.example", **changes
         )
         overrides = Overrides(
-            catalogue=catalogue,
+            catalog=catalog,
             registrations=registrations,
             feed=feed,
             clock=lambda: NOW,

@@ -1,4 +1,4 @@
-"""The public JSON API against a fake catalogue and a fake registration service."""
+"""The public JSON API against a fake catalog and a fake registration service."""
 
 import uuid
 from datetime import UTC, datetime

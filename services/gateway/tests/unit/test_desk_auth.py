@@ -31,9 +31,9 @@ def clock():
     return Clock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
 
 
-def app_client(catalogue, registrations, feed, desk: Desk, clock, base_url="http://gateway"):
+def app_client(catalog, registrations, feed, desk: Desk, clock, base_url="http://gateway"):
     settings = Settings(log_json=False)
-    overrides = Overrides(catalogue=catalogue, registrations=registrations, feed=feed, clock=clock)
+    overrides = Overrides(catalog=catalog, registrations=registrations, feed=feed, clock=clock)
     app = create_app(settings, overrides, replace(desk, clock=clock))
 
     async def run() -> AsyncIterator[httpx.AsyncClient]:
@@ -46,8 +46,8 @@ def app_client(catalogue, registrations, feed, desk: Desk, clock, base_url="http
 
 
 @pytest.fixture
-async def http(catalogue, registrations, feed, desk, clock):
-    async for client in app_client(catalogue, registrations, feed, desk, clock):
+async def http(catalog, registrations, feed, desk, clock):
+    async for client in app_client(catalog, registrations, feed, desk, clock):
         yield client
 
 
@@ -104,9 +104,9 @@ async def test_the_session_cookie_is_locked_down(http, organiser, log_in, organi
 
 
 async def test_the_cookie_is_secure_over_https(
-    catalogue, registrations, feed, desk, clock, organiser, log_in
+    catalog, registrations, feed, desk, clock, organiser, log_in
 ):
-    async for https in app_client(catalogue, registrations, feed, desk, clock, "https://gateway"):
+    async for https in app_client(catalog, registrations, feed, desk, clock, "https://gateway"):
         login = await log_in(https)
     assert "secure" in login.headers["set-cookie"].lower()
 

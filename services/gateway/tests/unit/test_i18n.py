@@ -69,7 +69,7 @@ def test_every_text_has_an_english_translation():
     assert not problems, "\n".join(problems)
 
 
-def write_catalogue(path: Path, entries: dict[str, str], fuzzy: frozenset[str] = frozenset()):
+def write_catalog(path: Path, entries: dict[str, str], fuzzy: frozenset[str] = frozenset()):
     catalog = Catalog(locale="en")
     for msgid, text in entries.items():
         catalog.add(msgid, text, flags=["fuzzy"] if msgid in fuzzy else [])
@@ -78,10 +78,10 @@ def write_catalogue(path: Path, entries: dict[str, str], fuzzy: frozenset[str] =
         write_po(target, catalog)
 
 
-def test_every_catalogue_in_the_folder_is_merged(tmp_path):
+def test_every_catalog_in_the_folder_is_merged(tmp_path):
     messages = tmp_path / "en" / "LC_MESSAGES"
-    write_catalogue(messages / "desk.po", {"Anmelden": "Log in", "Teilnehmende": "Participants"})
-    write_catalogue(
+    write_catalog(messages / "desk.po", {"Anmelden": "Log in", "Teilnehmende": "Participants"})
+    write_catalog(
         messages / "site.po",
         {"Veranstaltungen": "Events", "Halb fertig": "Half done"},
         {"Halb fertig"},

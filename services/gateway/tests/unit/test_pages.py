@@ -1,4 +1,4 @@
-"""The public site against a fake catalogue and a fake registration service."""
+"""The public site against a fake catalog and a fake registration service."""
 
 import re
 import uuid
@@ -145,7 +145,7 @@ async def test_the_overview_lists_upcoming_events_in_german(client, add_event):
     assert "Content-Security-Policy" in response.headers
 
 
-async def test_an_empty_catalogue_says_so(client):
+async def test_an_empty_catalog_says_so(client):
     response = await client.get("/")
     assert "Zurzeit sind keine Veranstaltungen geplant." in response.text
 
@@ -435,7 +435,7 @@ async def test_health_and_readiness(client, feed, registrations):
     registrations.healthy = False
     not_ready = await client.get("/readyz")
     assert not_ready.status_code == 503
-    assert set(not_ready.json()["failed"]) == {"catalogue", "registration"}
+    assert set(not_ready.json()["failed"]) == {"catalog", "registration"}
 
 
 async def test_every_answer_carries_a_correlation_id(client):
@@ -461,11 +461,11 @@ async def test_no_personal_data_in_the_logs(client, add_event, registrations, ca
     assert "kaputt" not in logs
 
 
-async def test_the_catalogue_feed_runs_while_the_app_runs(client, feed):
+async def test_the_catalog_feed_runs_while_the_app_runs(client, feed):
     assert feed.running
 
 
-# --- what the newest catalogue snapshot says --------------------------------------------
+# --- what the newest catalog snapshot says --------------------------------------------
 
 
 async def test_seats_left_follow_event_updated(client, add_event, send):

@@ -1,4 +1,4 @@
-"""The public JSON API, version 1: the catalogue, registrations and cancellations."""
+"""The public JSON API, version 1: the catalog, registrations and cancellations."""
 
 from __future__ import annotations
 
@@ -215,7 +215,7 @@ async def list_events(gateway: GatewayDep) -> EventList:
     """Upcoming events that are not cancelled, soonest first."""
     now = gateway.clock()
     return EventList(
-        events=[event_out(gateway, listing, now) for listing in gateway.catalogue.upcoming(now)]
+        events=[event_out(gateway, listing, now) for listing in gateway.catalog.upcoming(now)]
     )
 
 

@@ -1,6 +1,6 @@
-"""The gateway's read model of the event catalogue, fed by ``capacity.catalog.v1``.
+"""The gateway's read model of the event catalog, fed by ``capacity.catalog.v1``.
 
-Every catalogue message (published, updated, closed, reopened, cancelled) carries the
+Every catalog message (published, updated, closed, reopened, cancelled) carries the
 event's full snapshot; the snapshot with the highest revision wins, so duplicates and
 reordered redeliveries change nothing.
 """
@@ -24,7 +24,7 @@ from contracts.messages import (
 
 
 class Availability(StrEnum):
-    """What a registration for the event would lead to, as far as the catalogue knows."""
+    """What a registration for the event would lead to, as far as the catalog knows."""
 
     SEATS = "seats"
     WAITLIST = "waitlist"
@@ -98,8 +98,8 @@ class Listing:
         return self.availability(now) in OPEN_FOR_REGISTRATION
 
 
-class Catalogue:
-    """Every event the catalogue topic told about, newest revision per event."""
+class Catalog:
+    """Every event the catalog topic told about, newest revision per event."""
 
     def __init__(self) -> None:
         self._listings: dict[UUID, Listing] = {}

@@ -22,8 +22,8 @@ log = structlog.get_logger(__name__)
 async def register(command: RegisterAttendee, registrations: Registrations) -> Submission:
     """Hand a validated registration to the registration service.
 
-    Capacity decides seat, waiting list or rejection, also for an event the catalogue shows
-    as closed: the catalogue may be a moment behind, capacity never is.
+    Capacity decides seat, waiting list or rejection, also for an event the catalog shows
+    as closed: the catalog may be a moment behind, capacity never is.
     """
     submission = await registrations.submit(command)
     log.info(

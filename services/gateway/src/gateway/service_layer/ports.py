@@ -88,8 +88,8 @@ class Registrations(Protocol):
         """Raise unless the service answers its health check."""
 
 
-class CatalogueFeed(Protocol):
-    """Keeps the catalogue read model up to date in the background."""
+class CatalogFeed(Protocol):
+    """Keeps the catalog read model up to date in the background."""
 
     @property
     def caught_up(self) -> bool:

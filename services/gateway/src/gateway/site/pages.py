@@ -118,10 +118,10 @@ async def events(
     filters nothing."""
     t = i18n.request_translator(request)
     now = gateway.clock()
-    cities = gateway.catalogue.cities(now)
+    cities = gateway.catalog.cities(now)
     kind = EventKind(art) if art in {k.value for k in EventKind} else None
     city = ort if ort in cities else None
-    listings = gateway.catalogue.upcoming(now, kind=kind, city=city)
+    listings = gateway.catalog.upcoming(now, kind=kind, city=city)
     context = {
         "events": [EventView.of(listing, now, t) for listing in listings],
         "kinds": kind_options(t),
@@ -235,7 +235,7 @@ async def registration(
 
 
 def event_of(gateway: Gateway, state: RegistrationState, t: labels.Translator) -> EventView | None:
-    listing = gateway.catalogue.get(state.event_id)
+    listing = gateway.catalog.get(state.event_id)
     return EventView.of(listing, gateway.clock(), t) if listing else None
 
 

@@ -43,7 +43,7 @@ def parse_uuid(value: str) -> UUID | None:
 
 def find_listing(gateway: Gateway, event_id: str) -> Listing | None:
     parsed = parse_uuid(event_id)
-    return gateway.catalogue.get(parsed) if parsed else None
+    return gateway.catalog.get(parsed) if parsed else None
 
 
 def idempotency_key(value: str | None) -> str:

@@ -51,7 +51,7 @@ def parse_locale(value: str | None) -> Locale:
 
 
 def load_english(directory: Path = TRANSLATIONS_DIR) -> NullTranslations:
-    """Every English catalogue in ``directory``, merged; on the same message id the file that
+    """Every English catalog in ``directory``, merged; on the same message id the file that
     sorts last wins."""
     merged: Translations | None = None
     for po_file in sorted((directory / "en" / "LC_MESSAGES").glob("*.po")):
@@ -66,7 +66,7 @@ def load_english(directory: Path = TRANSLATIONS_DIR) -> NullTranslations:
 
 
 @functools.cache
-def catalogues() -> dict[Locale, NullTranslations]:
+def catalogs() -> dict[Locale, NullTranslations]:
     """The translations per locale, read once; German needs none (it is the message id)."""
     return {Locale.DE: NullTranslations(), Locale.EN: load_english()}
 
@@ -86,7 +86,7 @@ class Translator:
 
 
 def translator(locale: Locale) -> Translator:
-    return Translator(locale, catalogues()[locale])
+    return Translator(locale, catalogs()[locale])
 
 
 def request_locale(request: HTTPConnection) -> Locale:

@@ -1,4 +1,4 @@
-"""The catalogue follower and the app's readiness against a real Kafka broker."""
+"""The catalog follower and the app's readiness against a real Kafka broker."""
 
 import uuid
 from collections.abc import AsyncIterator
@@ -22,11 +22,11 @@ from contracts.messages import (
     EventStatus,
     EventUpdated,
 )
-from gateway.adapters.catalogue_follower import KafkaCatalogueFollower
+from gateway.adapters.catalog_follower import KafkaCatalogFollower
 from gateway.app import create_app
 from gateway.bootstrap import Overrides
 from gateway.config import Settings
-from gateway.domain.model import Catalogue
+from gateway.domain.model import Catalog
 from servicekit.kafka import producer
 from servicekit.settings import KafkaSettings
 
@@ -56,7 +56,7 @@ def snapshot(revision: int = 1, **changes: object) -> EventSnapshot:
 
 @pytest.fixture
 async def publish(broker: str) -> AsyncIterator:
-    """Send catalogue messages the way capacity's outbox relay does."""
+    """Send catalog messages the way capacity's outbox relay does."""
     kafka = producer(KafkaSettings(kafka_bootstrap=broker), "test-capacity")
     await kafka.start()
 
@@ -91,12 +91,12 @@ async def eventually(check, seconds: float = 15.0) -> None:
 
 
 @pytest.fixture
-async def follower(broker: str) -> AsyncIterator[tuple[KafkaCatalogueFollower, Catalogue]]:
-    catalogue = Catalogue()
-    follower = KafkaCatalogueFollower(
-        KafkaSettings(kafka_bootstrap=broker), catalogue, client_id=f"test-{uuid.uuid4()}"
+async def follower(broker: str) -> AsyncIterator[tuple[KafkaCatalogFollower, Catalog]]:
+    catalog = Catalog()
+    follower = KafkaCatalogFollower(
+        KafkaSettings(kafka_bootstrap=broker), catalog, client_id=f"test-{uuid.uuid4()}"
     )
-    yield follower, catalogue
+    yield follower, catalog
     await follower.stop()
 
 
@@ -104,31 +104,31 @@ async def test_caught_up_means_everything_published_before_start_is_there(publis
     events = [snapshot() for _ in range(12)]
     for event in events:
         await publish(EventPublished(event=event, occurred_at=NOW))
-    running, catalogue = follower
+    running, catalog = follower
 
     await running.start()
     await eventually(lambda: _assert(running.caught_up))
 
     for event in events:
-        listing = catalogue.get(event.event_id)
+        listing = catalog.get(event.event_id)
         assert listing is not None, "every event published before start is in the read model"
 
 
 async def test_the_read_model_follows_published_closed_and_reopened(publish, follower):
-    running, catalogue = follower
+    running, catalog = follower
     await running.start()
     await eventually(lambda: _assert(running.caught_up))
     event = snapshot(revision=1)
 
     await publish(EventPublished(event=event, occurred_at=NOW))
-    await eventually(lambda: _assert(_revision(catalogue, event) == 1))
+    await eventually(lambda: _assert(_revision(catalog, event) == 1))
 
     full = event.model_copy(
         update={"revision": 2, "seats_taken": 2, "seats_left": 0, "status": EventStatus.CLOSED}
     )
     await publish(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
-    await eventually(lambda: _assert(_revision(catalogue, event) == 2))
-    listing = catalogue.get(event.event_id)
+    await eventually(lambda: _assert(_revision(catalog, event) == 2))
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.close_reason is CloseReason.FULL
     assert listing.snapshot.seats_left == 0
@@ -143,15 +143,15 @@ async def test_the_read_model_follows_published_closed_and_reopened(publish, fol
     freed = full.model_copy(update={"revision": 3, "seats_left": 1, "status": EventStatus.OPEN})
     await publish(EventReopened(event=freed, occurred_at=NOW))
 
-    await eventually(lambda: _assert(_revision(catalogue, event) == 3))
-    listing = catalogue.get(event.event_id)
+    await eventually(lambda: _assert(_revision(catalog, event) == 3))
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.close_reason is None
     assert listing.accepts_registrations(datetime.now(UTC))
 
 
 async def test_the_read_model_follows_updated_and_cancelled(publish, follower):
-    running, catalogue = follower
+    running, catalog = follower
     await running.start()
     await eventually(lambda: _assert(running.caught_up))
     event = snapshot(revision=1, capacity=2, seats_left=2)
@@ -159,17 +159,17 @@ async def test_the_read_model_follows_updated_and_cancelled(publish, follower):
     await publish(EventPublished(event=event, occurred_at=NOW))
     rush = event.model_copy(update={"revision": 2, "seats_taken": 1, "seats_left": 1})
     await publish(EventUpdated(event=rush, occurred_at=NOW))
-    await eventually(lambda: _assert(_revision(catalogue, event) == 2))
-    listing = catalogue.get(event.event_id)
+    await eventually(lambda: _assert(_revision(catalog, event) == 2))
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.snapshot.seats_left == 1
 
     cancelled = rush.model_copy(update={"revision": 3, "status": EventStatus.CANCELLED})
     await publish(EventCancelled(event=cancelled, occurred_at=NOW))
-    await eventually(lambda: _assert(_revision(catalogue, event) == 3))
+    await eventually(lambda: _assert(_revision(catalog, event) == 3))
     now = datetime.now(UTC)
-    assert all(upcoming.event_id != event.event_id for upcoming in catalogue.upcoming(now))
-    listing = catalogue.get(event.event_id)
+    assert all(upcoming.event_id != event.event_id for upcoming in catalog.upcoming(now))
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.cancelled
 
@@ -191,7 +191,7 @@ class UpRegistrations:
         return None
 
 
-async def test_the_site_is_ready_once_the_catalogue_caught_up(broker, publish, service_db):
+async def test_the_site_is_ready_once_the_catalog_caught_up(broker, publish, service_db):
     event = snapshot(title="Praxisforum Nachbarschaft", kind=EventKind.PRAXISFORUM)
     await publish(EventPublished(event=event, occurred_at=NOW))
     database = await service_db("gateway")
@@ -227,8 +227,8 @@ async def test_readiness_waits_for_the_registration_service(broker):
     assert status.status_code == 503
 
 
-def _revision(catalogue: Catalogue, event: EventSnapshot) -> int | None:
-    listing = catalogue.get(event.event_id)
+def _revision(catalog: Catalog, event: EventSnapshot) -> int | None:
+    listing = catalog.get(event.event_id)
     return listing.revision if listing else None
 
 

@@ -13,7 +13,7 @@ from contracts.messages import (
     Locale,
 )
 from gateway.domain.labels import availability_label
-from gateway.domain.model import Availability, Catalogue, Listing
+from gateway.domain.model import Availability, Catalog, Listing
 from gateway.site.views import EventView
 from gateway.web.i18n import translator
 
@@ -22,85 +22,85 @@ GERMAN = translator(Locale.DE)
 
 
 def test_the_newest_revision_wins_whatever_the_order(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     first = make_snapshot(revision=1, seats_left=12)
     second = first.model_copy(update={"revision": 2, "seats_left": 11})
 
-    assert catalogue.apply(EventPublished(event=second, occurred_at=NOW))
-    assert not catalogue.apply(EventPublished(event=first, occurred_at=NOW))
-    assert not catalogue.apply(EventPublished(event=second, occurred_at=NOW))
+    assert catalog.apply(EventPublished(event=second, occurred_at=NOW))
+    assert not catalog.apply(EventPublished(event=first, occurred_at=NOW))
+    assert not catalog.apply(EventPublished(event=second, occurred_at=NOW))
 
-    listing = catalogue.get(first.event_id)
+    listing = catalog.get(first.event_id)
     assert listing is not None
     assert listing.revision == 2
     assert listing.snapshot.seats_left == 11
-    assert len(catalogue) == 1
+    assert len(catalog) == 1
 
 
 def test_closed_when_full_then_reopened(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     event = make_snapshot(revision=1, seats_left=1)
-    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
+    catalog.apply(EventPublished(event=event, occurred_at=NOW))
     full = event.model_copy(update={"revision": 2, "seats_left": 0, "status": EventStatus.CLOSED})
-    catalogue.apply(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
+    catalog.apply(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
 
-    listing = catalogue.get(event.event_id)
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.availability(NOW) is Availability.WAITLIST
     assert listing.accepts_registrations(NOW)
     assert availability_label(listing, NOW, GERMAN) == "ausgebucht – Warteliste"
 
     freed = event.model_copy(update={"revision": 3, "seats_left": 1})
-    catalogue.apply(EventReopened(event=freed, occurred_at=NOW))
-    listing = catalogue.get(event.event_id)
+    catalog.apply(EventReopened(event=freed, occurred_at=NOW))
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.close_reason is None
     assert availability_label(listing, NOW, GERMAN) == "noch 1 Platz frei"
 
 
 def test_full_without_waiting_list_takes_no_registrations(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     event = make_snapshot(seats_left=0, waitlist_enabled=False, status=EventStatus.CLOSED)
-    catalogue.apply(EventClosed(event=event, occurred_at=NOW, reason=CloseReason.FULL))
+    catalog.apply(EventClosed(event=event, occurred_at=NOW, reason=CloseReason.FULL))
 
-    listing = catalogue.get(event.event_id)
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert not listing.accepts_registrations(NOW)
     assert availability_label(listing, NOW, GERMAN) == "ausgebucht"
 
 
 def test_closed_by_deadline_or_by_hand_is_closed_even_with_seats_left(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     for reason in (CloseReason.DEADLINE, CloseReason.MANUAL):
         event = make_snapshot(seats_left=5, status=EventStatus.CLOSED)
-        catalogue.apply(EventClosed(event=event, occurred_at=NOW, reason=reason))
-        listing = catalogue.get(event.event_id)
+        catalog.apply(EventClosed(event=event, occurred_at=NOW, reason=reason))
+        listing = catalog.get(event.event_id)
         assert listing is not None
         assert not listing.accepts_registrations(NOW)
         assert availability_label(listing, NOW, GERMAN) == "Anmeldung geschlossen"
 
 
 def test_seats_left_label(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     event = make_snapshot(seats_left=12)
-    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
-    listing = catalogue.get(event.event_id)
+    catalog.apply(EventPublished(event=event, occurred_at=NOW))
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert availability_label(listing, NOW, GERMAN) == "noch 12 Plätze frei"
 
 
 def test_an_event_that_has_started_takes_no_registrations(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     event = make_snapshot(starts_at=NOW - timedelta(hours=1), ends_at=NOW + timedelta(hours=5))
-    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
-    listing = catalogue.get(event.event_id)
+    catalog.apply(EventPublished(event=event, occurred_at=NOW))
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.availability(NOW) is Availability.CLOSED
-    assert [upcoming.event_id for upcoming in catalogue.upcoming(NOW)] == [event.event_id]
+    assert [upcoming.event_id for upcoming in catalog.upcoming(NOW)] == [event.event_id]
 
 
 def test_upcoming_leaves_out_cancelled_and_past_events_and_sorts_by_start(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     later = make_snapshot(
         title="Später",
         starts_at=NOW + timedelta(days=20),
@@ -116,117 +116,117 @@ def test_upcoming_leaves_out_cancelled_and_past_events_and_sorts_by_start(make_s
         ends_at=NOW - timedelta(days=3) + timedelta(hours=6),
     )
     for event in (later, sooner, cancelled, past):
-        catalogue.apply(EventPublished(event=event, occurred_at=NOW))
+        catalog.apply(EventPublished(event=event, occurred_at=NOW))
 
-    assert [listing.snapshot.title for listing in catalogue.upcoming(NOW)] == ["Früher", "Später"]
-    cancelled_listing = catalogue.get(cancelled.event_id)
+    assert [listing.snapshot.title for listing in catalog.upcoming(NOW)] == ["Früher", "Später"]
+    cancelled_listing = catalog.get(cancelled.event_id)
     assert cancelled_listing is not None
     assert availability_label(cancelled_listing, NOW, GERMAN) == "Abgesagt"
 
 
 def test_event_updated_changes_seats_and_the_newest_revision_wins(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     event = make_snapshot(revision=1, seats_left=12)
-    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
+    catalog.apply(EventPublished(event=event, occurred_at=NOW))
     rush = event.model_copy(update={"revision": 3, "seats_left": 2, "seats_taken": 298})
     late = event.model_copy(update={"revision": 2, "seats_left": 7, "seats_taken": 293})
 
-    assert catalogue.apply(EventUpdated(event=rush, occurred_at=NOW))
-    assert not catalogue.apply(EventUpdated(event=late, occurred_at=NOW))
+    assert catalog.apply(EventUpdated(event=rush, occurred_at=NOW))
+    assert not catalog.apply(EventUpdated(event=late, occurred_at=NOW))
 
-    listing = catalogue.get(event.event_id)
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.revision == 3
     assert availability_label(listing, NOW, GERMAN) == "noch 2 Plätze frei"
 
 
 def test_more_capacity_while_open(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     event = make_snapshot(revision=1, capacity=10, seats_taken=10, seats_left=0)
-    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
-    listing = catalogue.get(event.event_id)
+    catalog.apply(EventPublished(event=event, occurred_at=NOW))
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.availability(NOW) is Availability.WAITLIST
 
     bigger = event.model_copy(update={"revision": 2, "capacity": 15, "seats_left": 5})
-    catalogue.apply(EventUpdated(event=bigger, occurred_at=NOW))
-    listing = catalogue.get(event.event_id)
+    catalog.apply(EventUpdated(event=bigger, occurred_at=NOW))
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert availability_label(listing, NOW, GERMAN) == "noch 5 Plätze frei"
 
 
 def test_the_close_reason_comes_from_the_snapshot(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     full = make_snapshot(
         revision=1, seats_left=0, status=EventStatus.CLOSED, close_reason=CloseReason.FULL
     )
-    catalogue.apply(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
+    catalog.apply(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
     # a later update of the closed event carries its reason in the snapshot, not as a field
     changed = full.model_copy(update={"revision": 2, "waitlist_length": 3})
-    catalogue.apply(EventUpdated(event=changed, occurred_at=NOW))
+    catalog.apply(EventUpdated(event=changed, occurred_at=NOW))
 
-    listing = catalogue.get(full.event_id)
+    listing = catalog.get(full.event_id)
     assert listing is not None
     assert listing.close_reason is CloseReason.FULL
     assert listing.availability(NOW) is Availability.WAITLIST
 
     manual = make_snapshot(seats_left=0, status=EventStatus.CLOSED, close_reason=CloseReason.MANUAL)
-    catalogue.apply(EventUpdated(event=manual, occurred_at=NOW))
-    manual_listing = catalogue.get(manual.event_id)
+    catalog.apply(EventUpdated(event=manual, occurred_at=NOW))
+    manual_listing = catalog.get(manual.event_id)
     assert manual_listing is not None
     assert manual_listing.availability(NOW) is Availability.CLOSED
 
 
 def test_an_old_event_closed_without_a_snapshot_reason_still_counts(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     full = make_snapshot(seats_left=0, status=EventStatus.CLOSED, close_reason=None)
-    catalogue.apply(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
-    listing = catalogue.get(full.event_id)
+    catalog.apply(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
+    listing = catalog.get(full.event_id)
     assert listing is not None
     assert listing.close_reason is CloseReason.FULL
 
 
 def test_event_cancelled(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     event = make_snapshot(revision=1)
-    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
+    catalog.apply(EventPublished(event=event, occurred_at=NOW))
     cancelled = event.model_copy(update={"revision": 2, "status": EventStatus.CANCELLED})
 
-    assert catalogue.apply(EventCancelled(event=cancelled, occurred_at=NOW))
-    assert not catalogue.apply(EventUpdated(event=event, occurred_at=NOW)), "older revision"
+    assert catalog.apply(EventCancelled(event=cancelled, occurred_at=NOW))
+    assert not catalog.apply(EventUpdated(event=event, occurred_at=NOW)), "older revision"
 
-    listing = catalogue.get(event.event_id)
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.cancelled
     assert listing.availability(NOW) is Availability.CANCELLED
     assert not listing.accepts_registrations(NOW)
     assert availability_label(listing, NOW, GERMAN) == "Abgesagt"
-    assert catalogue.upcoming(NOW) == []
+    assert catalog.upcoming(NOW) == []
 
 
 def test_event_cancelled_counts_even_if_its_snapshot_forgot_the_status(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     event = make_snapshot(status=EventStatus.OPEN)
-    catalogue.apply(EventCancelled(event=event, occurred_at=NOW))
-    listing = catalogue.get(event.event_id)
+    catalog.apply(EventCancelled(event=event, occurred_at=NOW))
+    listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.availability(NOW) is Availability.CANCELLED
-    assert catalogue.upcoming(NOW) == []
+    assert catalog.upcoming(NOW) == []
 
 
 def test_the_registration_deadline_closes_registration(make_snapshot):
-    catalogue = Catalogue()
+    catalog = Catalog()
     deadline = NOW + timedelta(days=1)
     event = make_snapshot(registration_deadline=deadline)
-    catalogue.apply(EventPublished(event=event, occurred_at=NOW))
-    listing = catalogue.get(event.event_id)
+    catalog.apply(EventPublished(event=event, occurred_at=NOW))
+    listing = catalog.get(event.event_id)
     assert listing is not None
 
     assert listing.registration_deadline == deadline
     assert listing.accepts_registrations(NOW)
     assert not listing.accepts_registrations(deadline)
     assert availability_label(listing, deadline, GERMAN) == "Anmeldung geschlossen"
-    assert [upcoming.event_id for upcoming in catalogue.upcoming(deadline)] == [event.event_id]
+    assert [upcoming.event_id for upcoming in catalog.upcoming(deadline)] == [event.event_id]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Follows ``capacity.catalog.v1`` from the beginning into the in-memory catalogue.
+"""Follows ``capacity.catalog.v1`` from the beginning into the in-memory catalog.
 
 No consumer group: every gateway process reads every partition itself and commits nothing,
 so a restart simply reads the topic again.  "Caught up" means every partition reached the
@@ -19,25 +19,25 @@ from aiokafka.errors import KafkaError
 from contracts import topics
 from contracts.envelope import ContractError, decode
 from contracts.messages import CatalogEvent
-from gateway.domain.model import Catalogue
+from gateway.domain.model import Catalog
 from servicekit.kafka import client_options
 from servicekit.settings import KafkaSettings
 
 log = structlog.get_logger(__name__)
 
 
-class KafkaCatalogueFollower:
+class KafkaCatalogFollower:
     def __init__(
         self,
         kafka: KafkaSettings,
-        catalogue: Catalogue,
+        catalog: Catalog,
         *,
-        client_id: str = "gateway-catalogue",
+        client_id: str = "gateway-catalog",
         retry_interval: float = 1.0,
         poll_timeout_ms: int = 500,
     ) -> None:
         self._kafka = kafka
-        self._catalogue = catalogue
+        self._catalog = catalog
         self._client_id = client_id
         self._retry_interval = retry_interval
         self._poll_timeout_ms = poll_timeout_ms
@@ -50,7 +50,7 @@ class KafkaCatalogueFollower:
 
     async def start(self) -> None:
         """Start following in the background; the broker may come up later."""
-        self._task = asyncio.create_task(self._run(), name="catalogue-follower")
+        self._task = asyncio.create_task(self._run(), name="catalog-follower")
 
     async def stop(self) -> None:
         if self._task is None:
@@ -75,9 +75,9 @@ class KafkaCatalogueFollower:
                 await consumer.start()
                 await self._follow(consumer)
             except (KafkaError, OSError) as exc:
-                log.warning("catalogue follower reconnecting", error=repr(exc))
+                log.warning("catalog follower reconnecting", error=repr(exc))
             except Exception:
-                log.exception("catalogue follower failed, restarting")
+                log.exception("catalog follower failed, restarting")
             finally:
                 await consumer.stop()
             await asyncio.sleep(self._retry_interval)
@@ -91,7 +91,7 @@ class KafkaCatalogueFollower:
                     self._apply(record)
             if not self._caught_up and await self._reached(consumer, targets):
                 self._caught_up = True
-                log.info("catalogue caught up", events=len(self._catalogue))
+                log.info("catalog caught up", events=len(self._catalog))
 
     @staticmethod
     async def _reached(consumer: Any, targets: dict[TopicPartition, int]) -> bool:
@@ -109,27 +109,27 @@ class KafkaCatalogueFollower:
 
     def _apply(self, record: Any) -> None:
         try:
-            payload = catalogue_message(record.headers, record.value)
+            payload = catalog_message(record.headers, record.value)
         except ContractError as exc:
             log.warning(
-                "catalogue record skipped",
+                "catalog record skipped",
                 reason=str(exc),
                 partition=record.partition,
                 offset=record.offset,
             )
             return
-        if self._catalogue.apply(payload):
+        if self._catalog.apply(payload):
             log.debug(
-                "catalogue updated",
+                "catalog updated",
                 event_id=str(payload.event.event_id),
                 revision=payload.event.revision,
             )
 
 
-def catalogue_message(
+def catalog_message(
     headers: Sequence[tuple[str, bytes | None]] | None, value: bytes | None
 ) -> CatalogEvent:
-    """The catalogue message in one record; ``ContractError`` says why there is none."""
+    """The catalog message in one record; ``ContractError`` says why there is none."""
     _, payload = decode(topics.CATALOG, list(headers or ()), value)
     if not isinstance(payload, CatalogEvent):
         raise ContractError(f"{payload.ce_type()} carries no event snapshot")
