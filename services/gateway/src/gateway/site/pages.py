@@ -111,16 +111,16 @@ def event_page(
 async def events(
     request: Request,
     gateway: GatewayDep,
-    art: Annotated[str, Query()] = "",
-    ort: Annotated[str, Query()] = "",
+    kind_filter: Annotated[str, Query(alias="art")] = "",
+    city_filter: Annotated[str, Query(alias="ort")] = "",
 ) -> HTMLResponse:
-    """Upcoming events, filtered by kind (``art``) and city (``ort``); an unknown value
+    """Upcoming events, filtered by kind (``?art=``) and city (``?ort=``); an unknown value
     filters nothing."""
     t = i18n.request_translator(request)
     now = gateway.clock()
     cities = gateway.catalog.cities(now)
-    kind = EventKind(art) if art in {k.value for k in EventKind} else None
-    city = ort if ort in cities else None
+    kind = EventKind(kind_filter) if kind_filter in {k.value for k in EventKind} else None
+    city = city_filter if city_filter in cities else None
     listings = gateway.catalog.upcoming(now, kind=kind, city=city)
     context = {
         "events": [EventView.of(listing, now, t) for listing in listings],
@@ -362,11 +362,13 @@ async def cancel(
 
 
 @router.get(i18n.SWITCH_PATH + "/{code}")
-async def switch_language(request: Request, code: str, zurueck: str = "/") -> Response:
+async def switch_language(
+    request: Request, code: str, back_to: Annotated[str, Query(alias="zurueck")] = "/"
+) -> Response:
     """Remember the chosen language (a year) and go back to the page it was chosen on."""
     if code not in {locale.value for locale in Locale}:
         raise HTTPException(status_code=404)
-    response = RedirectResponse(i18n.local_path(zurueck), status_code=303)
+    response = RedirectResponse(i18n.local_path(back_to), status_code=303)
     response.set_cookie(
         i18n.LOCALE_COOKIE,
         code,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypedDict
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from gateway.desk.domain.organisers import SESSION_LIFETIME, THROTTLE_WINDOW, Organiser
@@ -92,11 +92,13 @@ def login_page(request: Request, form: DeskForm, status_code: int = 200) -> HTML
 
 @router.get("/anmelden")
 async def login_form(
-    request: Request, weiter: str | None = None, abgemeldet: str | None = None
+    request: Request,
+    next_page: Annotated[str | None, Query(alias="weiter")] = None,
+    logged_out: Annotated[str | None, Query(alias="abgemeldet")] = None,
 ) -> HTMLResponse:
     t = i18n.request_translator(request)
-    notice = t.gettext("Sie sind abgemeldet.") if abgemeldet else None
-    context = {"form": DeskForm({"weiter": desk_target(weiter)}), "notice": notice}
+    notice = t.gettext("Sie sind abgemeldet.") if logged_out else None
+    context = {"form": DeskForm({"weiter": desk_target(next_page)}), "notice": notice}
     return desk_page(request, "login.html", context)
 
 
@@ -104,11 +106,11 @@ async def login_form(
 async def log_in(request: Request, wired: WiredDesk) -> Response:
     t = i18n.request_translator(request)
     data = await request.form()
-    email, password, weiter = (
+    email, password, next_page = (
         value if isinstance(value := data.get(name), str) else ""
         for name in ("email", "password", "weiter")
     )
-    form = DeskForm({"email": email, "weiter": desk_target(weiter)})
+    form = DeskForm({"email": email, "weiter": desk_target(next_page)})
     if not email.strip():
         form = form.with_error("email", t.gettext("Bitte geben Sie Ihre E-Mail-Adresse an."))
     if not password:

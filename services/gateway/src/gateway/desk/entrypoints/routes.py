@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from contracts.attendees import AccessibilityNeed
@@ -330,8 +330,10 @@ async def create_event(desk: DeskDep) -> Response:
 
 
 @router.get("/veranstaltungen/{event_id}")
-async def event(desk: DeskDep, event_id: EventId, hinweis: str | None = None) -> HTMLResponse:
-    return render_event(desk.request, await overview_of(desk, event_id), notice=hinweis)
+async def event(
+    desk: DeskDep, event_id: EventId, notice: Annotated[str | None, Query(alias="hinweis")] = None
+) -> HTMLResponse:
+    return render_event(desk.request, await overview_of(desk, event_id), notice=notice)
 
 
 @router.get("/veranstaltungen/{event_id}/stand.json")
