@@ -16,7 +16,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
 from devstack.stack import Stack
-from e2e.over_http import parse
+from tests.e2e.over_http import parse
 
 from .conftest import RATE_LIMIT, EventFactory
 from .flows import PublicEvent, listed_on, unique_email
