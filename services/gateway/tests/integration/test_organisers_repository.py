@@ -10,8 +10,10 @@ import pytest
 
 from gateway.desk.adapters.organisers import PostgresOrganisers
 from gateway.desk.adapters.passwords import Argon2Passwords
+from gateway.desk.domain.commands import LogIn, OpenSession
 from gateway.desk.domain.organisers import token_hash
 from gateway.desk.entrypoints import admin as desk_admin
+from gateway.desk.entrypoints.admin import AccountStore
 from gateway.desk.service_layer.organisers import LoginFailed, log_in, session_organiser
 from gateway.desk.service_layer.ports import OrganiserStoreUnavailable
 
@@ -94,14 +96,13 @@ async def test_logging_in_against_the_database(organisers):
         "team@example.org", "Petra", await passwords.hash("ein-langes-passwort"), NOW
     )
 
-    session = await log_in(
-        "TEAM@example.org", "ein-langes-passwort", "::1", organisers, passwords, NOW
-    )
+    accounts = AccountStore(organisers, passwords)
+    session = await log_in(LogIn("TEAM@example.org", "ein-langes-passwort", "::1", NOW), accounts)
 
-    assert await session_organiser(session.token, organisers, NOW) == session.organiser
+    assert await session_organiser(OpenSession(session.token, NOW), organisers) == session.organiser
     assert await organisers.session_organiser(token_hash(session.token), NOW) is not None
     with pytest.raises(LoginFailed):
-        await log_in("team@example.org", "falsch-falsch", "::1", organisers, passwords, NOW)
+        await log_in(LogIn("team@example.org", "falsch-falsch", "::1", NOW), accounts)
     counts = await organisers.recent_failures("team@example.org", "::1", NOW - timedelta(minutes=1))
     assert counts.for_email == 1
     await organisers.check()

@@ -30,6 +30,7 @@ from gateway.bootstrap import Overrides
 from gateway.config import Settings
 from gateway.desk.adapters.passwords import Argon2Passwords
 from gateway.desk.bootstrap import Desk
+from gateway.desk.domain.commands import SaveOrganiser
 from gateway.desk.domain.model import AccessibilityReport, EventDetails, Feedback, Participant
 from gateway.desk.domain.organisers import Account, Organiser, RecentFailures
 from gateway.desk.service_layer.organisers import save_organiser
@@ -580,7 +581,7 @@ def form_token() -> Callable[[httpx.Response], str]:
 async def organiser(organisers: FakeOrganisers, desk: Desk) -> Organiser:
     """An organiser account (password ``ORGANISER_PASSWORD``), made like ``make admin`` does."""
     await save_organiser(
-        "Team@Example.org", "Petra Planer", ORGANISER_PASSWORD, organisers, desk.passwords, NOW
+        SaveOrganiser("Team@Example.org", "Petra Planer", ORGANISER_PASSWORD, NOW), desk
     )
     account = organisers.accounts["team@example.org"]
     return account.organiser

@@ -12,11 +12,11 @@ from contracts.attendees import AccessibilityNeed
 from contracts.messages import EventKind
 from gateway.desk.adapters.capacity_http import HttpCapacity
 from gateway.desk.adapters.registration_http import HttpRegistrationDesk
+from gateway.desk.domain.commands import EventAction
 from gateway.desk.domain.model import EventDetails
 from gateway.desk.service_layer.ports import (
     CapacityRefused,
     CapacityUnavailable,
-    EventAction,
     EventNotFound,
 )
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable

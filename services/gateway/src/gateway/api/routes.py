@@ -15,7 +15,7 @@ from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.messages import CloseReason, EventKind, EventStatus, Locale
 from gateway.bootstrap import Gateway
 from gateway.domain import labels
-from gateway.domain.commands import CancelRegistration, RegisterAttendee
+from gateway.domain.commands import CancelRegistration, RegisterAttendee, ShowRegistration
 from gateway.domain.model import Availability, Listing
 from gateway.domain.registration import RegistrationStatus
 from gateway.domain.validation import InvalidInput, Problem, validate_attendee
@@ -318,7 +318,7 @@ async def get_registration(
         return not_found()
     try:
         state = await handlers.registration_state(
-            parsed, correlation_id, gateway.registrations, wait
+            ShowRegistration(parsed, correlation_id, wait), gateway.registrations
         )
     except (RegistrationUnavailable, RegistrationRefused):
         return unavailable()

@@ -1,4 +1,4 @@
-"""What the gateway is asked to do."""
+"""What the public side is asked to do (commands) or to show (queries)."""
 
 from __future__ import annotations
 
@@ -31,4 +31,21 @@ class SendFeedback:
     """Pass feedback on the site's accessibility to the team that answers it."""
 
     feedback: Feedback
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class ShowRegistration:
+    """A registration's state; ``wait`` seconds for a decision still pending (long poll)."""
+
+    registration_id: UUID
+    correlation_id: str
+    wait: float = 0
+
+
+@dataclass(frozen=True)
+class OpenCancelLink:
+    """The registration a cancel link is for, to ask whether to cancel it."""
+
+    token: str
     correlation_id: str

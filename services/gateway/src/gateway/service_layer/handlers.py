@@ -1,5 +1,5 @@
-"""The gateway's use cases: pass a registration on, look one up, cancel one by its link,
-pass feedback on."""
+"""The public side's use cases, each ``use_case(command, registrations)``: pass a registration
+on, look one up, cancel one by its link, pass feedback on."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from uuid import UUID
 
 import structlog
 
-from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
+from gateway.domain.commands import (
+    CancelRegistration,
+    OpenCancelLink,
+    RegisterAttendee,
+    SendFeedback,
+    ShowRegistration,
+)
 from gateway.domain.registration import (
     Cancellation,
     RegistrationState,
@@ -35,21 +41,21 @@ async def register(command: RegisterAttendee, registrations: Registrations) -> S
 
 
 async def registration_state(
-    registration_id: UUID, correlation_id: str, registrations: Registrations, wait: float = 0
+    query: ShowRegistration, registrations: Registrations
 ) -> RegistrationState | None:
-    return await registrations.state(registration_id, correlation_id, wait)
+    return await registrations.state(query.registration_id, query.correlation_id, query.wait)
 
 
 async def cancellation_target(
-    token: str, correlation_id: str, registrations: Registrations
+    query: OpenCancelLink, registrations: Registrations
 ) -> RegistrationState:
     """The registration a cancel link is for, to ask whether to cancel it.
 
     A token that cannot be one of ours is refused here and never put into a URL.
     """
-    if not plausible_cancel_token(token):
+    if not plausible_cancel_token(query.token):
         raise CancelLinkInvalid()
-    return await registrations.cancellation_target(token, correlation_id)
+    return await registrations.cancellation_target(query.token, query.correlation_id)
 
 
 async def cancel(command: CancelRegistration, registrations: Registrations) -> Cancellation:

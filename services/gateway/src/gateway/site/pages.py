@@ -13,7 +13,13 @@ from starlette.datastructures import FormData
 from contracts.messages import EventKind, Locale
 from gateway.bootstrap import Gateway
 from gateway.domain import labels
-from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
+from gateway.domain.commands import (
+    CancelRegistration,
+    OpenCancelLink,
+    RegisterAttendee,
+    SendFeedback,
+    ShowRegistration,
+)
 from gateway.domain.model import Listing
 from gateway.domain.registration import RegistrationState, RegistrationStatus
 from gateway.domain.validation import (
@@ -201,7 +207,9 @@ async def lookup(
     parsed = parse_uuid(registration_id)
     if parsed is None:
         return None
-    return await handlers.registration_state(parsed, correlation_id, gateway.registrations)
+    return await handlers.registration_state(
+        ShowRegistration(parsed, correlation_id), gateway.registrations
+    )
 
 
 @router.get("/anmeldung/{registration_id}")
@@ -310,7 +318,9 @@ async def cancellation(
     """Ask whether to cancel the registration a mail's cancel link is for."""
     t = i18n.request_translator(request)
     try:
-        state = await handlers.cancellation_target(token, correlation_id, gateway.registrations)
+        state = await handlers.cancellation_target(
+            OpenCancelLink(token, correlation_id), gateway.registrations
+        )
     except CancelLinkUnusable as exc:
         return link_problem(request, exc)
     except RegistrationUnavailable:

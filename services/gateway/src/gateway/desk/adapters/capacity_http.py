@@ -12,11 +12,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from contracts.messages import EventSnapshot
 from gateway.adapters.registration_http import refusal
+from gateway.desk.domain.commands import EventAction
 from gateway.desk.domain.model import EventDetails
 from gateway.desk.service_layer.ports import (
     CapacityRefused,
     CapacityUnavailable,
-    EventAction,
     EventNotFound,
 )
 from servicekit.http import CORRELATION_HEADER

@@ -14,6 +14,7 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -24,6 +25,7 @@ import asyncpg
 from gateway.config import AdminInput, Settings
 from gateway.desk.adapters.organisers import PostgresOrganisers
 from gateway.desk.adapters.passwords import Argon2Passwords
+from gateway.desk.domain.commands import SaveOrganiser
 from gateway.desk.domain.organisers import MIN_PASSWORD_LENGTH, InvalidAccount
 from gateway.desk.service_layer.organisers import save_organiser
 from gateway.desk.service_layer.ports import OrganiserStoreUnavailable
@@ -125,6 +127,14 @@ def in_store(dsn: str, use: Callable[[PostgresOrganisers], Awaitable[T]]) -> T:
         ) from None
 
 
+@dataclass(frozen=True)
+class AccountStore:
+    """The accounts database with the desk's password hashing (what ``save_organiser`` uses)."""
+
+    organisers: PostgresOrganisers
+    passwords: Argon2Passwords = field(default_factory=Argon2Passwords)
+
+
 def run(dsn_file: Path) -> str:
     """Save the account; what to tell the person."""
     dsn = database_url(Settings(), dsn_file)
@@ -135,7 +145,7 @@ def run(dsn_file: Path) -> str:
         address, created = in_store(
             dsn,
             lambda organisers: save_organiser(
-                email, name, password, organisers, Argon2Passwords(), now
+                SaveOrganiser(email, name, password, now), AccountStore(organisers)
             ),
         )
     except InvalidAccount as exc:

@@ -11,6 +11,7 @@ from typing import Annotated, Literal, TypedDict
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from gateway.desk.domain.commands import LogIn, LogOut, OpenSession
 from gateway.desk.domain.organisers import SESSION_LIFETIME, THROTTLE_WINDOW, Organiser
 from gateway.desk.entrypoints.dependencies import WiredDesk
 from gateway.desk.entrypoints.views import (
@@ -47,7 +48,9 @@ async def current_organiser(request: Request, wired: WiredDesk) -> Organiser:
     """Route dependency: the organiser whose session the cookie opens, else ``LoginRequired``.
     Templates find the organiser as ``request.state.organiser``."""
     token = request.cookies.get(SESSION_COOKIE, "")
-    organiser = await organisers.session_organiser(token, wired.organisers, wired.clock())
+    organiser = await organisers.session_organiser(
+        OpenSession(token, wired.clock()), wired.organisers
+    )
     if organiser is None:
         raise LoginRequired()
     request.state.organiser = organiser
@@ -119,14 +122,7 @@ async def log_in(request: Request, wired: WiredDesk) -> Response:
         return login_page(request, form, 422)
     client_ip = request.client.host if request.client else "unknown"
     try:
-        session = await organisers.log_in(
-            email,
-            password,
-            client_ip,
-            wired.organisers,
-            wired.passwords,
-            wired.clock(),
-        )
+        session = await organisers.log_in(LogIn(email, password, client_ip, wired.clock()), wired)
     except LoginThrottled:
         minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
         throttled = problem_page(
@@ -156,7 +152,7 @@ async def log_in(request: Request, wired: WiredDesk) -> Response:
 
 @router.post("/abmelden")
 async def log_out(request: Request, wired: WiredDesk) -> Response:
-    await organisers.log_out(request.cookies.get(SESSION_COOKIE, ""), wired.organisers)
+    await organisers.log_out(LogOut(request.cookies.get(SESSION_COOKIE, "")), wired.organisers)
     response = see_other(f"{LOGIN_PATH}?abgemeldet=1")
     response.delete_cookie(SESSION_COOKIE, **session_cookie_scope(request))
     return response

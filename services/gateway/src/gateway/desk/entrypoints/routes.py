@@ -19,6 +19,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from contracts.attendees import AccessibilityNeed
 from contracts.messages import EventKind, EventSnapshot, Locale
+from gateway.desk.domain.commands import (
+    CancelForAttendee,
+    ChangeCapacity,
+    ChangeEvent,
+    CreateEvent,
+    EventAction,
+    ReviseEvent,
+    ShowEvent,
+)
 from gateway.desk.domain.model import (
     grouped,
     parse_capacity,
@@ -58,7 +67,6 @@ from gateway.desk.service_layer.ports import (
     Capacity,
     CapacityRefused,
     CapacityUnavailable,
-    EventAction,
     EventNotFound,
     OrganiserStoreUnavailable,
     RegistrationDesk,
@@ -253,9 +261,7 @@ def render_event(
 
 
 async def overview_of(desk: DeskRequest, event_id: UUID) -> EventOverview:
-    return await handlers.event_overview(
-        event_id, desk.correlation_id, desk.capacity, desk.registrations
-    )
+    return await handlers.event_overview(ShowEvent(event_id, desk.correlation_id), desk)
 
 
 @router.get("/veranstaltungen/neu")
@@ -322,7 +328,7 @@ async def create_event(desk: DeskDep) -> Response:
         details, seats = validate_new_event(values)
         publish = values.get("action") == "publish"
         event = await handlers.create_event(
-            details, seats, publish, desk.organiser, desk.correlation_id, desk.capacity
+            CreateEvent(details, seats, publish, desk.organiser, desk.correlation_id), desk
         )
         return back_to_event(event.event_id, "veroeffentlicht" if publish else "entwurf")
 
@@ -392,8 +398,8 @@ async def edit_event(desk: DeskDep, event_id: EventId) -> HTMLResponse:
 async def update_event(desk: DeskDep, event_id: EventId) -> Response:
     async def save(values: dict[str, str]) -> Response:
         details = validate_event(values)
-        await handlers.update_event(
-            event_id, details, desk.organiser, desk.correlation_id, desk.capacity
+        await handlers.revise_event(
+            ReviseEvent(event_id, details, desk.organiser, desk.correlation_id), desk
         )
         return back_to_event(event_id, "gespeichert")
 
@@ -404,7 +410,7 @@ async def change(desk: DeskRequest, event_id: UUID, action: EventAction) -> Resp
     """Publish, close, reopen or cancel; a refusal is shown on the event page (409)."""
     try:
         await handlers.change_event(
-            event_id, action, desk.organiser, desk.correlation_id, desk.capacity
+            ChangeEvent(event_id, action, desk.organiser, desk.correlation_id), desk
         )
     except CapacityRefused as exc:
         overview = await overview_of(desk, event_id)
@@ -453,7 +459,7 @@ async def change_capacity(desk: DeskDep, event_id: EventId) -> Response:
         return render_event(desk.request, overview, form.with_problems(problems, t.locale), 422)
     try:
         await handlers.change_capacity(
-            event_id, seats, desk.organiser, desk.correlation_id, desk.capacity
+            ChangeCapacity(event_id, seats, desk.organiser, desk.correlation_id), desk
         )
     except CapacityRefused as exc:
         overview = await overview_of(desk, event_id)
@@ -512,8 +518,8 @@ async def cancel_registration(desk: DeskDep, event_id: EventId, registration_id:
     if parsed is None:
         return registration_gone(desk.request)
     try:
-        cancellation = await handlers.cancel_registration(
-            parsed, desk.organiser, desk.correlation_id, desk.registrations
+        cancellation = await handlers.cancel_for_attendee(
+            CancelForAttendee(parsed, desk.organiser, desk.correlation_id), desk
         )
     except RegistrationRefused:
         return registration_gone(desk.request)

@@ -1,13 +1,14 @@
-"""Organiser accounts: create or reset one, log in (throttled), find a session, log out."""
+"""Organiser accounts, each ``use_case(command, accounts)``: create or reset one, log in
+(throttled), find a session, log out."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 
 import structlog
 
+from gateway.desk.domain.commands import LogIn, LogOut, OpenSession, SaveOrganiser
 from gateway.desk.domain.organisers import (
     SESSION_LIFETIME,
     THROTTLE_WINDOW,
@@ -16,7 +17,7 @@ from gateway.desk.domain.organisers import (
     login_email,
     token_hash,
 )
-from gateway.desk.service_layer.ports import Organisers, Passwords
+from gateway.desk.service_layer.ports import Accounts, Organisers
 
 log = structlog.get_logger(__name__)
 
@@ -37,38 +38,26 @@ class Session:
     token: str
 
 
-async def save_organiser(
-    email: str,
-    name: str,
-    password: str,
-    organisers: Organisers,
-    passwords: Passwords,
-    now: datetime,
-) -> tuple[str, bool]:
+async def save_organiser(command: SaveOrganiser, accounts: Accounts) -> tuple[str, bool]:
     """Create the account, or reset name and password of an existing one (its sessions
     end): the account's e-mail address and whether it was created.  ``InvalidAccount``
     says what is wrong with the details."""
-    address, clean_name = account_details(email, name, password)
-    created = await organisers.save_account(
-        address, clean_name, await passwords.hash(password), now
+    address, clean_name = account_details(command.email, command.name, command.password)
+    created = await accounts.organisers.save_account(
+        address, clean_name, await accounts.passwords.hash(command.password), command.at
     )
     log.info("organiser account saved", created=created)
     return address, created
 
 
-async def log_in(
-    email: str,
-    password: str,
-    client_ip: str,
-    organisers: Organisers,
-    passwords: Passwords,
-    now: datetime,
-) -> Session:
+async def log_in(command: LogIn, accounts: Accounts) -> Session:
     """A new session for the organiser, or ``LoginFailed`` / ``LoginThrottled``.
 
     Throttling is checked before the password, so guessing on goes nowhere; an unknown
     address takes as long as a wrong password."""
-    address = login_email(email)
+    organisers, passwords, now = accounts.organisers, accounts.passwords, command.at
+    client_ip, password = command.client_ip, command.password
+    address = login_email(command.email)
     failures = await organisers.recent_failures(address, client_ip, now - THROTTLE_WINDOW)
     if failures.throttled:
         log.warning("login throttled")
@@ -93,13 +82,13 @@ async def log_in(
     return Session(organiser, token)
 
 
-async def session_organiser(token: str, organisers: Organisers, now: datetime) -> Organiser | None:
+async def session_organiser(query: OpenSession, organisers: Organisers) -> Organiser | None:
     """Whose session the cookie's token opens, if it has not expired."""
-    if not token:
+    if not query.token:
         return None
-    return await organisers.session_organiser(token_hash(token), now)
+    return await organisers.session_organiser(token_hash(query.token), query.at)
 
 
-async def log_out(token: str, organisers: Organisers) -> None:
-    if token:
-        await organisers.close_session(token_hash(token))
+async def log_out(command: LogOut, organisers: Organisers) -> None:
+    if command.token:
+        await organisers.close_session(token_hash(command.token))

@@ -4,11 +4,11 @@ hashing, capacity's organiser API and the registration service's organiser API."
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
 
 from contracts.messages import EventSnapshot
+from gateway.desk.domain.commands import EventAction
 from gateway.desk.domain.model import AccessibilityReport, EventDetails, Feedback, Participant
 from gateway.desk.domain.organisers import Account, Organiser, RecentFailures
 from gateway.domain.registration import Cancellation
@@ -44,15 +44,6 @@ class CapacityRefused(Exception):
         self.message = message
         self.message_en = message_en or message
         self.fields = fields
-
-
-class EventAction(StrEnum):
-    """The state changes capacity's organiser API offers as ``POST /events/{id}/<action>``."""
-
-    PUBLISH = "publish"
-    CLOSE = "close"
-    REOPEN = "reopen"
-    CANCEL = "cancel"
 
 
 class Organisers(Protocol):
@@ -145,3 +136,23 @@ class RegistrationDesk(Protocol):
     ) -> Cancellation: ...
 
     async def feedback(self, correlation_id: str) -> list[Feedback]: ...
+
+
+class OrganiserApis(Protocol):
+    """The organiser APIs of the services that own events and registrations."""
+
+    @property
+    def capacity(self) -> Capacity: ...
+
+    @property
+    def registrations(self) -> RegistrationDesk: ...
+
+
+class Accounts(Protocol):
+    """The desk's own accounts and sessions, and how passwords are hashed."""
+
+    @property
+    def organisers(self) -> Organisers: ...
+
+    @property
+    def passwords(self) -> Passwords: ...

@@ -1,0 +1,102 @@
+"""What an organiser asks the desk to do (commands) or to show (queries); ``correlation_id``
+follows the request into the services that own the records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from gateway.desk.domain.model import EventDetails
+from gateway.desk.domain.organisers import Organiser
+
+
+class EventAction(StrEnum):
+    """What capacity's organiser API does to an event besides editing it."""
+
+    PUBLISH = "publish"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class ShowEvent:
+    event_id: UUID
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class CreateEvent:
+    details: EventDetails
+    seats: int
+    publish: bool
+    organiser: Organiser
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class ReviseEvent:
+    event_id: UUID
+    details: EventDetails
+    organiser: Organiser
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """Publish, close, reopen or cancel."""
+
+    event_id: UUID
+    action: EventAction
+    organiser: Organiser
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class ChangeCapacity:
+    event_id: UUID
+    seats: int
+    organiser: Organiser
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class CancelForAttendee:
+    """The organisers cancel a registration for the person (who is told by mail)."""
+
+    registration_id: UUID
+    organiser: Organiser
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class SaveOrganiser:
+    """Create an account, or reset name and password of an existing one."""
+
+    email: str
+    name: str
+    password: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LogIn:
+    email: str
+    password: str
+    client_ip: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """Whose session a cookie's token opens at ``at``."""
+
+    token: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LogOut:
+    token: str
