@@ -1,0 +1,123 @@
+"""Capacity's organiser API: create (as a draft or published), revise, publish, change the
+capacity, close, reopen and cancel events.  Reading is open; every change wants the internal
+token.  The event body every endpoint answers is ``contracts.messages.EventSnapshot``.
+
+The rules about an event's details live here once, for capacity (which enforces them) and
+for the organiser desk's form (which checks before it sends): the length limits
+(``*_MAX_LENGTH``; ``TEXT_LIMITS`` and ``REQUIRED_TEXTS`` read them off ``EventDetails``)
+and ``MAX_CAPACITY``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.fields import FieldInfo
+
+from contracts.messages import EventKind
+
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 5000
+VENUE_MAX_LENGTH = 200
+ADDRESS_MAX_LENGTH = 300
+CITY_MAX_LENGTH = 100
+ORGANISER_CONTACT_MAX_LENGTH = 300
+MAX_CAPACITY = 100_000
+
+
+class CapacityErrorCode(StrEnum):
+    """The ``ApiError.code`` values of this API (besides ``contracts.http.errors.ErrorCode``)."""
+
+    NOT_FOUND = "not_found"
+    INVALID_EVENT = "invalid_event"
+    """Details an organiser must correct; ``errors`` names the fields."""
+    ALREADY_PUBLISHED = "already_published"
+    SEATS_TAKEN = "seats_taken"
+    """The capacity cannot go below the seats already taken."""
+    DEADLINE_PASSED = "deadline_passed"
+    EVENT_CANCELLED = "event_cancelled"
+    EVENT_IS_DRAFT = "event_is_draft"
+
+
+class EventAction(StrEnum):
+    """``POST /events/{id}/{action}``."""
+
+    PUBLISH = "publish"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    CANCEL = "cancel"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class EventDetails(_Model):
+    """What the organisers say about an event; ``PUT /events/{id}`` replaces all of it."""
+
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX_LENGTH)
+    ]
+    kind: EventKind
+    description: str = Field("", max_length=DESCRIPTION_MAX_LENGTH)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime = Field(description="not before starts_at")
+    venue: str = Field(min_length=1, max_length=VENUE_MAX_LENGTH)
+    address: str = Field(
+        "", max_length=ADDRESS_MAX_LENGTH, description="Postal address of the venue"
+    )
+    city: str = Field(min_length=1, max_length=CITY_MAX_LENGTH)
+    organiser_contact: str = Field(
+        "",
+        max_length=ORGANISER_CONTACT_MAX_LENGTH,
+        description="Functional contact of the organising team, e.g. "
+        "'Team Quartier, quartier@example.org, 0711 123456'",
+    )
+    waitlist_enabled: bool = True
+    registration_deadline: AwareDatetime | None = None
+
+
+class NewEvent(EventDetails):
+    """``POST /events``."""
+
+    capacity: int = Field(ge=0, le=MAX_CAPACITY)
+    publish: bool = Field(
+        True, description="false: a draft, not on the catalog until it is published"
+    )
+
+
+class NewCapacity(_Model):
+    """``PUT /events/{id}/capacity``: more seats (the waiting list moves up) or fewer, never
+    fewer than are taken."""
+
+    capacity: int = Field(ge=0, le=MAX_CAPACITY)
+
+
+def _length(field: FieldInfo, bound: str) -> int | None:
+    """A ``min_length``/``max_length`` constraint of a field (``Field`` or
+    ``StringConstraints``)."""
+    for constraint in field.metadata:
+        value = getattr(constraint, bound, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+TEXT_LIMITS: Mapping[str, int] = MappingProxyType(
+    {
+        name: limit
+        for name, field in EventDetails.model_fields.items()
+        if (limit := _length(field, "max_length")) is not None
+    }
+)
+"""The longest text capacity accepts, per field of ``EventDetails``."""
+REQUIRED_TEXTS: tuple[str, ...] = tuple(
+    name
+    for name, field in EventDetails.model_fields.items()
+    if (_length(field, "min_length") or 0) > 0
+)
+"""The texts an event cannot do without."""
