@@ -3,7 +3,6 @@ beyond the topic names."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +12,8 @@ from pathlib import Path
 import jsonschema
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+
+from tests.support import eventually
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "contracts" / "schemas"
 POISON = ("e2e-poison", b"1")
@@ -90,23 +91,29 @@ async def read_until(
     )
     await consumer.start()
     records: list[Record] = []
+
+    async def read_enough() -> bool:
+        if done(records) if done else await _at_end(consumer, ends):
+            return True
+        batch = await consumer.getmany(timeout_ms=300)
+        for tp_records in batch.values():
+            records.extend(
+                Record(
+                    r.topic,
+                    r.partition,
+                    r.offset,
+                    r.key,
+                    r.value,
+                    {k: v.decode() for k, v in r.headers},
+                )
+                for r in tp_records
+                if with_poison or POISON not in r.headers
+            )
+        raise AssertionError(f"{len(records)} records read")
+
     try:
-        async with asyncio.timeout(timeout):
-            while not (done(records) if done else await _at_end(consumer, ends)):
-                batch = await consumer.getmany(timeout_ms=300)
-                for tp_records in batch.values():
-                    records.extend(
-                        Record(
-                            r.topic,
-                            r.partition,
-                            r.offset,
-                            r.key,
-                            r.value,
-                            {k: v.decode() for k, v in r.headers},
-                        )
-                        for r in tp_records
-                        if with_poison or POISON not in r.headers
-                    )
+        what = f"what the test waits for on {topic}" if done else f"the end of {topic}"
+        await eventually(read_enough, what=what, timeout=timeout, interval=0)
     finally:
         await consumer.stop()
     return records

@@ -4,8 +4,8 @@ benchmark drive it."""
 from __future__ import annotations
 
 import asyncio
+import collections
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from uuid import uuid4
 
@@ -86,7 +86,11 @@ async def statuses(registration_url: str, ids: list[str]) -> dict[str, dict[str,
         return dict(await asyncio.gather(*(one(i) for i in ids)))
 
 
-async def until(check: Callable[[], Awaitable[bool]], timeout: float, every: float = 1.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not await check():
-            await asyncio.sleep(every)
+async def all_decided(registration_url: str, ids: list[str]) -> dict[str, int]:
+    """A probe for ``eventually``: how many of ``ids`` have each status, once none is
+    pending any more."""
+    counts = collections.Counter(
+        str(s["status"]) for s in (await statuses(registration_url, ids)).values()
+    )
+    assert "pending" not in counts, f"statuses: {dict(counts)}"
+    return dict(counts)

@@ -25,9 +25,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from devstack.stack import ROOT, Stack, StackConfig
+from tests.support import eventually
 
 from . import kafka
-from .rush import Attendee, attendees, register_all, statuses, until
+from .rush import Attendee, all_decided, attendees, register_all, statuses
 from .test_resilience import first_decisions, mail_count, mails_per_recipient
 from .test_walking_skeleton import DECISIONS, REGISTRATIONS, create_event
 
@@ -84,10 +85,12 @@ async def kill_busiest_broker(
     def since() -> float:
         return round(time.monotonic() - started, 2)
 
-    async def enough_registered() -> bool:
+    def enough_registered() -> bool:
         return registered(people) >= KILL_AFTER
 
-    await until(enough_registered, timeout=300, every=0.1)
+    await eventually(
+        enough_registered, what=f"{KILL_AFTER} people registered", timeout=300, interval=0.1
+    )
     before = await partitions(stack.bootstrap, REGISTRATIONS)
     led = collections.Counter(p["leader"] for p in before.values())
     victim, victim_leads = led.most_common(1)[0]
@@ -106,7 +109,9 @@ async def kill_busiest_broker(
             p["leader"] not in (victim, -1) and victim not in p["isr"] for p in during.values()
         )
 
-    await until(leaders_moved, timeout=60, every=0.5)
+    await eventually(
+        leaders_moved, what=f"every leadership away from node {victim}", timeout=60, interval=0.5
+    )
     moved_at = since()
     await asyncio.sleep(max(0.0, killed_at + OUTAGE - since()))  # the outage lasts OUTAGE
     restarted_at = since()
@@ -120,7 +125,9 @@ async def kill_busiest_broker(
             return False
         return all(victim in p["isr"] for p in now.values())
 
-    await until(back_in_every_isr, timeout=120, every=0.5)
+    await eventually(
+        back_in_every_isr, what=f"node {victim} back in every ISR", timeout=120, interval=0.5
+    )
     return {
         "node_killed": victim,
         "partitions_led_of_registrations": victim_leads,
@@ -182,12 +189,12 @@ async def rush_with_honest_outcome(
     ids = [p.registration_id for p in people]
     assert all(ids) and len(set(ids)) == PEOPLE
 
-    async def all_decided() -> bool:
-        return all(
-            s["status"] != "pending" for s in (await statuses(stack.registration_url, ids)).values()
-        )  # type: ignore[arg-type]
-
-    await until(all_decided, timeout=240, every=2)
+    await eventually(
+        lambda: all_decided(stack.registration_url, ids),  # type: ignore[arg-type]
+        what=f"a decision for all {PEOPLE}",
+        timeout=240,
+        interval=2,
+    )
     decided_s = time.monotonic() - started
     final = await statuses(stack.registration_url, ids)  # type: ignore[arg-type]
     counts = collections.Counter(s["status"] for s in final.values())
@@ -212,15 +219,19 @@ async def rush_with_honest_outcome(
 
     addresses = {p.email for p in people}
 
-    async def all_mailed() -> bool:
-        return mail_count(stack) >= mails_before + PEOPLE
+    def all_mailed() -> int:
+        sent = mail_count(stack) - mails_before
+        assert sent >= PEOPLE, f"{sent} mails"
+        return sent
 
-    await until(all_mailed, timeout=300, every=2)  # cheap: counts files
+    await eventually(all_mailed, what=f"{PEOPLE} mails", timeout=300, interval=2)  # counts files
 
-    async def everyone_mailed() -> bool:
-        return len(mails_per_recipient(stack, addresses)) == len(addresses)
+    def everyone_mailed() -> bool:
+        mailed = len(mails_per_recipient(stack, addresses))
+        assert mailed == len(addresses), f"{mailed} people have mail"
+        return True
 
-    await until(everyone_mailed, timeout=60, every=3)
+    await eventually(everyone_mailed, what=f"a mail to each of {PEOPLE}", timeout=60, interval=3)
     mailed_s = time.monotonic() - started
     await asyncio.sleep(2)  # a duplicate would show up now
     per_person = mails_per_recipient(stack, addresses)

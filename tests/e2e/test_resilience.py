@@ -12,9 +12,10 @@ import structlog
 
 from devstack.smtp_sink import read_mails
 from devstack.stack import Stack
+from tests.support import eventually
 
 from . import kafka
-from .rush import attendees, register_all, statuses, until
+from .rush import all_decided, attendees, register_all, statuses
 from .test_walking_skeleton import DECISIONS, create_event
 
 log = structlog.get_logger(__name__)
@@ -86,12 +87,12 @@ async def test_a_rush_with_crashes_books_exactly_the_capacity(stack: Stack) -> N
     ids = [p.registration_id for p in people]
     assert all(ids) and len(set(ids)) == 2000
 
-    async def all_decided() -> bool:
-        return all(
-            s["status"] != "pending" for s in (await statuses(stack.registration_url, ids)).values()
-        )  # type: ignore[arg-type]
-
-    await until(all_decided, timeout=180, every=2)
+    await eventually(
+        lambda: all_decided(stack.registration_url, ids),  # type: ignore[arg-type]
+        what="a decision for all 2,000",
+        timeout=180,
+        interval=2,
+    )
     final = await statuses(stack.registration_url, ids)  # type: ignore[arg-type]
     counts = collections.Counter(s["status"] for s in final.values())
     assert counts == {"confirmed": 300, "waitlisted": 1700}, (seed, crashes)
@@ -114,15 +115,19 @@ async def test_a_rush_with_crashes_books_exactly_the_capacity(stack: Stack) -> N
 
     addresses = {p.email for p in people}
 
-    async def all_mailed() -> bool:
-        return mail_count(stack) >= mails_before + 2000
+    def all_mailed() -> int:
+        sent = mail_count(stack) - mails_before
+        assert sent >= 2000, f"{sent} mails"
+        return sent
 
-    await until(all_mailed, timeout=240, every=2)  # cheap: counts files
+    await eventually(all_mailed, what="2,000 mails", timeout=240, interval=2)  # counts files
 
-    async def everyone_mailed() -> bool:  # late mails of earlier tests count above
-        return len(mails_per_recipient(stack, addresses)) == len(addresses)
+    def everyone_mailed() -> bool:  # late mails of earlier tests count above
+        mailed = len(mails_per_recipient(stack, addresses))
+        assert mailed == len(addresses), f"{mailed} people have mail"
+        return True
 
-    await until(everyone_mailed, timeout=60, every=3)
+    await eventually(everyone_mailed, what="a mail to each of the 2,000", timeout=60, interval=3)
     await asyncio.sleep(2)  # a duplicate would show up now
     per_person = mails_per_recipient(stack, addresses)
     assert len(per_person) == 2000 and set(per_person.values()) == {1}, (seed, crashes)
@@ -136,22 +141,23 @@ async def test_mail_waits_out_an_smtp_outage_and_is_sent_once(stack: Stack) -> N
         await register_all(stack.gateway_url, event_id, people, in_flight=20)
         ids = [p.registration_id for p in people]
 
-        async def decided() -> bool:
-            return all(
-                s["status"] != "pending"
-                for s in (await statuses(stack.registration_url, ids)).values()
-            )  # type: ignore[arg-type]
-
-        await until(decided, timeout=60)
+        await eventually(
+            lambda: all_decided(stack.registration_url, ids),  # type: ignore[arg-type]
+            what="a decision for all 60",
+            timeout=60,
+            interval=1,
+        )
         await asyncio.sleep(60)  # the SMTP server stays down for a minute
         assert mails_per_recipient(stack, {p.email for p in people}) == {}
     finally:
         stack.start_smtp()
     addresses = {p.email for p in people}
 
-    async def all_mailed() -> bool:
-        return sum(mails_per_recipient(stack, addresses).values()) >= 60
+    def all_mailed() -> int:
+        sent = sum(mails_per_recipient(stack, addresses).values())
+        assert sent >= 60, f"{sent} mails"
+        return sent
 
-    await until(all_mailed, timeout=120, every=2)
+    await eventually(all_mailed, what="60 mails after the outage", timeout=120, interval=2)
     await asyncio.sleep(2)
     assert set(mails_per_recipient(stack, addresses).values()) == {1}

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from devstack.stack import Stack
+from tests.support import eventually
 
 from . import kafka
 from .test_waiting_list import cancel_link, cancel_via_link, register_people
@@ -16,7 +17,6 @@ from .test_walking_skeleton import (
     REGISTRATIONS,
     _at_least,
     create_event,
-    eventually,
     mails_to,
 )
 
@@ -37,9 +37,10 @@ async def registration(browser: httpx.AsyncClient, stack: Stack, status_url: str
 
 async def caught_up(stack: Stack) -> bool:
     """Every consumer group has committed everything on the topic it reads."""
-    for group, topic in CONSUMERS.items():
-        if await kafka.lag(stack.bootstrap, group, topic):
-            return False
+    lags = {
+        group: await kafka.lag(stack.bootstrap, group, topic) for group, topic in CONSUMERS.items()
+    }
+    assert not any(lags.values()), f"lag per group: {lags}"
     return True
 
 
@@ -65,7 +66,7 @@ async def test_a_restart_keeps_every_seat_offset_and_mail(stack: Stack) -> None:
 
     async with httpx.AsyncClient(follow_redirects=False) as browser:
         # the gateway's catalogue is rebuilt from the kept topic
-        await eventually(lambda: _ok(browser, event_url))
+        await eventually(lambda: _ok(browser, event_url), what="the event in the rebuilt catalog")
         event_after = (await browser.get(event_url)).json()
         assert {k: event_after[k] for k in ("seats_left", "status", "capacity")} == {
             k: event_before[k] for k in ("seats_left", "status", "capacity")
@@ -73,8 +74,8 @@ async def test_a_restart_keeps_every_seat_offset_and_mail(stack: Stack) -> None:
         assert [await registration(browser, stack, url) for _, url in people] == before
         # the consumers carry on from their committed offsets; what they see again is
         # recognised: no decision is taken twice, no mail sent twice
-        await eventually(lambda: caught_up(stack))
-        await eventually(lambda: _at_least(mails_to(stack, addresses), 4))
+        await eventually(lambda: caught_up(stack), what="every consumer group caught up")
+        await eventually(lambda: _at_least(mails_to(stack, addresses), 4), what="4 mails")
         decisions_after = decisions_of(event_id, await kafka.read_all(stack.bootstrap, DECISIONS))
         assert len(decisions_after) == len(decisions_before) == 4
         assert len(mails_to(stack, addresses)) == 4
@@ -82,17 +83,26 @@ async def test_a_restart_keeps_every_seat_offset_and_mail(stack: Stack) -> None:
         # and the platform goes on where it stopped: the first on the waiting list moves up
         (confirmation,) = mails_to(stack, {people[0][0]})
         await cancel_via_link(browser, cancel_link(confirmation))
-        await eventually(lambda: _status(browser, stack, people[2][1], "confirmed"))
+        await eventually(
+            lambda: _status(browser, stack, people[2][1], "confirmed"),
+            what="the first on the waiting list moved up",
+        )
         assert (await registration(browser, stack, people[3][1])) == {
             "status": "waitlisted",
             "waitlist_position": 1,
         }
-    await eventually(lambda: _at_least(mails_to(stack, {people[2][0]}), 2))
+    await eventually(
+        lambda: _at_least(mails_to(stack, {people[2][0]}), 2), what="the promotion mail"
+    )
 
 
 async def _ok(browser: httpx.AsyncClient, url: str) -> bool:
-    return (await browser.get(url)).status_code == 200
+    answer = await browser.get(url)
+    assert answer.status_code == 200, answer.status_code
+    return True
 
 
 async def _status(browser: httpx.AsyncClient, stack: Stack, url: str, status: str) -> bool:
-    return bool((await registration(browser, stack, url))["status"] == status)
+    shown = await registration(browser, stack, url)
+    assert shown["status"] == status, shown
+    return True

@@ -10,6 +10,7 @@ from uuid import uuid4
 import httpx
 
 from devstack.stack import Stack
+from tests.support import eventually
 
 from . import kafka
 from .over_http import parse, register_via_form, status_on_page
@@ -22,7 +23,6 @@ from .test_walking_skeleton import (
     calendar_of,
     create_event,
     event_page_up,
-    eventually,
     mails_to,
 )
 
@@ -61,13 +61,15 @@ async def register_people(
     for i in range(count):
         email = f"wl{i}.{uuid4().hex[:6]}@example.org"
         url = await register_via_form(browser, event_url, f"Person {i}", email, "Stadt Ulm")
-        await eventually(lambda url=url: _decided(browser, url))
+        await eventually(lambda url=url: _decided(browser, url), what=f"a decision for {email}")
         people.append((email, url))
     return people
 
 
-async def _decided(browser: httpx.AsyncClient, url: str) -> bool:
-    return await status_on_page(browser, url) not in (None, "pending")
+async def _decided(browser: httpx.AsyncClient, url: str) -> str:
+    shown = await status_on_page(browser, url)
+    assert shown not in (None, "pending"), f"{url} shows {shown!r}"
+    return shown
 
 
 def catalog_has(event_id: str, ce_type: str):  # type: ignore[no-untyped-def]
@@ -89,14 +91,20 @@ async def test_a_cancelled_seat_goes_to_the_first_waiting_person(stack: Stack) -
             "waitlisted",
             "waitlisted",
         ]
-        (confirmation,) = await eventually(lambda: _at_least(mails_to(stack, {a}), 1))
-        waitlist_mail = (await eventually(lambda: _at_least(mails_to(stack, {c}), 1)))[0]
+        (confirmation,) = await eventually(
+            lambda: _at_least(mails_to(stack, {a}), 1), what="A's confirmation"
+        )
+        waitlist_mail = (
+            await eventually(
+                lambda: _at_least(mails_to(stack, {c}), 1), what="C's waiting-list mail"
+            )
+        )[0]
         assert LINK.search(body_of(waitlist_mail)), "waiting-list mails carry a cancel link"
 
         answer, sent = await cancel_via_link(browser, cancel_link(confirmation))
         assert "storniert" in answer
-        await eventually(lambda: _is(browser, a_url, "cancelled"))
-        await eventually(lambda: _is(browser, b_url, "confirmed"))
+        await eventually(lambda: _is(browser, a_url, "cancelled"), what="A cancelled")
+        await eventually(lambda: _is(browser, b_url, "confirmed"), what="B moved up to a seat")
         c_state = (
             await browser.get(
                 f"{stack.gateway_url}/api/v1/registrations/{c_url.rsplit('/', 1)[-1]}"
@@ -109,10 +117,14 @@ async def test_a_cancelled_seat_goes_to_the_first_waiting_person(stack: Stack) -
         resent = await browser.post(link, data=sent)  # a reload sends the form again
         assert "bereits storniert" in resent.text
 
-    promoted = (await eventually(lambda: _at_least(mails_to(stack, {b}), 2)))[-1]
+    promoted = (
+        await eventually(lambda: _at_least(mails_to(stack, {b}), 2), what="B's promotion mail")
+    )[-1]
     assert "Warteliste" in str(promoted["Subject"])
     assert calendar_of(promoted) is not None
-    cancelled_mails = await eventually(lambda: _at_least(mails_to(stack, {a}), 2))
+    cancelled_mails = await eventually(
+        lambda: _at_least(mails_to(stack, {a}), 2), what="A's cancellation mail"
+    )
     assert len(cancelled_mails) == 2  # confirmation + cancellation, no more
 
     b_id = b_url.rsplit("/", 1)[-1]
@@ -136,7 +148,9 @@ async def test_a_cancellation_with_nobody_waiting_reopens_the_event(stack: Stack
         await kafka.read_until(
             stack.bootstrap, CATALOG, catalog_has(event_id, "quartier.EventClosed.v1")
         )
-        (confirmation,) = await eventually(lambda: _at_least(mails_to(stack, {a}), 1))
+        (confirmation,) = await eventually(
+            lambda: _at_least(mails_to(stack, {a}), 1), what="the confirmation"
+        )
         await cancel_via_link(browser, cancel_link(confirmation))
         records = await kafka.read_until(
             stack.bootstrap, CATALOG, catalog_has(event_id, "quartier.EventReopened.v1")
@@ -152,9 +166,10 @@ async def test_a_cancellation_with_nobody_waiting_reopens_the_event(stack: Stack
 
         async def open_again() -> bool:
             event = (await browser.get(f"{stack.gateway_url}/api/v1/events/{event_id}")).json()
-            return bool(event["status"] == "open")
+            assert event["status"] == "open", event
+            return True
 
-        await eventually(open_again)
+        await eventually(open_again, what="the event open again in the gateway's API")
 
 
 async def test_poison_on_every_consumed_topic_goes_to_its_dlq(stack: Stack) -> None:
@@ -201,4 +216,4 @@ async def test_poison_on_every_consumed_topic_goes_to_its_dlq(stack: Stack) -> N
     event_id = await create_event(stack, capacity=2, title="Nach dem Gift")
     async with httpx.AsyncClient(follow_redirects=False) as browser:
         ((email, _),) = await register_people(stack, browser, event_id, 1)
-    await eventually(lambda: _at_least(mails_to(stack, {email}), 1))
+    await eventually(lambda: _at_least(mails_to(stack, {email}), 1), what="a mail after the poison")

@@ -8,14 +8,13 @@ import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
-from typing import TypeVar
 from uuid import uuid4
 
 import httpx
@@ -23,17 +22,9 @@ from playwright.async_api import Page, expect
 
 from devstack.smtp_sink import read_mails
 from devstack.stack import Stack
+from tests.support import eventually
 
-T = TypeVar("T")
 CANCEL_LINK = re.compile(r"https?://\S+/abmeldung/[A-Za-z0-9._\-%~]+")
-
-
-async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 45) -> T:
-    """Poll until ``check`` returns something truthy (with a deadline, never a fixed sleep)."""
-    async with asyncio.timeout(timeout):
-        while not (result := await check()):
-            await asyncio.sleep(0.25)
-    return result
 
 
 @dataclass(frozen=True)
@@ -88,9 +79,11 @@ async def listed_on(gateway_url: str, event: PublicEvent) -> None:
         async def shown() -> bool:
             start_page = await client.get("/")
             page = await client.get(event.path)
-            return event.path in start_page.text and page.status_code == 200
+            assert event.path in start_page.text, "not on the start page"
+            assert page.status_code == 200, f"its page answers {page.status_code}"
+            return True
 
-        await eventually(shown)
+        await eventually(shown, what=f"{event.title!r} on the site at {gateway_url}")
 
 
 def unique_email(tag: str) -> str:
@@ -104,11 +97,14 @@ def mails_to(stack: Stack, address: str) -> list[EmailMessage]:
 async def mail_to(stack: Stack, address: str, count: int = 1, timeout: float = 45) -> EmailMessage:
     """The ``count``-th mail to ``address`` once it is in the sink."""
 
-    async def arrived() -> list[EmailMessage] | None:
+    def arrived() -> list[EmailMessage]:
         mails = mails_to(stack, address)
-        return mails if len(mails) >= count else None
+        assert len(mails) >= count, f"{len(mails)} mails: {[str(m['Subject']) for m in mails]}"
+        return mails
 
-    return (await eventually(arrived, timeout))[count - 1]
+    return (await eventually(arrived, what=f"mail {count} to {address}", timeout=timeout))[
+        count - 1
+    ]
 
 
 def text_of(mail: EmailMessage) -> str:

@@ -14,6 +14,7 @@ import pytest
 from playwright.async_api import Locator, Page, expect
 
 from devstack.stack import Stack
+from tests.support import eventually
 
 from .audit import Audit
 from .conftest import RATE_LIMIT, Browsing, EventFactory, Screenshots
@@ -22,7 +23,6 @@ from .flows import (
     PublicEvent,
     cancel_link,
     decisions_paused,
-    eventually,
     listed_on,
     mail_to,
     unique_email,
@@ -57,7 +57,9 @@ async def submit(page: Page) -> None:
 async def full(stack: Stack, event: PublicEvent) -> bool:
     async with httpx.AsyncClient() as client:
         answer = await client.get(f"{stack.gateway_url}/api/v1/events/{event.event_id}")
-        return bool(answer.json().get("availability") == "waitlist")
+        availability = answer.json().get("availability")
+        assert availability == "waitlist", f"availability {availability!r}"
+        return True
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -122,7 +124,7 @@ async def test_every_public_page_is_accessible(
         await audit.check("status-confirmed")
 
     async with audit.step("event-waitlist"):
-        await eventually(lambda: full(stack, event), WAIT_S)
+        await eventually(lambda: full(stack, event), what="the event full", timeout=WAIT_S)
         await page.goto(event.path)
         await audit.check("event-waitlist")
 

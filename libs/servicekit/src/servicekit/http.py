@@ -1,19 +1,24 @@
-"""Health endpoints, correlation ids and the internal-token guard for the FastAPI services."""
+"""Health endpoints, correlation ids, the internal-token guard and the one error body
+(``contracts.http.errors.ApiError``) for the FastAPI services."""
 
 from __future__ import annotations
 
 import contextlib
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from http import HTTPStatus
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, status
+from fastapi import APIRouter, FastAPI, Header, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import SecretStr
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contracts.http.errors import ApiError, ErrorCode, Problem
 from servicekit import logging
 from servicekit.database import close_pool, create_pool, relay_running
 from servicekit.health import Check, failed_checks
@@ -21,22 +26,157 @@ from servicekit.settings import ServiceSettings
 
 CORRELATION_HEADER = "X-Correlation-ID"
 INTERNAL_TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name, not a secret
-INTERNAL_TOKEN_REQUIRED = {
-    "code": "internal_token_required",
-    "message_de": "Nur für interne Dienste.",
-    "message_en": f"Internal services only: {INTERNAL_TOKEN_HEADER} required.",
-}
+INTERNAL_TOKEN_REQUIRED = ApiError(
+    code=ErrorCode.INTERNAL_TOKEN_REQUIRED,
+    message_de="Nur für interne Dienste.",
+    message_en=f"Internal services only: {INTERNAL_TOKEN_HEADER} required.",
+)
 INTERNAL_TOKEN_RESPONSES: dict[int | str, dict[str, Any]] = {
     status.HTTP_403_FORBIDDEN: {
-        "description": f"no or a wrong {INTERNAL_TOKEN_HEADER} (internal_token_required)"
+        "model": ApiError,
+        "description": f"no or a wrong {INTERNAL_TOKEN_HEADER} (internal_token_required)",
     }
 }
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "default": {
+        "model": ApiError,
+        "description": "Every error (4xx, 5xx) is an ApiError: a code and a German and English "
+        "message; invalid_request (422) lists the fields that do not fit in `errors`",
+    }
+}
+INVALID_REQUEST = ApiError(
+    code=ErrorCode.INVALID_REQUEST,
+    message_de="Die Anfrage ist ungültig.",
+    message_en="The request is invalid.",
+)
+NOT_FOUND = ApiError(
+    code=ErrorCode.NOT_FOUND, message_de="Nicht gefunden.", message_en="Not found."
+)
+INTERNAL_ERROR = ApiError(
+    code=ErrorCode.INTERNAL_ERROR,
+    message_de="Interner Fehler; bitte später erneut versuchen.",
+    message_en="Internal error; please try again later.",
+)
+
+
+class ApiException(Exception):
+    """Raise in an endpoint (or a dependency): answered as ``error`` with ``status_code``
+    (``add_api_errors``)."""
+
+    def __init__(
+        self, status_code: int, error: ApiError, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(error.code)
+        self.status_code = status_code
+        self.error = error
+        self.headers = dict(headers or {})
+
+
+def refusal(
+    status_code: int,
+    code: str,
+    message_de: str,
+    message_en: str,
+    errors: Iterable[Problem] = (),
+) -> ApiException:
+    """An ``ApiException`` made from its parts."""
+    error = ApiError(code=code, message_de=message_de, message_en=message_en, errors=tuple(errors))
+    return ApiException(status_code, error)
+
+
+def error_response(
+    status_code: int, error: ApiError, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """``error`` as the JSON answer."""
+    return JSONResponse(error.model_dump(mode="json"), status_code=status_code, headers=headers)
+
+
+# What a field that does not fit its model says, by pydantic's error type; else "invalid".
+_FIELD_MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("Bitte geben Sie einen Wert an.", "A value is required."),
+    "string_too_short": ("Bitte füllen Sie dieses Feld aus.", "Please fill in."),
+    "string_too_long": ("Höchstens {max_length} Zeichen.", "At most {max_length} characters."),
+    "too_long": ("Höchstens {max_length} Einträge.", "At most {max_length} entries."),
+    "greater_than_equal": ("Mindestens {ge}.", "At least {ge}."),
+    "less_than_equal": ("Höchstens {le}.", "At most {le}."),
+    "enum": ("Bitte wählen Sie einen der Werte {expected}.", "Please choose one of {expected}."),
+}
+
+
+def _field_message(error: Mapping[str, Any]) -> tuple[str, str]:
+    fallback = "Dieser Wert ist ungültig.", str(error.get("msg") or "Invalid value.")
+    template = _FIELD_MESSAGES.get(str(error.get("type")))
+    if template is None:
+        return fallback
+    context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    try:
+        return template[0].format(**context), template[1].format(**context)
+    except (KeyError, IndexError):
+        return fallback
+
+
+def validation_problems(errors: Sequence[Mapping[str, Any]]) -> list[Problem]:
+    """FastAPI's (or pydantic's) validation errors as ``Problem`` s: the field is the dotted
+    location without ``body``/``query``/``path``/``header`` (``body`` for the whole body),
+    the code pydantic's error type.  The value sent is never repeated (personal data)."""
+    problems = []
+    for error in errors:
+        location = [part for part in error.get("loc", ()) if isinstance(part, str)]
+        if location and location[0] in ("body", "query", "path", "header", "cookie"):
+            location = location[1:]
+        german, english = _field_message(error)
+        problems.append(
+            Problem(
+                field=".".join(location) or "body",
+                code=str(error.get("type") or "invalid"),
+                message_de=german,
+                message_en=english,
+            )
+        )
+    return problems
+
+
+def _api_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiException)
+    return error_response(exc.status_code, exc.error, exc.headers)
+
+
+def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    body = INVALID_REQUEST.model_copy(update={"errors": tuple(validation_problems(exc.errors()))})
+    return error_response(status.HTTP_422_UNPROCESSABLE_CONTENT, body)
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    """The framework's own refusals (unknown path 404, 405, …) as ``ApiError``."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == status.HTTP_404_NOT_FOUND:
+        body = NOT_FOUND
+    else:
+        text = str(exc.detail or HTTPStatus(exc.status_code).phrase)
+        body = ApiError(code=ErrorCode.HTTP_ERROR, message_de=text, message_en=text)
+    return error_response(exc.status_code, body, exc.headers)
+
+
+def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    return error_response(status.HTTP_500_INTERNAL_SERVER_ERROR, INTERNAL_ERROR)
+
+
+def add_api_errors(app: FastAPI) -> None:
+    """Every error of ``app`` answers an ``ApiError``: an ``ApiException`` as raised, a body
+    or parameter that does not fit its model 422 ``invalid_request`` (with ``errors``), the
+    framework's refusals (404 ``not_found``, 405 …) and 500 ``internal_error``."""
+    app.add_exception_handler(ApiException, _api_exception)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _internal_error)
 
 
 def internal_token_guard(settings_token: SecretStr) -> Callable[..., Awaitable[None]]:
-    """A FastAPI dependency for endpoints only other services may call: 403
-    ``internal_token_required`` (German and English message) unless the request carries
-    ``settings_token`` in ``X-Internal-Token``, compared in constant time."""
+    """A FastAPI dependency for endpoints only other services may call: 403 with the
+    ``ApiError`` ``internal_token_required`` unless the request carries ``settings_token`` in
+    ``X-Internal-Token``, compared in constant time (the app needs ``add_api_errors``, which
+    ``service_app`` adds)."""
     expected = settings_token.get_secret_value().encode()
 
     async def internal_caller(
@@ -44,7 +184,7 @@ def internal_token_guard(settings_token: SecretStr) -> Callable[..., Awaitable[N
     ) -> None:
         # bytes: compare_digest refuses str with non-ASCII characters (a header is latin-1)
         if not secrets.compare_digest(token.encode(), expected):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, INTERNAL_TOKEN_REQUIRED)
+            raise ApiException(status.HTTP_403_FORBIDDEN, INTERNAL_TOKEN_REQUIRED)
 
     return internal_caller
 
@@ -120,7 +260,8 @@ def service_app(
     resources: Mapping[str, Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]]
     | None = None,
 ) -> FastAPI:
-    """A service's FastAPI app: structlog, correlation ids, health endpoints, a Postgres pool
+    """A service's FastAPI app: structlog, correlation ids, every error an ``ApiError``
+    (``add_api_errors``), health endpoints, a Postgres pool
     (``app.state.pool``), a unit-of-work factory (``app.state.uow``) and, with
     ``relay_lock``, the outbox relay running for the app's lifetime.  ``resources`` are
     made from the pool when the app starts and kept as ``app.state.<name>``."""
@@ -146,8 +287,9 @@ def service_app(
                 setattr(app.state, name, await stack.enter_async_context(make(pool)))
             yield
 
-    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
+    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan, responses=ERROR_RESPONSES)
     add_correlation(app)
+    add_api_errors(app)
 
     async def database_answers() -> object:
         return await app.state.pool.fetchval("SELECT 1")
