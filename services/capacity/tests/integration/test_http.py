@@ -94,10 +94,12 @@ async def test_a_draft_is_prepared_quietly_and_published_once(
     assert [e["event_id"] for e in (await client.get("/events")).json()] == [draft["event_id"]]
     closing = await client.post(f"{url}/close")
     assert closing.status_code == 409
-    assert closing.json()["detail"] == (
-        "Die Veranstaltung ist ein Entwurf; veröffentlichen Sie sie zuerst / "
-        "the event is a draft: publish it first"
-    )
+    assert closing.json() == {
+        "code": "event_is_draft",
+        "message_de": "Die Veranstaltung ist ein Entwurf; veröffentlichen Sie sie zuerst.",
+        "message_en": "The event is a draft: publish it first.",
+        "errors": [],
+    }
     assert (await client.put(f"{url}/capacity", json={"capacity": 50})).status_code == 200
     assert await catalog(app) == []
 
@@ -109,8 +111,11 @@ async def test_a_draft_is_prepared_quietly_and_published_once(
     assert (ce_type, event["status"]) == ("quartier.EventPublished.v1", "open")
     again = await client.post(f"{url}/publish")
     assert again.status_code == 409
-    assert "already published" in again.json()["detail"]
-    assert (await client.post(f"/events/{uuid4()}/publish")).status_code == 404
+    assert again.json()["code"] == "already_published"
+    assert "already published" in again.json()["message_en"]
+    unknown = await client.post(f"/events/{uuid4()}/publish")
+    assert unknown.status_code == 404
+    assert unknown.json()["code"] == "not_found"
 
 
 async def test_revised_details_are_stored_and_announced(
@@ -155,6 +160,8 @@ async def test_details_that_make_no_sense_are_refused(
     answer = await client.put(f"/events/{event['event_id']}", json=details(**changes))
 
     assert answer.status_code == 422
+    assert answer.json()["code"] in ("invalid_request", "invalid_event")
+    assert [problem["field"] for problem in answer.json()["errors"]] == list(changes)
     assert (await client.post("/events", json=details(capacity=1, **changes))).status_code == 422
 
 
@@ -166,7 +173,12 @@ async def test_a_cancelled_or_unknown_event_cannot_be_revised(client: httpx.Asyn
     refused = await client.put(url, json=details())
 
     assert refused.status_code == 409
-    assert refused.json()["detail"] == "Die Veranstaltung ist abgesagt / the event is cancelled"
+    assert refused.json() == {
+        "code": "event_cancelled",
+        "message_de": "Die Veranstaltung ist abgesagt.",
+        "message_en": "The event is cancelled.",
+        "errors": [],
+    }
     assert (await client.put(f"/events/{uuid4()}", json=details())).status_code == 404
 
 
@@ -196,11 +208,10 @@ async def test_only_the_internal_token_changes_events(
             answer = await stranger.request(method, path, json=body, headers=headers)
             assert answer.status_code == 403, (method, path, headers)
             assert answer.json() == {
-                "detail": {
-                    "code": "internal_token_required",
-                    "message_de": "Nur für interne Dienste.",
-                    "message_en": "Internal services only: X-Internal-Token required.",
-                }
+                "code": "internal_token_required",
+                "message_de": "Nur für interne Dienste.",
+                "message_en": "Internal services only: X-Internal-Token required.",
+                "errors": [],
             }
 
     listed = await stranger.get("/events")

@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from contracts.http.capacity import CapacityErrorCode
+from contracts.http.errors import Problem
 from contracts.messages import CloseReason, ReleaseReason
 from contracts.messages import EventStatus as Status
 from contracts.messages import RejectionReason as Rejection
@@ -38,11 +40,40 @@ class Outcome(StrEnum):
 
 
 class InvalidEvent(ValueError):
-    """Event data an organiser must correct; the message is shown to them."""
+    """Event data an organiser must correct: ``problems`` name the fields and say why, in
+    German and English (shown to them)."""
+
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__("; ".join(f"{p.message_de} / {p.message_en}" for p in problems))
+        self.problems = problems
 
 
 class Refused(ValueError):
-    """An organiser action the event's state does not allow; the message says why."""
+    """An organiser action the event's state does not allow: ``code`` and a message in German
+    and English say why."""
+
+    def __init__(self, code: CapacityErrorCode, message_de: str, message_en: str) -> None:
+        super().__init__(f"{message_de} / {message_en}")
+        self.code = code
+        self.message_de = message_de
+        self.message_en = message_en
+
+
+TITLE_MISSING = Problem(
+    field="title", code="missing", message_de="Der Titel fehlt.", message_en="The title is missing."
+)
+ENDS_BEFORE_START = Problem(
+    field="ends_at",
+    code="before_start",
+    message_de="Das Ende liegt vor dem Beginn.",
+    message_en="The end must not be before the start.",
+)
+NEGATIVE_CAPACITY = Problem(
+    field="capacity",
+    code="invalid",
+    message_de="Die Kapazität muss 0 oder mehr sein.",
+    message_en="The capacity must be zero or more.",
+)
 
 
 @dataclass(frozen=True)
@@ -63,10 +94,12 @@ class Details:
 
     def check(self) -> None:
         """Raise ``InvalidEvent`` for details an organiser must correct."""
-        if not self.title.strip():
-            raise InvalidEvent("title must not be empty / Titel fehlt")
-        if self.ends_at < self.starts_at:
-            raise InvalidEvent("ends_at must not be before starts_at / Ende liegt vor Beginn")
+        problems = [
+            *([TITLE_MISSING] if not self.title.strip() else []),
+            *([ENDS_BEFORE_START] if self.ends_at < self.starts_at else []),
+        ]
+        if problems:
+            raise InvalidEvent(*problems)
 
 
 @dataclass
@@ -101,7 +134,7 @@ class Event:
     def __post_init__(self) -> None:
         self.details.check()
         if self.capacity < 0:
-            raise InvalidEvent("capacity must be zero or more / Kapazität muss ≥ 0 sein")
+            raise InvalidEvent(NEGATIVE_CAPACITY)
 
     @classmethod
     def create(cls, event_id: UUID, details: Details, capacity: int, *, draft: bool) -> Event:
@@ -175,7 +208,9 @@ class Event:
         """A draft opens for registration."""
         if self.status is not Status.DRAFT:
             raise Refused(
-                "Die Veranstaltung ist bereits veröffentlicht / the event is already published"
+                CapacityErrorCode.ALREADY_PUBLISHED,
+                "Die Veranstaltung ist bereits veröffentlicht.",
+                "The event is already published.",
             )
         self.status = Status.OPEN
         self._changed()
@@ -195,9 +230,10 @@ class Event:
         """More seats (the waiting list moves up) or fewer, never fewer than are taken."""
         if capacity < self.seats_taken:
             raise Refused(
+                CapacityErrorCode.SEATS_TAKEN,
                 f"{self.seats_taken} Plätze sind bereits vergeben; die Kapazität kann nicht "
-                f"unter {self.seats_taken} sinken / {self.seats_taken} seats are taken: "
-                "capacity cannot go below that"
+                f"unter {self.seats_taken} sinken.",
+                f"{self.seats_taken} seats are taken: the capacity cannot go below that.",
             )
         self._refuse_if_cancelled()
         self.capacity = capacity
@@ -217,7 +253,11 @@ class Event:
         self._refuse_if_cancelled()
         self._refuse_if_draft()
         if self.deadline_passed(now):
-            raise Refused("Der Anmeldeschluss ist vorbei / the registration deadline has passed")
+            raise Refused(
+                CapacityErrorCode.DEADLINE_PASSED,
+                "Der Anmeldeschluss ist vorbei.",
+                "The registration deadline has passed.",
+            )
         if self.status is Status.OPEN:
             return
         self.status = Status.OPEN
@@ -247,13 +287,18 @@ class Event:
 
     def _refuse_if_cancelled(self) -> None:
         if self.status is Status.CANCELLED:
-            raise Refused("Die Veranstaltung ist abgesagt / the event is cancelled")
+            raise Refused(
+                CapacityErrorCode.EVENT_CANCELLED,
+                "Die Veranstaltung ist abgesagt.",
+                "The event is cancelled.",
+            )
 
     def _refuse_if_draft(self) -> None:
         if self.status is Status.DRAFT:
             raise Refused(
-                "Die Veranstaltung ist ein Entwurf; veröffentlichen Sie sie zuerst / "
-                "the event is a draft: publish it first"
+                CapacityErrorCode.EVENT_IS_DRAFT,
+                "Die Veranstaltung ist ein Entwurf; veröffentlichen Sie sie zuerst.",
+                "The event is a draft: publish it first.",
             )
 
     def _changed(self) -> None:

@@ -12,8 +12,7 @@ from contextlib import contextmanager
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from fastapi import APIRouter, Depends, FastAPI, Request, status
 
 from capacity import bootstrap
 from capacity.config import Settings
@@ -21,72 +20,48 @@ from capacity.domain.model import Details, Event, InvalidEvent, Refused
 from capacity.service_layer import handlers
 from capacity.service_layer.messages import snapshot
 from capacity.service_layer.unit_of_work import UnitOfWork
-from contracts.messages import EventKind, EventSnapshot
+from contracts.http.capacity import CapacityErrorCode, EventDetails, NewCapacity, NewEvent
+from contracts.http.errors import ApiError
+from contracts.messages import EventSnapshot
 from servicekit.http import (
     INTERNAL_TOKEN_RESPONSES,
+    ApiException,
     internal_token_guard,
+    refusal,
     service_app,
     unit_of_work,
 )
 
-
-class NewCapacity(BaseModel):
-    capacity: int = Field(ge=0, le=100_000)
-
-
-class EventDetails(BaseModel):
-    """What the organisers say about an event; ``PUT /events/{id}`` replaces all of it."""
-
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    kind: EventKind
-    description: str = Field("", max_length=5000)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    venue: str = Field(min_length=1, max_length=200)
-    address: str = Field("", max_length=300, description="Postal address of the venue")
-    city: str = Field(min_length=1, max_length=100)
-    organiser_contact: str = Field(
-        "",
-        max_length=300,
-        description="Functional contact of the organising team, e.g. "
-        "'Team Quartier, quartier@example.org, 0711 123456'",
-    )
-    waitlist_enabled: bool = True
-    registration_deadline: AwareDatetime | None = None
-
-    @model_validator(mode="after")
-    def ends_after_start(self) -> EventDetails:
-        if self.ends_at < self.starts_at:
-            raise ValueError("ends_at must not be before starts_at / Ende liegt vor dem Beginn")
-        return self
-
-    def details(self) -> Details:
-        return Details(**self.model_dump(include=set(EventDetails.model_fields)))
-
-
-class NewEvent(EventDetails):
-    capacity: int = Field(ge=0, le=100_000)
-    publish: bool = Field(
-        True, description="false: a draft, not on the catalog until it is published"
-    )
-
-
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 OrganiserAction = Callable[..., Awaitable[Event]]
-NOT_FOUND = "Veranstaltung nicht gefunden / event not found"
+NOT_FOUND = ApiError(
+    code=CapacityErrorCode.NOT_FOUND,
+    message_de="Veranstaltung nicht gefunden.",
+    message_en="Event not found.",
+)
+INVALID_EVENT = (
+    CapacityErrorCode.INVALID_EVENT,
+    "Bitte prüfen Sie die Angaben zur Veranstaltung.",
+    "Please check the event's details.",
+)
+
+
+def details(body: EventDetails) -> Details:
+    return Details(**body.model_dump(include=set(EventDetails.model_fields)))
 
 
 @contextmanager
 def answers() -> Iterator[None]:
-    """Domain errors as HTTP answers: unknown 404, not allowed now 409, invalid 422."""
+    """Domain errors as ``ApiError`` answers: unknown 404 ``not_found``, not allowed now 409
+    (the refusal's code), invalid 422 ``invalid_event`` (the fields in ``errors``)."""
     try:
         yield
     except handlers.EventNotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+        raise ApiException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
     except Refused as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+        raise refusal(status.HTTP_409_CONFLICT, exc.code, exc.message_de, exc.message_en) from exc
     except InvalidEvent as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, *INVALID_EVENT, exc.problems) from exc
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -109,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on ``capacity.catalog.v1``; with ``publish: false`` it is a draft (status
         ``draft``) that only this API shows until ``POST /events/{id}/publish``."""
         cmd = handlers.CreateEvent(
-            body.details(),
+            details(body),
             body.capacity,
             publish=body.publish,
             correlation_id=request.state.correlation_id,
@@ -127,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def get_event(event_id: UUID, unit: Uow) -> EventSnapshot:
         event: Event | None = await handlers.get_event(unit, event_id)
         if event is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+            raise ApiException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
         return snapshot(event)
 
     async def organise(
@@ -144,7 +119,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @organiser.put(
         "/events/{event_id}",
         response_model=EventSnapshot,
-        responses={409: {"description": "the event is cancelled"}},
+        responses={
+            409: {"model": ApiError, "description": "the event is cancelled (event_cancelled)"}
+        },
     )
     async def revise(
         event_id: UUID, body: EventDetails, request: Request, unit: Uow
@@ -152,12 +129,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Replace the details; a published event is announced as ``EventUpdated``.  The
         waiting list turned off keeps those already waiting; a deadline moved into the past
         closes an open event at the next deadline check."""
-        return await organise(handlers.revise_event, unit, event_id, request, body.details())
+        return await organise(handlers.revise_event, unit, event_id, request, details(body))
 
     @organiser.post(
         "/events/{event_id}/publish",
         response_model=EventSnapshot,
-        responses={409: {"description": "not a draft"}},
+        responses={409: {"model": ApiError, "description": "not a draft (already_published)"}},
     )
     async def publish(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Open a draft for registration (``EventPublished``)."""
@@ -166,7 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @organiser.put(
         "/events/{event_id}/capacity",
         response_model=EventSnapshot,
-        responses={409: {"description": "fewer seats than are taken"}},
+        responses={
+            409: {"model": ApiError, "description": "fewer seats than are taken (seats_taken)"}
+        },
     )
     async def change_capacity(
         event_id: UUID, body: NewCapacity, request: Request, unit: Uow
@@ -177,7 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @organiser.post(
         "/events/{event_id}/close",
         response_model=EventSnapshot,
-        responses={409: {"description": "cancelled or a draft"}},
+        responses={409: {"model": ApiError, "description": "event_cancelled or event_is_draft"}},
     )
     async def close(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Close registration by hand (``EventClosed(manual)``)."""
@@ -186,7 +165,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @organiser.post(
         "/events/{event_id}/reopen",
         response_model=EventSnapshot,
-        responses={409: {"description": "cancelled, a draft or past the deadline"}},
+        responses={
+            409: {
+                "model": ApiError,
+                "description": "event_cancelled, event_is_draft or deadline_passed",
+            }
+        },
     )
     async def reopen(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Open registration again (``EventReopened``)."""
@@ -195,7 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @organiser.post(
         "/events/{event_id}/cancel",
         response_model=EventSnapshot,
-        responses={409: {"description": "a draft"}},
+        responses={409: {"model": ApiError, "description": "a draft (event_is_draft)"}},
     )
     async def cancel(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Cancel the event: every confirmed and waiting registration is released and told."""
