@@ -2,7 +2,8 @@
 
 Postgres is the server at ``DATABASE_URL`` (default 127.0.0.1:5432) or, when it does not
 answer, a local cluster under a temporary folder.  Every database a test asks for is fresh
-and dropped at the end of the session.
+and dropped at the end of the session.  Every service runs in dev mode (its development
+secrets are accepted), in the test process and in the processes it starts.
 """
 
 from __future__ import annotations
@@ -27,6 +28,19 @@ from devstack.stack import ROOT
 from servicekit.kafka import ensure_topics
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+DEV_MODE = [
+    f"{service}_DEV_MODE" for service in ("REGISTRATION", "CAPACITY", "NOTIFICATION", "GATEWAY")
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dev_mode() -> Iterator[None]:
+    """``<PREFIX>_DEV_MODE=true`` for every service, as ``make run`` starts them (a test of
+    the rule itself takes it away with ``monkeypatch.delenv``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in DEV_MODE:
+            patch.setenv(name, "true")
+        yield
 
 
 @pytest.fixture(scope="session")

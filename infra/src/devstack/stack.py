@@ -228,7 +228,13 @@ class Stack:
     def services(self) -> list[ServiceSpec]:
         c, p = self.config, self.config.ports
         py = sys.executable
-        common = {"LOG_JSON": str(c.log_json).lower(), "KAFKA_BOOTSTRAP": self.bootstrap}
+        # dev mode: the services accept their development secrets (cancel links, CSRF);
+        # outside it each refuses to start on one
+        common = {
+            "LOG_JSON": str(c.log_json).lower(),
+            "KAFKA_BOOTSTRAP": self.bootstrap,
+            "DEV_MODE": "true",
+        }
         stream = {
             "SESSION_TIMEOUT": str(c.session_timeout),
             "HEARTBEAT_INTERVAL": str(c.heartbeat_interval),

@@ -2,16 +2,78 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import Field, FilePath, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+SECRET_MIN_LENGTH = 32
+"""Characters a secret needs outside dev mode."""
 
 
-class KafkaSettings(BaseSettings):
+class ProcessSettings(BaseSettings):
+    """What the settings of every platform process share: dev mode, and the rule that a
+    process outside dev mode refuses to start on a development secret.
+
+    A settings class names its secrets in ``dev_secrets`` (one line in the class body:
+    ``dev_secrets = ("internal_token",)``): settings whose default in the code is a
+    development value, fine on a laptop and fatal in production.  Unless ``<PREFIX>DEV_MODE``
+    is true, each must be set, differently from its default, to at least
+    ``SECRET_MIN_LENGTH`` characters. The dev stack (``make run``) and the tests turn dev mode
+    on; the images (Dockerfiles) do not."""
+
+    # a refused secret is reported at start; the input would show it
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
+
+    dev_secrets: ClassVar[tuple[str, ...]] = ()
+    """The names of the settings that hold secrets with a development default."""
+
+    dev_mode: bool = False
+    """Development defaults for secrets are accepted: the dev stack and the tests only."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        unknown = sorted(set(cls.dev_secrets) - set(cls.model_fields))
+        if unknown:
+            raise TypeError(f"{cls.__name__}.dev_secrets names no setting: {', '.join(unknown)}")
+
+    @model_validator(mode="after")
+    def _no_dev_secrets_outside_dev_mode(self) -> Self:
+        if self.dev_mode:
+            return self
+        prefix = str(self.model_config.get("env_prefix", "")).upper()
+        refused = []
+        for name in self.dev_secrets:
+            value = _plain(getattr(self, name))
+            if value is None:
+                continue  # not set and not needed: nothing to guess
+            if value == _plain(
+                type(self).model_fields[name].get_default(call_default_factory=True)
+            ):
+                problem = "is the development default"
+            elif len(value) < SECRET_MIN_LENGTH:
+                problem = f"has only {len(value)} characters"
+            else:
+                continue
+            refused.append(
+                f"{prefix}{name.upper()} {problem}; set a secret of at least "
+                f"{SECRET_MIN_LENGTH} characters (or {prefix}DEV_MODE=true for local development)"
+            )
+        if refused:
+            raise ValueError("\n".join(refused))
+        return self
+
+
+def _plain(value: object) -> str | None:
+    if value is None:
+        return None
+    return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+
+
+class KafkaSettings(ProcessSettings):
     """Where the Kafka cluster is and how a client proves who it is: ``<PREFIX>KAFKA_*``.
 
     The dev default is the local broker without authentication; a cluster elsewhere wants

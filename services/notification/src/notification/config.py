@@ -12,6 +12,7 @@ class Settings(ServiceSettings):
     """Every setting has a dev default; production sets at least the URLs and the secrets."""
 
     model_config = SettingsConfigDict(env_prefix="NOTIFICATION_")
+    dev_secrets = ("internal_token",)  # refused outside dev mode
 
     database_url: str = "postgresql://postgres@127.0.0.1:5432/quartier_notification"
     web_port: int | None = 8013

@@ -10,6 +10,7 @@ from servicekit.settings import ServiceSettings
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REGISTRATION_")
+    dev_secrets = ("internal_token", "cancel_secret")  # refused outside dev mode
 
     database_url: str = "postgresql://postgres@127.0.0.1:5432/quartier_registration"
     web_port: int | None = 8010
