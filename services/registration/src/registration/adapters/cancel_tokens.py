@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class InvalidToken(ValueError):
@@ -16,9 +24,26 @@ class ExpiredToken(ValueError):
     """The token is genuine but too old."""
 
 
+class _ClockedSigner(TimestampSigner):
+    """Signs with the time of ``clock`` and measures a token's age by it."""
+
+    def __init__(self, *args: Any, clock: Clock, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+
+    def get_timestamp(self) -> int:
+        return int(self._clock().timestamp())
+
+
 class CancelTokens:
-    def __init__(self, secret: str, max_age: timedelta) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="quartier-cancel-registration")
+    def __init__(self, secret: str, max_age: timedelta, clock: Clock = utc_now) -> None:
+        """``clock``: what time it is, when a token is made and when it is checked."""
+        self._serializer = URLSafeTimedSerializer(
+            secret,
+            salt="quartier-cancel-registration",
+            signer=_ClockedSigner,
+            signer_kwargs={"clock": clock},
+        )
         self._max_age = int(max_age.total_seconds())
 
     def make(self, registration_id: UUID) -> str:
