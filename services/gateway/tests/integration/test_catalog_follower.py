@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from contracts import topics
 from contracts.envelope import Envelope
@@ -29,8 +28,10 @@ from gateway.config import Settings
 from gateway.domain.model import Catalog
 from servicekit.kafka import producer
 from servicekit.settings import KafkaSettings
+from tests.support import eventually
 
 NOW = datetime.now(UTC)
+QUICKLY = {"timeout": 15.0, "interval": 0.1}
 
 
 def snapshot(revision: int = 1, **changes: object) -> EventSnapshot:
@@ -79,15 +80,17 @@ async def publish(broker: str) -> AsyncIterator:
         await kafka.stop()
 
 
-async def eventually(check, seconds: float = 15.0) -> None:
-    async for attempt in AsyncRetrying(
-        stop=stop_after_delay(seconds),
-        wait=wait_fixed(0.1),
-        retry=retry_if_exception_type(AssertionError),
-        reraise=True,
-    ):
-        with attempt:
-            check()
+async def caught_up(follower: KafkaCatalogFollower) -> None:
+    await eventually(lambda: follower.caught_up, what="the follower caught up", **QUICKLY)
+
+
+async def at_revision(catalog: Catalog, event: EventSnapshot, revision: int) -> None:
+    def shown() -> bool:
+        seen = _revision(catalog, event)
+        assert seen == revision, f"revision {seen} in the read model"
+        return True
+
+    await eventually(shown, what=f"revision {revision} of the event", **QUICKLY)
 
 
 @pytest.fixture
@@ -107,7 +110,7 @@ async def test_caught_up_means_everything_published_before_start_is_there(publis
     running, catalog = follower
 
     await running.start()
-    await eventually(lambda: _assert(running.caught_up))
+    await caught_up(running)
 
     for event in events:
         listing = catalog.get(event.event_id)
@@ -117,17 +120,17 @@ async def test_caught_up_means_everything_published_before_start_is_there(publis
 async def test_the_read_model_follows_published_closed_and_reopened(publish, follower):
     running, catalog = follower
     await running.start()
-    await eventually(lambda: _assert(running.caught_up))
+    await caught_up(running)
     event = snapshot(revision=1)
 
     await publish(EventPublished(event=event, occurred_at=NOW))
-    await eventually(lambda: _assert(_revision(catalog, event) == 1))
+    await at_revision(catalog, event, 1)
 
     full = event.model_copy(
         update={"revision": 2, "seats_taken": 2, "seats_left": 0, "status": EventStatus.CLOSED}
     )
     await publish(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
-    await eventually(lambda: _assert(_revision(catalog, event) == 2))
+    await at_revision(catalog, event, 2)
     listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.close_reason is CloseReason.FULL
@@ -143,7 +146,7 @@ async def test_the_read_model_follows_published_closed_and_reopened(publish, fol
     freed = full.model_copy(update={"revision": 3, "seats_left": 1, "status": EventStatus.OPEN})
     await publish(EventReopened(event=freed, occurred_at=NOW))
 
-    await eventually(lambda: _assert(_revision(catalog, event) == 3))
+    await at_revision(catalog, event, 3)
     listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.close_reason is None
@@ -153,20 +156,20 @@ async def test_the_read_model_follows_published_closed_and_reopened(publish, fol
 async def test_the_read_model_follows_updated_and_cancelled(publish, follower):
     running, catalog = follower
     await running.start()
-    await eventually(lambda: _assert(running.caught_up))
+    await caught_up(running)
     event = snapshot(revision=1, capacity=2, seats_left=2)
 
     await publish(EventPublished(event=event, occurred_at=NOW))
     rush = event.model_copy(update={"revision": 2, "seats_taken": 1, "seats_left": 1})
     await publish(EventUpdated(event=rush, occurred_at=NOW))
-    await eventually(lambda: _assert(_revision(catalog, event) == 2))
+    await at_revision(catalog, event, 2)
     listing = catalog.get(event.event_id)
     assert listing is not None
     assert listing.snapshot.seats_left == 1
 
     cancelled = rush.model_copy(update={"revision": 3, "status": EventStatus.CANCELLED})
     await publish(EventCancelled(event=cancelled, occurred_at=NOW))
-    await eventually(lambda: _assert(_revision(catalog, event) == 3))
+    await at_revision(catalog, event, 3)
     now = datetime.now(UTC)
     assert all(upcoming.event_id != event.event_id for upcoming in catalog.upcoming(now))
     listing = catalog.get(event.event_id)
@@ -201,12 +204,13 @@ async def test_the_site_is_ready_once_the_catalog_caught_up(broker, publish, ser
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            async for attempt in AsyncRetrying(
-                stop=stop_after_delay(15), wait=wait_fixed(0.1), reraise=True
-            ):
-                with attempt:
-                    ready = await client.get("/readyz")
-                    assert ready.status_code == 200, ready.json()
+
+            async def ready() -> bool:
+                answer = await client.get("/readyz")
+                assert answer.status_code == 200, answer.json()
+                return True
+
+            await eventually(ready, what="the gateway ready", **QUICKLY)
             page = await client.get("/")
     assert "Praxisforum Nachbarschaft" in page.text
 
@@ -230,7 +234,3 @@ async def test_readiness_waits_for_the_registration_service(broker):
 def _revision(catalog: Catalog, event: EventSnapshot) -> int | None:
     listing = catalog.get(event.event_id)
     return listing.revision if listing else None
-
-
-def _assert(condition: bool) -> None:
-    assert condition
