@@ -19,7 +19,8 @@ class _NothingYet:
 
 
 class _Asserted:
-    """The probe's failed assertion, as the last thing seen."""
+    """The probe's failed assertion, as the last thing seen (its message whole: the test
+    wrote it, e.g. with a worker's last log lines)."""
 
     def __init__(self, failed: AssertionError) -> None:
         self.failed = failed
@@ -81,6 +82,6 @@ async def eventually(
         if not deadline.expired():
             raise  # the probe's own timeout, not ours
     seen = repr(last)
-    if len(seen) > _REPR_LIMIT:
+    if len(seen) > _REPR_LIMIT and not isinstance(last, _Asserted):
         seen = seen[:_REPR_LIMIT] + " …"
     raise AssertionError(f"still waiting for {what} after {timeout:g} s; last seen: {seen}")

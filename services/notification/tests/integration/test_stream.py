@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from contracts import topics
 from contracts.envelope import Envelope, decode
@@ -37,9 +37,13 @@ from devstack.net import free_port
 from devstack.procs import Proc, spawn
 from servicekit.kafka import producer
 from servicekit.settings import KafkaSettings
+from tests.support import eventually
 
 TOKEN = "integration-token"
-DEADLINE = 60
+PACE = {"timeout": 60.0, "interval": 0.2}
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -49,13 +53,11 @@ class Worker:
     database_url: str
 
 
-def polling(timeout: float = DEADLINE) -> AsyncRetrying:
-    return AsyncRetrying(
-        stop=stop_after_delay(timeout),
-        wait=wait_fixed(0.2),
-        retry=retry_if_exception_type(AssertionError),
-        reraise=True,
-    )
+def present(found: T, worker: Worker) -> T:
+    """A probe's answer once there is one; until then not yet, with the worker's last log
+    lines for the message when the wait runs out."""
+    assert found, worker.proc.log_tail()
+    return found
 
 
 @pytest.fixture
@@ -83,15 +85,18 @@ async def worker(broker, service_db, smtp_sink, contact_api, tmp_path) -> AsyncI
     )
     try:
         async with httpx.AsyncClient(timeout=2) as client:
-            async for attempt in polling():
-                with attempt:
-                    if not proc.alive():
-                        pytest.fail(f"worker exited:\n{proc.log_tail()}")
-                    try:
-                        response = await client.get(f"http://127.0.0.1:{web_port}/readyz")
-                    except httpx.TransportError as exc:
-                        raise AssertionError("not listening yet") from exc
-                    assert response.status_code == 200, response.text
+
+            async def ready() -> bool:
+                if not proc.alive():
+                    pytest.fail(f"worker exited:\n{proc.log_tail()}")
+                try:
+                    response = await client.get(f"http://127.0.0.1:{web_port}/readyz")
+                except httpx.TransportError as exc:
+                    raise AssertionError("not listening yet") from exc
+                assert response.status_code == 200, response.text
+                return True
+
+            await eventually(ready, what="the worker ready", **PACE)
         yield Worker(proc, proc.log_path, database_url)
     finally:
         proc.stop()
@@ -180,24 +185,27 @@ async def test_a_decision_on_kafka_becomes_one_mail_and_a_notification_sent(
     await produce(broker, (confirmed, confirmed_envelope), published(event))
 
     confirmation_id = f"<{confirmed.decision_id}@quartier.example>"
-    async for attempt in polling():
-        with attempt:
-            assert mails_with(smtp_sink, confirmation_id), worker.proc.log_tail()
-    [mail] = mails_with(smtp_sink, confirmation_id)
+    [mail] = await eventually(
+        lambda: present(mails_with(smtp_sink, confirmation_id), worker),
+        what="the confirmation mail",
+        **PACE,
+    )
     assert mail["Subject"] == "Anmeldebestätigung: Markt der guten Ideen"
     assert mail["X-Correlation-ID"] == confirmed_envelope.correlation_id
     assert [a.get_filename() for a in mail.iter_attachments()] == ["termin.ics"]
     assert f"/abmeldung/{cancel_token}\n" in text_of(mail)
 
-    async for attempt in polling():
-        with attempt:
-            sent = [
-                (env, msg)
-                for env, msg in await deliveries(broker)
-                if isinstance(msg, NotificationSent) and msg.decision_id == confirmed.decision_id
-            ]
-            assert sent, worker.proc.log_tail()
-    [(sent_envelope, _)] = sent
+    async def confirmation_sent() -> list[tuple[Envelope, IntegrationEvent]]:
+        sent = [
+            (env, msg)
+            for env, msg in await deliveries(broker)
+            if isinstance(msg, NotificationSent) and msg.decision_id == confirmed.decision_id
+        ]
+        return present(sent, worker)
+
+    [(sent_envelope, _)] = await eventually(
+        confirmation_sent, what="NotificationSent for the confirmation", **PACE
+    )
     assert sent_envelope.causation_id == str(confirmed_envelope.id)
     assert sent_envelope.correlation_id == confirmed_envelope.correlation_id
 
@@ -216,9 +224,13 @@ async def test_a_decision_on_kafka_becomes_one_mail_and_a_notification_sent(
         (waitlisted, Envelope.new(waitlisted, source="capacity")),
     )
 
-    async for attempt in polling():
-        with attempt:
-            assert mails_with(smtp_sink, f"<{waitlisted.decision_id}@quartier.example>")
+    await eventually(
+        lambda: present(
+            mails_with(smtp_sink, f"<{waitlisted.decision_id}@quartier.example>"), worker
+        ),
+        what="the waiting-list mail",
+        **PACE,
+    )
     assert len(mails_with(smtp_sink, confirmation_id)) == 1
     log = worker.log.read_text()
     assert "@kreis.example" not in log
@@ -258,18 +270,21 @@ async def test_a_cancelled_event_reaches_its_attendees(worker, broker, smtp_sink
         (cancelled, Envelope.new(cancelled, source="capacity")),
         published(event),
     )
-    async for attempt in polling():
-        with attempt:
-            conn = await asyncpg.connect(worker.database_url)
-            try:
-                row = await conn.fetchrow(
-                    "SELECT venue, address, revision FROM events WHERE event_id = $1",
-                    event.event_id,
-                )
-            finally:
-                await conn.close()
-            assert row is not None, worker.proc.log_tail()
-            assert tuple(row) == ("Volkshaus", "Johannisplatz 26", 3), worker.proc.log_tail()
+
+    async def latest_revision_kept() -> bool:
+        conn = await asyncpg.connect(worker.database_url)
+        try:
+            row = await conn.fetchrow(
+                "SELECT venue, address, revision FROM events WHERE event_id = $1",
+                event.event_id,
+            )
+        finally:
+            await conn.close()
+        assert row is not None, worker.proc.log_tail()
+        assert tuple(row) == ("Volkshaus", "Johannisplatz 26", 3), worker.proc.log_tail()
+        return True
+
+    await eventually(latest_revision_kept, what="revision 3 of the event kept", **PACE)
 
     seat, waiting = uuid.uuid4(), uuid.uuid4()
     contact_api.add(seat)
@@ -288,9 +303,11 @@ async def test_a_cancelled_event_reaches_its_attendees(worker, broker, smtp_sink
     await produce(broker, *[(r, Envelope.new(r, source="capacity")) for r in releases])
 
     ids = [f"<{r.decision_id}@quartier.example>" for r in releases]
-    async for attempt in polling():
-        with attempt:
-            assert all(mails_with(smtp_sink, i) for i in ids), worker.proc.log_tail()
+    await eventually(
+        lambda: present(all(mails_with(smtp_sink, i) for i in ids), worker),
+        what="both cancellation mails",
+        **PACE,
+    )
     [german] = mails_with(smtp_sink, ids[0])
     [english] = mails_with(smtp_sink, ids[1])
     assert german["Subject"] == "Veranstaltung abgesagt: Praxisforum Ehrenamt"
@@ -302,12 +319,14 @@ async def test_a_cancelled_event_reaches_its_attendees(worker, broker, smtp_sink
     assert "Your place on the waiting list has therefore lapsed." in english_text
     assert waiting_token not in english_text
 
-    async for attempt in polling():
-        with attempt:
-            kinds = {
-                msg.decision_id: msg.kind
-                for _, msg in await deliveries(broker)
-                if isinstance(msg, NotificationSent)
-            }
-            assert all(r.decision_id in kinds for r in releases), worker.proc.log_tail()
+    async def both_sent() -> dict[uuid.UUID, NotificationKind]:
+        kinds = {
+            msg.decision_id: msg.kind
+            for _, msg in await deliveries(broker)
+            if isinstance(msg, NotificationSent)
+        }
+        assert all(r.decision_id in kinds for r in releases), worker.proc.log_tail()
+        return kinds
+
+    kinds = await eventually(both_sent, what="NotificationSent for both releases", **PACE)
     assert {kinds[r.decision_id] for r in releases} == {NotificationKind.EVENT_CANCELLED}
