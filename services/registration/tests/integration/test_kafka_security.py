@@ -34,7 +34,7 @@ from contracts import messages as m
 from contracts import topics
 from contracts.envelope import Envelope, decode
 from devstack.broker import KafkaCluster, Node, kafka_lib
-from devstack.net import NotReady, free_port, wait_until
+from devstack.net import free_port
 from devstack.procs import Proc, spawn
 from devstack.tls import issue, make_ca
 from registration.config import Settings
@@ -43,6 +43,7 @@ from servicekit import outbox
 from servicekit.database import create_pool, relay_running
 from servicekit.kafka import client_options, producer
 from servicekit.settings import KafkaSettings
+from tests.support import eventually
 
 from .conftest import body
 
@@ -194,12 +195,19 @@ async def stream_worker(registration_env: dict[str, str], tmp_path: Path) -> Asy
 
     async def joined() -> bool:
         if not proc.alive():
-            raise NotReady(f"registration stream exited:\n{proc.log_tail()}")
+            pytest.fail(f"registration stream exited:\n{proc.log_tail()}")
         async with httpx.AsyncClient(timeout=2) as client:
-            return (await client.get(f"http://127.0.0.1:{web_port}/readyz")).status_code == 200
+            try:
+                answer = await client.get(f"http://127.0.0.1:{web_port}/readyz")
+            except httpx.TransportError as exc:
+                raise AssertionError("not listening yet") from exc
+        assert answer.status_code == 200, answer.text
+        return True
 
     try:
-        await wait_until(joined, what="registration stream", timeout=60, interval=0.3)
+        await eventually(
+            joined, what="the registration stream in its group", timeout=60, interval=0.3
+        )
         yield proc
     finally:
         proc.stop()
@@ -358,15 +366,17 @@ async def test_a_topic_the_relay_may_not_write_holds_the_outbox_until_it_may(
                 *("--operation", "Write", "--topic", topics.DELIVERIES.name),
             )  # a JVM start: the relay has been refused a few times by now
             assert granted.returncode == 0, granted.stderr
-            await wait_until(
-                lambda: outbox_empty(pool), what="outbox published", timeout=30, interval=0.2
+            await eventually(
+                lambda: outbox_empty(pool), what="the outbox published", timeout=30, interval=0.2
             )
     finally:
         await pool.close()
 
 
 async def outbox_empty(pool: asyncpg.Pool) -> bool:
-    return await pool.fetchval("SELECT count(*) FROM outbox") == 0
+    waiting = await pool.fetchval("SELECT count(*) FROM outbox")
+    assert waiting == 0, f"{waiting} rows in the outbox"
+    return True
 
 
 def test_topic_setup_can_run_again_and_names_what_the_cluster_refused(
