@@ -20,12 +20,13 @@ import pytest
 
 from devstack.broker import KafkaCluster
 from devstack.databases import create_database, drop_database, migrate
-from devstack.net import free_port, port_open, wait_until
+from devstack.net import free_port, port_open
 from devstack.postgres import LocalCluster, server_answers
 from devstack.procs import spawn
 from devstack.smtp_sink import read_mails
 from devstack.stack import ROOT
 from servicekit.kafka import ensure_topics
+from tests.support import eventually
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DEV_MODE = [
@@ -126,10 +127,7 @@ async def smtp_sink(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[S
         log_dir=folder,
     )
 
-    async def listening() -> bool:
-        return port_open(port)
-
-    await wait_until(listening, what="smtp sink", timeout=15)
+    await eventually(lambda: port_open(port), what="the SMTP sink listening", timeout=15)
     yield SmtpSink(port, folder / "mail")
     proc.stop()
 
