@@ -1,5 +1,6 @@
 """What every test may import, wherever it lives: ``from tests.support import eventually``."""
 
+from tests.support.database import rows_per_table
 from tests.support.polling import eventually
 
-__all__ = ["eventually"]
+__all__ = ["eventually", "rows_per_table"]

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from capacity.config import Settings
 from capacity.entrypoints.http import create_app
+from tests.support import rows_per_table
 
 START = datetime(2030, 5, 6, 8, tzinfo=UTC)
 CONTACT = "Team Quartier, quartier@example.org, 0711 123456"
@@ -152,10 +153,12 @@ async def test_revised_details_are_stored_and_announced(
         {"organiser_contact": "x" * 301},
     ],
 )
-async def test_details_that_make_no_sense_are_refused(
-    client: httpx.AsyncClient, changes: dict[str, object]
+async def test_details_that_make_no_sense_are_refused_and_nothing_is_stored(
+    app: FastAPI, client: httpx.AsyncClient, changes: dict[str, object]
 ) -> None:
     event = (await client.post("/events", json=details(capacity=10))).json()
+    stored_before = await rows_per_table(app.state.pool)
+    assert stored_before["events"] == 1
 
     answer = await client.put(f"/events/{event['event_id']}", json=details(**changes))
 
@@ -163,6 +166,11 @@ async def test_details_that_make_no_sense_are_refused(
     assert answer.json()["code"] in ("invalid_request", "invalid_event")
     assert [problem["field"] for problem in answer.json()["errors"]] == list(changes)
     assert (await client.post("/events", json=details(capacity=1, **changes))).status_code == 422
+    # the event as it was, no second one, nothing new in the outbox
+    assert (await client.get(f"/events/{event['event_id']}")).json() == event
+    assert [e["event_id"] for e in (await client.get("/events")).json()] == [event["event_id"]]
+    assert [t for t, _ in await catalog(app)] == ["quartier.EventPublished.v1"]
+    assert await rows_per_table(app.state.pool) == stored_before
 
 
 async def test_a_cancelled_or_unknown_event_cannot_be_revised(client: httpx.AsyncClient) -> None:
