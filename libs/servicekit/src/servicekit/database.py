@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from functools import partial
+from typing import TypeVar
 
 import asyncpg
 import structlog
@@ -14,6 +16,7 @@ from servicekit.outbox import Relay
 from servicekit.settings import KafkaSettings
 
 log = structlog.get_logger(__name__)
+U = TypeVar("U")
 SHUTDOWN_SECONDS = 10.0
 TRANSIENT_DB: tuple[type[BaseException], ...] = (
     OSError,
@@ -52,6 +55,20 @@ async def open_pool_when_up(dsn: str, max_size: int = 10) -> asyncpg.Pool:
             attempt += 1
             log.warning("database unavailable, waiting", error=repr(exc), attempt=attempt)
             await asyncio.sleep(min(5.0, 0.2 * attempt))
+
+
+def units_of_work(
+    on_pool: Callable[[asyncpg.Pool], U],
+    pool: asyncpg.Pool | None,
+    given: Callable[[], U] | None = None,
+) -> Callable[[], U]:
+    """For a service's ``bootstrap``: the factory of units of work a test gave, else one that
+    makes a fresh ``on_pool(pool)`` for each use case."""
+    if given is not None:
+        return given
+    if pool is None:
+        raise ValueError("bootstrap needs a pool or a unit-of-work factory")
+    return partial(on_pool, pool)
 
 
 async def _relay_forever(relay: Relay) -> None:

@@ -8,8 +8,9 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
+import asyncpg
 import structlog
 from fastapi import APIRouter, FastAPI, Header, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -245,9 +246,16 @@ def add_correlation(app: FastAPI, headers: Mapping[str, str] | None = None) -> N
     app.add_middleware(Correlation, headers=headers)
 
 
+class Wired(Protocol):
+    """What a service's ``bootstrap`` gives: at least a factory of fresh units of work."""
+
+    @property
+    def uow(self) -> Callable[[], Any]: ...
+
+
 def unit_of_work(request: Request) -> Any:
-    """FastAPI dependency: a fresh unit of work from the factory wired by ``service_app``."""
-    return request.app.state.uow()
+    """FastAPI dependency: a fresh unit of work from what ``service_app`` wired."""
+    return request.app.state.services.uow()
 
 
 def service_app(
@@ -255,23 +263,25 @@ def service_app(
     title: str,
     service: str,
     settings: ServiceSettings,
-    uow_factory: Callable[[Any], Any],
+    bootstrap: Callable[[asyncpg.Pool], Wired],
     relay_lock: int | None = None,
     resources: Mapping[str, Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]]
     | None = None,
 ) -> FastAPI:
     """A service's FastAPI app: structlog, correlation ids, every error an ``ApiError``
     (``add_api_errors``), health endpoints, a Postgres pool
-    (``app.state.pool``), a unit-of-work factory (``app.state.uow``) and, with
-    ``relay_lock``, the outbox relay running for the app's lifetime.  ``resources`` are
-    made from the pool when the app starts and kept as ``app.state.<name>``."""
+    (``app.state.pool``), the service wired on it by ``bootstrap(pool)`` when the app starts
+    (``app.state.services``; ``unit_of_work`` gives each request a fresh unit of work from
+    it) and, with ``relay_lock``, the outbox relay running for the app's lifetime.
+    ``resources`` are made from the pool when the app starts and kept as
+    ``app.state.<name>``."""
     logging.configure(service, level=settings.log_level, json=settings.log_json)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await create_pool(settings.database_url, settings.pool_size)
         app.state.pool = pool
-        app.state.uow = uow_factory(pool)
+        app.state.services = bootstrap(pool)
         async with contextlib.AsyncExitStack() as stack:
             stack.push_async_callback(close_pool, pool)  # last, also when starting fails
             if relay_lock is not None:

@@ -1,7 +1,8 @@
 """Faust apps and agents that decode the contract, call a handler and dead-letter what fails.
 
-A handler gets ``(envelope, payload)``, a batch handler a list of them (one transaction for
-a batch).  What happens when handling fails:
+A handler gets ``(envelope, payload)``, a batch handler a list of them;
+``WorkerDatabase.batches`` hands each batch to a service's batch use case with a fresh unit
+of work (one transaction for a batch).  What happens when handling fails:
 
 * the record breaks the contract (``ContractError``) or the handler raises ``Unprocessable``:
   the record goes to ``<topic>.dlq`` with the reason in headers, the stream goes on;
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import asyncpg
 import faust
@@ -30,6 +31,7 @@ from contracts.envelope import ContractError, Envelope, decode
 from contracts.messages import IntegrationEvent
 from contracts.topics import Topic
 from servicekit import logging
+from servicekit.context import Batch, Item, bind_message
 from servicekit.database import open_pool_when_up, relay_running
 from servicekit.health import Check, failed_checks
 from servicekit.kafka import ssl_context
@@ -37,10 +39,9 @@ from servicekit.settings import KafkaSettings, ServiceSettings
 
 log = structlog.get_logger(__name__)
 
-Item = tuple[Envelope, IntegrationEvent]
 Handler = Callable[[Envelope, IntegrationEvent], Awaitable[None]]
 BatchHandler = Callable[[Sequence[Item]], Awaitable[None]]
-UseCase = Callable[..., Awaitable[object]]
+U = TypeVar("U")
 
 
 class RetryLater(Exception):
@@ -190,25 +191,17 @@ class WorkerDatabase:
         assert self._pool is not None
         return self._pool
 
-    def handler(
+    def batches(
         self,
-        uow_factory: Callable[[asyncpg.Pool], Callable[[], Any]],
-        routes: Mapping[type, UseCase],
+        use_case: Callable[[Batch, U], Awaitable[object]],
+        uow_factory: Callable[[asyncpg.Pool], Callable[[], U]],
     ) -> BatchHandler:
-        """A batch handler: one unit of work (one transaction) for the whole batch, in which
-        each message runs the use case routed by its type, called as
-        ``use_case(uow, payload, envelope)``; types without a route are skipped."""
+        """A batch handler that hands every batch to the service's batch use case, called as
+        ``use_case(items, uow)`` with a fresh unit of work from ``uow_factory(pool)`` (the
+        use case opens and commits it: one transaction for the batch)."""
 
         async def handle(items: Sequence[Item]) -> None:
-            async with uow_factory(await self.pool())() as uow:
-                for envelope, payload in items:
-                    bind_message(envelope)
-                    use_case = next(
-                        (uc for t, uc in routes.items() if isinstance(payload, t)), None
-                    )
-                    if use_case is not None:
-                        await use_case(uow, payload, envelope)
-                await uow.commit()
+            await use_case(items, uow_factory(await self.pool())())
 
         return handle
 
@@ -216,15 +209,6 @@ class WorkerDatabase:
         if self._pool is None:
             raise RuntimeError("database pool not open yet")
         return await self._pool.fetchval("SELECT 1")
-
-
-def bind_message(envelope: Envelope) -> None:
-    """Log lines from here on carry the message's correlation id."""
-    structlog.contextvars.bind_contextvars(
-        correlation_id=envelope.correlation_id,
-        message_id=str(envelope.id),
-        message_type=envelope.type,
-    )
 
 
 class _Failed(Exception):

@@ -12,6 +12,10 @@ from contracts.messages import IntegrationEvent
 
 
 class UnitOfWork(abc.ABC):
+    """Each ``async with`` is one transaction, ended by ``commit`` or undone on leaving the
+    block; the same unit of work may be entered again once a block ended (never twice at
+    once)."""
+
     def __init__(self) -> None:
         self.messages: list[tuple[IntegrationEvent, Envelope]] = []
 

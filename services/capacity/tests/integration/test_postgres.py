@@ -13,14 +13,17 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import OutOfOrderSequenceNumber
 
-from capacity.adapters.postgres import PostgresUnitOfWork
-from capacity.bootstrap import uow_factory
+from capacity.bootstrap import bootstrap
+from capacity.config import Settings
+from capacity.domain.commands import CreateEvent
 from capacity.domain.model import Details
 from capacity.service_layer import handlers
 from capacity.service_layer.messages import snapshot
+from capacity.service_layer.unit_of_work import UnitOfWork
 from contracts import messages as m
 from contracts import topics
 from contracts.envelope import Envelope, decode
+from servicekit.context import Item
 from servicekit.database import create_pool, relay_running
 from servicekit.outbox import Relay
 from servicekit.settings import KafkaSettings
@@ -44,30 +47,29 @@ async def new_event(pool: asyncpg.Pool, capacity: int) -> m.EventSnapshot:
         city="Freiburg",
         waitlist_enabled=True,
     )
-    event = await handlers.create_event(
-        PostgresUnitOfWork(pool), handlers.CreateEvent(details, capacity)
-    )
+    event = await handlers.create_event(CreateEvent(details, capacity), uow_on(pool))
     return snapshot(event)
 
 
-def request(event_id: object) -> tuple[m.RegistrationRequested, Envelope]:
+def uow_on(pool: asyncpg.Pool) -> UnitOfWork:
+    """A fresh unit of work, as the entrypoints get it from ``bootstrap``."""
+    return bootstrap(Settings(), pool=pool).uow()
+
+
+def request(event_id: object) -> Item:
     payload = m.RegistrationRequested(
         registration_id=uuid4(), event_id=event_id, requested_at=datetime.now(UTC)
     )
-    return payload, Envelope.new(payload, source="test")
+    return Envelope.new(payload, source="test"), payload
 
 
 async def test_concurrent_decisions_never_overbook(pool: asyncpg.Pool) -> None:
     """Two workers deciding the same event at once (a rebalance) share the row lock."""
     event = await new_event(pool, capacity=10)
     requests = [request(event.event_id) for _ in range(40)]
-    make = uow_factory(pool)
 
-    async def decide(batch: list[tuple[m.RegistrationRequested, Envelope]]) -> None:
-        async with make() as uow:
-            for payload, envelope in batch:
-                await handlers.decide_registration(uow, payload, envelope)
-            await uow.commit()
+    async def decide(batch: list[Item]) -> None:
+        await handlers.decide_registrations(batch, uow_on(pool))
 
     # two "workers" with overlapping batches, as during a rebalance, plus redeliveries
     await asyncio.gather(*(decide(requests[i::4]) for i in range(4)), decide(requests[:10]))
@@ -90,11 +92,8 @@ async def test_relay_publishes_the_outbox_in_order_with_envelope_headers(
     pool: asyncpg.Pool, broker: str
 ) -> None:
     event = await new_event(pool, capacity=1)
-    make = uow_factory(pool)
     for _ in range(3):
-        async with make() as uow:
-            await handlers.decide_registration(uow, *request(event.event_id))
-            await uow.commit()
+        await handlers.decide_registrations([request(event.event_id)], uow_on(pool))
     expected = await pool.fetchval("SELECT count(*) FROM outbox")
     async with relay_running(
         pool, KafkaSettings(kafka_bootstrap=broker), client_id="test-relay", lock_id=4711
@@ -141,9 +140,7 @@ async def test_the_relay_replaces_a_producer_the_broker_refuses(
     pool: asyncpg.Pool, broker: str
 ) -> None:
     event = await new_event(pool, capacity=1)
-    async with uow_factory(pool)() as uow:
-        await handlers.decide_registration(uow, *request(event.event_id))
-        await uow.commit()
+    await handlers.decide_registrations([request(event.event_id)], uow_on(pool))
     made: list[AIOKafkaProducer] = []
 
     def new_producer() -> AIOKafkaProducer:

@@ -6,6 +6,8 @@ import copy
 from datetime import datetime
 from uuid import UUID
 
+from capacity.bootstrap import bootstrap
+from capacity.config import Settings
 from capacity.domain.model import Event, Outcome, Seat
 from capacity.service_layer.unit_of_work import EventRepository, SeatRepository, UnitOfWork
 from contracts.envelope import Envelope
@@ -71,29 +73,42 @@ class FakeSeats(SeatRepository):
 
 
 class FakeUnitOfWork(UnitOfWork):
-    """Commits copy the staged state into the shared stores; the outbox is a list."""
+    """Works on copies of the world's stores; a commit puts them back, the messages go to
+    the world's outbox (a list)."""
 
-    def __init__(self) -> None:
+    def __init__(self, world: World) -> None:
         super().__init__()
-        self.event_store: dict[UUID, Event] = {}
-        self.seat_store: dict[UUID, Seat] = {}
-        self.outbox: list[tuple[IntegrationEvent, Envelope]] = []
+        self.world = world
 
     async def __aenter__(self) -> FakeUnitOfWork:
         await super().__aenter__()
-        self._events = copy.deepcopy(self.event_store)
-        self._seats = copy.deepcopy(self.seat_store)
+        self._events = copy.deepcopy(self.world.event_store)
+        self._seats = copy.deepcopy(self.world.seat_store)
         self.events = FakeEvents(self._events)
         self.seats = FakeSeats(self._seats)
         return self
 
     async def commit(self) -> None:
-        self.event_store, self.seat_store = self._events, self._seats
-        self.outbox.extend(self.messages)
+        self.world.event_store, self.world.seat_store = self._events, self._seats
+        self.world.outbox.extend(self.messages)
         self.messages = []
 
     async def rollback(self) -> None:
         self.messages = []
+
+
+class World:
+    """The service wired through ``bootstrap`` on in-memory stores: ``uow()`` is what the
+    entrypoints give each use case, a fresh unit of work (here on the shared stores)."""
+
+    def __init__(self) -> None:
+        self.event_store: dict[UUID, Event] = {}
+        self.seat_store: dict[UUID, Seat] = {}
+        self.outbox: list[tuple[IntegrationEvent, Envelope]] = []
+        self.deps = bootstrap(Settings(), uow=lambda: FakeUnitOfWork(self))
+
+    def uow(self) -> UnitOfWork:
+        return self.deps.uow()
 
     def sent(self, kind: type[IntegrationEvent]) -> list[IntegrationEvent]:
         return [payload for payload, _ in self.outbox if isinstance(payload, kind)]

@@ -15,11 +15,12 @@ from uuid import UUID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from capacity.domain import commands
 from capacity.domain.model import Outcome, Refused
 from capacity.service_layer import handlers
 from contracts import messages as m
 
-from .fakes import FakeUnitOfWork
+from .fakes import World
 from .test_handlers import WORKSHOP, cancel, published, register
 
 Step = tuple[str, int]
@@ -38,10 +39,10 @@ ACTIONS = ["register"] * 5 + [
 steps = st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 40)), max_size=60)
 
 
-def current_states(uow: FakeUnitOfWork) -> dict[UUID, str]:
+def current_states(world: World) -> dict[UUID, str]:
     """The state of every registration as a subscriber of the decisions topic sees it."""
     state: dict[UUID, str] = {}
-    for payload, _ in uow.outbox:
+    for payload, _ in world.outbox:
         if isinstance(payload, m.SeatConfirmed):
             state[payload.registration_id] = "confirmed"
         elif isinstance(payload, m.Waitlisted):
@@ -54,42 +55,44 @@ def current_states(uow: FakeUnitOfWork) -> dict[UUID, str]:
 
 
 async def run(capacity: int, waitlist: bool, draft: bool, script: list[Step]) -> None:
-    uow = FakeUnitOfWork()
-    event_id = await published(uow, capacity, waitlist, draft=draft)
+    world = World()
+    event_id = await published(world, capacity, waitlist, draft=draft)
     registered: list[UUID] = []
     for action, n in script:
-        was_draft = uow.event_store[event_id].status is m.EventStatus.DRAFT
+        was_draft = world.event_store[event_id].status is m.EventStatus.DRAFT
         if action == "register":
-            registered.append(await register(uow, event_id))
+            registered.append(await register(world, event_id))
         elif action == "redeliver" and registered:
-            await register(uow, event_id, registered[n % len(registered)])
+            await register(world, event_id, registered[n % len(registered)])
         elif action in ("cancel", "organiser_cancel") and registered:
             by = m.CancelledBy.ORGANISER if action == "organiser_cancel" else m.CancelledBy.ATTENDEE
-            await cancel(uow, event_id, registered[n % len(registered)], by)
+            await cancel(world, event_id, registered[n % len(registered)], by)
         elif action == "capacity":
             try:
-                await handlers.change_capacity(uow, event_id, n % 9)
+                await handlers.change_capacity(
+                    commands.ChangeCapacity(event_id, n % 9), world.uow()
+                )
             except Refused:
-                assert n % 9 < uow.event_store[event_id].seats_taken
+                assert n % 9 < world.event_store[event_id].seats_taken
         elif action == "waitlist":
             details = replace(WORKSHOP, waitlist_enabled=n % 2 == 0)
-            await handlers.revise_event(uow, event_id, details)
+            await handlers.revise_event(commands.ReviseEvent(event_id, details), world.uow())
         elif action in ("close", "reopen", "publish"):
-            organise = {
-                "close": handlers.close_event,
-                "reopen": handlers.reopen_event,
-                "publish": handlers.publish_event,
+            organise, command = {
+                "close": (handlers.close_event, commands.CloseEvent),
+                "reopen": (handlers.reopen_event, commands.ReopenEvent),
+                "publish": (handlers.publish_event, commands.PublishEvent),
             }[action]
             try:
-                await organise(uow, event_id)
+                await organise(command(event_id), world.uow())
             except Refused:
                 assert was_draft is (action != "publish")
-        check(uow, event_id, registered)
+        check(world, event_id, registered)
 
 
-def check(uow: FakeUnitOfWork, event_id: UUID, registered: list[UUID]) -> None:
-    event = uow.event_store[event_id]
-    seats = uow.seat_store
+def check(world: World, event_id: UUID, registered: list[UUID]) -> None:
+    event = world.event_store[event_id]
+    seats = world.seat_store
     confirmed = [s for s in seats.values() if s.outcome is Outcome.CONFIRMED]
     waiting = sorted(
         (s for s in seats.values() if s.outcome is Outcome.WAITLISTED), key=lambda s: s.seq
@@ -98,8 +101,8 @@ def check(uow: FakeUnitOfWork, event_id: UUID, registered: list[UUID]) -> None:
     assert len(confirmed) == event.seats_taken <= event.capacity
     assert len(waiting) == event.waitlist_length
     # exactly one current state per registration, and it is what subscribers were told
-    assert set(seats) == set(registered) == set(current_states(uow))
-    told = current_states(uow)
+    assert set(seats) == set(registered) == set(current_states(world))
+    told = current_states(world)
     for registration_id, seat in seats.items():
         assert told[registration_id] == seat.outcome.value
     # nobody waits while a seat is free (unless the event is cancelled)
@@ -111,11 +114,11 @@ def check(uow: FakeUnitOfWork, event_id: UUID, registered: list[UUID]) -> None:
         assert all(p.seq < waiting[0].seq for p in promoted)
     # a draft is not on the catalog
     if event.status is m.EventStatus.DRAFT:
-        assert uow.sent(m.CatalogEvent) == []
+        assert world.sent(m.CatalogEvent) == []
     # one decision per registration and message (no duplicates on redelivery)
     first_decisions = [
         p
-        for p, _ in uow.outbox
+        for p, _ in world.outbox
         if isinstance(p, m.SeatConfirmed | m.Waitlisted | m.RegistrationRejected)
         and not (isinstance(p, m.SeatConfirmed) and p.from_waitlist)
     ]
@@ -135,12 +138,12 @@ def test_the_check_can_fail() -> None:
     import asyncio
 
     async def overbook() -> None:
-        uow = FakeUnitOfWork()
-        event_id = await published(uow, 1)
-        registered = [await register(uow, event_id) for _ in range(2)]
-        second = uow.seat_store[registered[1]]
+        world = World()
+        event_id = await published(world, 1)
+        registered = [await register(world, event_id) for _ in range(2)]
+        second = world.seat_store[registered[1]]
         second.outcome = Outcome.CONFIRMED
-        check(uow, event_id, registered)
+        check(world, event_id, registered)
 
     try:
         asyncio.run(overbook())

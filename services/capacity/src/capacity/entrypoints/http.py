@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, status
 
 from capacity import bootstrap
 from capacity.config import Settings
+from capacity.domain import commands
 from capacity.domain.model import Details, Event, InvalidEvent, Refused
 from capacity.service_layer import handlers
 from capacity.service_layer.messages import snapshot
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Quartier capacity – organiser API",
         service="capacity-http",
         settings=settings,
-        uow_factory=bootstrap.uow_factory,
+        bootstrap=lambda pool: bootstrap.bootstrap(settings, pool=pool),
     )
     # Every change: only the organiser desk (and tooling) with the shared internal token.
     organiser = APIRouter(
@@ -83,14 +84,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Create an event.  Published (the default), it is announced as ``EventPublished``
         on ``capacity.catalog.v1``; with ``publish: false`` it is a draft (status
         ``draft``) that only this API shows until ``POST /events/{id}/publish``."""
-        cmd = handlers.CreateEvent(
+        cmd = commands.CreateEvent(
             details(body),
             body.capacity,
             publish=body.publish,
             correlation_id=request.state.correlation_id,
         )
         with answers():
-            event = await handlers.create_event(unit, cmd)
+            event = await handlers.create_event(cmd, unit)
         return snapshot(event)
 
     @app.get("/events", response_model=list[EventSnapshot])
@@ -100,20 +101,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/events/{event_id}", response_model=EventSnapshot)
     async def get_event(event_id: UUID, unit: Uow) -> EventSnapshot:
-        event: Event | None = await handlers.get_event(unit, event_id)
+        event: Event | None = await handlers.get_event(event_id, unit)
         if event is None:
             raise ApiException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
         return snapshot(event)
 
-    async def organise(
-        action: OrganiserAction,
-        unit: UnitOfWork,
-        event_id: UUID,
-        request: Request,
-        *args: int | Details,
-    ) -> EventSnapshot:
+    async def organise(action: OrganiserAction, cmd: object, unit: UnitOfWork) -> EventSnapshot:
         with answers():
-            event = await action(unit, event_id, *args, request.state.correlation_id)
+            event = await action(cmd, unit)
         return snapshot(event)
 
     @organiser.put(
@@ -129,7 +124,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Replace the details; a published event is announced as ``EventUpdated``.  The
         waiting list turned off keeps those already waiting; a deadline moved into the past
         closes an open event at the next deadline check."""
-        return await organise(handlers.revise_event, unit, event_id, request, details(body))
+        cmd = commands.ReviseEvent(
+            event_id, details(body), correlation_id=request.state.correlation_id
+        )
+        return await organise(handlers.revise_event, cmd, unit)
 
     @organiser.post(
         "/events/{event_id}/publish",
@@ -138,7 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     async def publish(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Open a draft for registration (``EventPublished``)."""
-        return await organise(handlers.publish_event, unit, event_id, request)
+        cmd = commands.PublishEvent(event_id, correlation_id=request.state.correlation_id)
+        return await organise(handlers.publish_event, cmd, unit)
 
     @organiser.put(
         "/events/{event_id}/capacity",
@@ -151,7 +150,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         event_id: UUID, body: NewCapacity, request: Request, unit: Uow
     ) -> EventSnapshot:
         """Raise (the waiting list moves up) or lower (never below the seats taken)."""
-        return await organise(handlers.change_capacity, unit, event_id, request, body.capacity)
+        cmd = commands.ChangeCapacity(
+            event_id, body.capacity, correlation_id=request.state.correlation_id
+        )
+        return await organise(handlers.change_capacity, cmd, unit)
 
     @organiser.post(
         "/events/{event_id}/close",
@@ -160,7 +162,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     async def close(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Close registration by hand (``EventClosed(manual)``)."""
-        return await organise(handlers.close_event, unit, event_id, request)
+        cmd = commands.CloseEvent(event_id, correlation_id=request.state.correlation_id)
+        return await organise(handlers.close_event, cmd, unit)
 
     @organiser.post(
         "/events/{event_id}/reopen",
@@ -174,7 +177,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     async def reopen(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Open registration again (``EventReopened``)."""
-        return await organise(handlers.reopen_event, unit, event_id, request)
+        cmd = commands.ReopenEvent(event_id, correlation_id=request.state.correlation_id)
+        return await organise(handlers.reopen_event, cmd, unit)
 
     @organiser.post(
         "/events/{event_id}/cancel",
@@ -183,7 +187,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     async def cancel(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
         """Cancel the event: every confirmed and waiting registration is released and told."""
-        return await organise(handlers.cancel_event, unit, event_id, request)
+        cmd = commands.CancelEvent(event_id, correlation_id=request.state.correlation_id)
+        return await organise(handlers.cancel_event, cmd, unit)
 
     app.include_router(organiser)
     return app

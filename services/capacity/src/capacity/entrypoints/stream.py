@@ -6,35 +6,38 @@ Run: ``python -m capacity.entrypoints.stream`` (several in one consumer group sc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+import asyncpg
 import faust
 
 from capacity import bootstrap
 from capacity.config import Settings
+from capacity.domain.commands import CloseEventsPastDeadline
 from capacity.service_layer import handlers
-from contracts import messages as m
+from capacity.service_layer.unit_of_work import UnitOfWork
 from contracts import topics
-from servicekit.stream import UseCase, consume, run_worker, worker
+from servicekit.stream import consume, run_worker, worker
 
 
 def build(settings: Settings) -> faust.App:
     app, database = worker("capacity", settings, relay_lock=bootstrap.RELAY_LOCK)
-    routes: dict[type, UseCase] = {
-        m.RegistrationRequested: handlers.decide_registration,
-        m.RegistrationCancelled: handlers.release_registration,
-    }
+
+    def uow_factory(pool: asyncpg.Pool) -> Callable[[], UnitOfWork]:
+        return bootstrap.bootstrap(settings, pool=pool).uow
+
     consume(
         app,
         topics.REGISTRATIONS,
-        database.handler(bootstrap.uow_factory, routes),
+        database.batches(handlers.decide_registrations, uow_factory),
         batch_size=settings.batch_size,
     )
 
     @app.timer(interval=settings.deadline_check_seconds)
     async def close_past_deadline() -> None:
-        make_uow = bootstrap.uow_factory(await database.pool())
-        await handlers.close_past_deadline(make_uow, datetime.now(UTC))
+        uow = uow_factory(await database.pool())()
+        await handlers.close_past_deadline(CloseEventsPastDeadline(datetime.now(UTC)), uow)
 
     return app
 

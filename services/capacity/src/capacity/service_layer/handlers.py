@@ -1,32 +1,26 @@
 """Use cases of the capacity service.
 
-Message use cases (``decide_registration``, ``release_registration``) run inside a unit of
-work the caller opened and commits, so that a batch of messages shares one transaction.
-Organiser use cases open and commit their own.  Every change to an event goes through
-``_apply``: promotions from the waiting list, closing/reopening, the catalog message.
+A use case is ``handler(command, uow)`` and owns its transaction (``async with uow: …
+await uow.commit()``); a batch of messages is one command, decided in one transaction.
+Every change to an event goes through ``_apply``: promotions from the waiting list,
+closing/reopening, the catalog message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import structlog
 
-from capacity.domain.model import (
-    CloseReason,
-    Details,
-    Event,
-    Outcome,
-    ReleaseReason,
-    Seat,
-)
+from capacity.domain import commands
+from capacity.domain.model import CloseReason, Event, Outcome, ReleaseReason, Seat
 from capacity.service_layer.messages import catalog_change, decision_message, snapshot
 from capacity.service_layer.unit_of_work import UnitOfWork
 from contracts import messages as m
 from contracts.envelope import Envelope
+from servicekit.context import Batch, bind_message
 
 log = structlog.get_logger(__name__)
 SOURCE = "capacity"
@@ -104,14 +98,26 @@ async def _locked(uow: UnitOfWork, event_id: UUID) -> tuple[Event, m.EventSnapsh
 # --- messages ------------------------------------------------------------------------
 
 
-async def decide_registration(
-    uow: UnitOfWork, request: m.RegistrationRequested, cause: Envelope
-) -> Seat | None:
-    """Decide one registration; ``None`` if it was decided before (a redelivery)."""
+async def decide_registrations(batch: Batch, uow: UnitOfWork) -> None:
+    """Decide the registrations and release the cancellations of a batch from the
+    registrations topic, in order, in one transaction (each event's inventory row stays
+    locked until it commits); other messages are skipped."""
+    async with uow:
+        for envelope, payload in batch:
+            bind_message(envelope)
+            if isinstance(payload, m.RegistrationRequested):
+                await _decide(uow, payload, envelope)
+            elif isinstance(payload, m.RegistrationCancelled):
+                await _release(uow, payload, envelope)
+        await uow.commit()
+
+
+async def _decide(uow: UnitOfWork, request: m.RegistrationRequested, cause: Envelope) -> None:
+    """Decide one registration, unless it was decided before (a redelivery)."""
     event = await uow.events.get(request.event_id, lock=True)
     if await uow.seats.get(request.registration_id) is not None:
         log.info("registration already decided", registration_id=str(request.registration_id))
-        return None
+        return
     if event is None:
         seat = Seat(
             request.registration_id,
@@ -121,7 +127,7 @@ async def decide_registration(
             rejection=m.RejectionReason.UNKNOWN_EVENT,
         )
         await _decided(uow, seat, cause, new=request.requested_at)
-        return seat
+        return
     before = snapshot(event)
     seat = event.decide(request.registration_id, _now())
     waiting = seat.outcome is Outcome.WAITLISTED
@@ -139,7 +145,6 @@ async def decide_registration(
         event_id=str(request.event_id),
         outcome=seat.outcome.value,
     )
-    return seat
 
 
 RELEASED_BECAUSE = {
@@ -148,17 +153,15 @@ RELEASED_BECAUSE = {
 }
 
 
-async def release_registration(
-    uow: UnitOfWork, cancelled: m.RegistrationCancelled, cause: Envelope
-) -> Seat | None:
+async def _release(uow: UnitOfWork, cancelled: m.RegistrationCancelled, cause: Envelope) -> None:
     """Free the seat or waiting place of a registration the attendee or the organisers
-    cancelled; the head of the waiting list moves up, or a full event reopens.  ``None``
-    if there was nothing to release."""
+    cancelled; the head of the waiting list moves up, or a full event reopens.  Nothing
+    happens if there is nothing to release."""
     event = await uow.events.get(cancelled.event_id, lock=True)
     seat = await uow.seats.get(cancelled.registration_id)
     if event is None or seat is None or not seat.holds_place:
         log.info("nothing to release", registration_id=str(cancelled.registration_id))
-        return None
+        return
     before = snapshot(event)
     was_waitlisted = seat.outcome is Outcome.WAITLISTED
     event.release(seat, RELEASED_BECAUSE[cancelled.cancelled_by])
@@ -169,22 +172,12 @@ async def release_registration(
         registration_id=str(cancelled.registration_id),
         cancelled_by=cancelled.cancelled_by.value,
     )
-    return seat
 
 
 # --- organiser actions ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CreateEvent:
-    details: Details
-    capacity: int
-    publish: bool = True
-    """False: a draft, announced on the catalog only once it is published."""
-    correlation_id: str | None = None
-
-
-async def create_event(uow: UnitOfWork, cmd: CreateEvent) -> Event:
+async def create_event(cmd: commands.CreateEvent, uow: UnitOfWork) -> Event:
     """Create an event; a published one is announced on the catalog."""
     event = Event.create(uuid4(), cmd.details, cmd.capacity, draft=not cmd.publish)
     async with uow:
@@ -218,56 +211,57 @@ async def _organise(
     return event
 
 
-async def change_capacity(
-    uow: UnitOfWork, event_id: UUID, capacity: int, correlation_id: str | None = None
-) -> Event:
+async def change_capacity(cmd: commands.ChangeCapacity, uow: UnitOfWork) -> Event:
     """More seats promote waiting people; fewer than are taken is ``Refused``."""
-    return await _organise(uow, event_id, lambda e: e.change_capacity(capacity), correlation_id)
+    return await _organise(
+        uow, cmd.event_id, lambda e: e.change_capacity(cmd.capacity), cmd.correlation_id
+    )
 
 
-async def publish_event(
-    uow: UnitOfWork, event_id: UUID, correlation_id: str | None = None
-) -> Event:
+async def publish_event(cmd: commands.PublishEvent, uow: UnitOfWork) -> Event:
     """Open a draft for registration (``EventPublished``); ``Refused`` for any other event."""
-    return await _organise(uow, event_id, lambda e: e.publish(), correlation_id)
+    return await _organise(uow, cmd.event_id, lambda e: e.publish(), cmd.correlation_id)
 
 
-async def revise_event(
-    uow: UnitOfWork, event_id: UUID, details: Details, correlation_id: str | None = None
-) -> Event:
+async def revise_event(cmd: commands.ReviseEvent, uow: UnitOfWork) -> Event:
     """New details (``EventUpdated`` unless a draft); ``Refused`` once cancelled."""
-    return await _organise(uow, event_id, lambda e: e.revise(details), correlation_id)
+    return await _organise(uow, cmd.event_id, lambda e: e.revise(cmd.details), cmd.correlation_id)
 
 
-async def close_event(uow: UnitOfWork, event_id: UUID, correlation_id: str | None = None) -> Event:
-    return await _organise(uow, event_id, lambda e: e.close(CloseReason.MANUAL), correlation_id)
+async def close_event(cmd: commands.CloseEvent, uow: UnitOfWork) -> Event:
+    return await _organise(
+        uow, cmd.event_id, lambda e: e.close(CloseReason.MANUAL), cmd.correlation_id
+    )
 
 
-async def reopen_event(uow: UnitOfWork, event_id: UUID, correlation_id: str | None = None) -> Event:
-    return await _organise(uow, event_id, lambda e: e.reopen(_now()), correlation_id)
+async def reopen_event(cmd: commands.ReopenEvent, uow: UnitOfWork) -> Event:
+    return await _organise(uow, cmd.event_id, lambda e: e.reopen(_now()), cmd.correlation_id)
 
 
-async def cancel_event(uow: UnitOfWork, event_id: UUID, correlation_id: str | None = None) -> Event:
+async def cancel_event(cmd: commands.CancelEvent, uow: UnitOfWork) -> Event:
     """Cancel the event; every confirmed and waiting registration is released (and told)."""
     async with uow:
-        event, before = await _locked(uow, event_id)
+        event, before = await _locked(uow, cmd.event_id)
         event.cancel()
-        for seat in await uow.seats.holding(event_id):
+        for seat in await uow.seats.holding(cmd.event_id):
             was_waitlisted = seat.outcome is Outcome.WAITLISTED
             event.release(seat, ReleaseReason.EVENT_CANCELLED)
             await _decided(uow, seat, None, was_waitlisted=was_waitlisted)
-        await _apply(uow, event, before, None, correlation_id)
+        await _apply(uow, event, before, None, cmd.correlation_id)
         await uow.commit()
-    log.info("event cancelled", event_id=str(event_id))
+    log.info("event cancelled", event_id=str(cmd.event_id))
     return event
 
 
-async def close_past_deadline(make_uow: Callable[[], UnitOfWork], now: datetime) -> int:
-    """Close every open event whose registration deadline has passed; returns how many."""
-    async with make_uow() as uow:
-        due = await uow.events.past_deadline(now)
+async def close_past_deadline(cmd: commands.CloseEventsPastDeadline, uow: UnitOfWork) -> int:
+    """Close every open event whose registration deadline has passed; returns how many.
+
+    One transaction per event: ``uow`` is entered once to find them and once for each (a
+    unit of work may be entered again after it ended)."""
+    async with uow:
+        due = await uow.events.past_deadline(cmd.now)
     for event_id in due:
-        await _organise(make_uow(), event_id, _close_if_due(now), None)
+        await _organise(uow, event_id, _close_if_due(cmd.now), None)
     return len(due)
 
 
@@ -284,6 +278,6 @@ async def list_events(uow: UnitOfWork) -> list[Event]:
         return await uow.events.all()
 
 
-async def get_event(uow: UnitOfWork, event_id: UUID) -> Event | None:
+async def get_event(event_id: UUID, uow: UnitOfWork) -> Event | None:
     async with uow:
         return await uow.events.get(event_id)
