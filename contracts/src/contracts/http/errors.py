@@ -25,6 +25,10 @@ class Problem(BaseModel):
     message_de: str
     message_en: str
 
+    def message(self, locale: str) -> str:
+        """The message in ``locale`` (``de`` or ``en``; German for anything else)."""
+        return self.message_en if locale == "en" else self.message_de
+
 
 class ApiError(BaseModel):
     """Why a request was not done, in German and English."""

@@ -184,7 +184,7 @@ class RegistrationState(_Model):
     )
     rejection_reason: RejectionReason | None = None
     cancel_reason: CancelReason | None = None
-    locale: Locale
+    locale: Locale = Locale.DE
     created_at: AwareDatetime
 
     @property
@@ -220,12 +220,12 @@ class Participant(_Model):
     event_id: UUID
     name: str
     email: str
-    organisation: str
-    role: AttendeeRole
-    locale: Locale
+    organisation: str = ""
+    role: AttendeeRole = AttendeeRole.OTHER
+    locale: Locale = Locale.DE
     status: RegistrationStatus
     waitlist_position: int | None = Field(None, description="the current place on the waiting list")
-    accessibility_needs: tuple[AccessibilityNeed, ...] = ()
+    accessibility_needs: list[AccessibilityNeed] = Field(default_factory=list)
     accessibility_other: str = ""
     created_at: AwareDatetime
     cancelled_at: AwareDatetime | None = None

@@ -24,13 +24,12 @@ from gateway.config import Settings
 from gateway.desk.bootstrap import Desk
 from gateway.desk.bootstrap import bootstrap as desk_bootstrap
 from gateway.desk.entrypoints import routes as desk_routes
-from gateway.domain.validation import Problem
 from gateway.site import pages
 from gateway.site.views import render
 from gateway.web import i18n
 from gateway.web.rendering import STATIC_DIR
 from gateway.web.security import CsrfFailed, RateLimited, RateLimiter, SecureResponses
-from servicekit.http import add_correlation, health_router
+from servicekit.http import add_correlation, health_router, validation_problems
 from servicekit.logging import configure
 
 SECURITY_HEADERS = {
@@ -182,15 +181,7 @@ async def rate_limited(request: Request, exc: RateLimited) -> Response:
 
 async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
     """A body the API cannot read at all (not JSON, wrong types)."""
-    problems = [
-        Problem(
-            field=".".join(part for part in err["loc"][1:] if isinstance(part, str)) or "body",
-            code=str(err["type"]),
-            de="Dieser Wert ist ungültig.",
-            en=str(err["msg"]),
-        )
-        for err in exc.errors()
-    ]
+    problems = validation_problems(exc.errors())
     return api.error(
         422, "invalid_request", "Die Anfrage ist ungültig.", "The request is invalid.", problems
     )

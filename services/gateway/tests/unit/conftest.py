@@ -16,6 +16,17 @@ import pytest
 from argon2 import PasswordHasher
 
 from contracts.attendees import AccessibilityNeed
+from contracts.http.errors import ApiError
+from contracts.http.registration import (
+    AccessibilityReport,
+    Cancellation,
+    CancelReason,
+    FeedbackEntry,
+    Participant,
+    RegistrationAccepted,
+    RegistrationState,
+    RegistrationStatus,
+)
 from contracts.messages import (
     CatalogEvent,
     CloseReason,
@@ -31,7 +42,7 @@ from gateway.config import Settings
 from gateway.desk.adapters.passwords import Argon2Passwords
 from gateway.desk.bootstrap import Desk
 from gateway.desk.domain.commands import SaveOrganiser
-from gateway.desk.domain.model import AccessibilityReport, EventDetails, Feedback, Participant
+from gateway.desk.domain.model import EventDetails
 from gateway.desk.domain.organisers import Account, Organiser, RecentFailures
 from gateway.desk.service_layer.organisers import save_organiser
 from gateway.desk.service_layer.ports import (
@@ -42,13 +53,6 @@ from gateway.desk.service_layer.ports import (
 )
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
 from gateway.domain.model import Catalog
-from gateway.domain.registration import (
-    Cancellation,
-    CancelReason,
-    RegistrationState,
-    RegistrationStatus,
-    Submission,
-)
 from gateway.service_layer.ports import CancelLinkExpired, CancelLinkInvalid
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -93,7 +97,7 @@ class FakeRegistrations:
             )
         return registration_id
 
-    async def submit(self, command: RegisterAttendee) -> Submission:
+    async def submit(self, command: RegisterAttendee) -> RegistrationAccepted:
         if self.failure is not None:
             raise self.failure
         self.submitted.append(command)
@@ -102,8 +106,14 @@ class FakeRegistrations:
             registration_id=registration_id,
             event_id=command.event_id,
             status=RegistrationStatus.PENDING,
+            locale=command.attendee.locale,
+            created_at=NOW,
         )
-        return Submission(registration_id=registration_id, status=RegistrationStatus.PENDING)
+        return RegistrationAccepted(
+            registration_id=registration_id,
+            status=RegistrationStatus.PENDING,
+            status_url=f"/registrations/{registration_id}",
+        )
 
     async def state(
         self, registration_id: UUID, correlation_id: str, wait: float = 0
@@ -123,12 +133,12 @@ class FakeRegistrations:
             raise self.failure
         self.cancel_requests.append(command)
         current = self.states[self._owner(command.token)]
-        changed = current.cancellable
+        changed = current.active
         if changed:
             current = current.model_copy(
                 update={
                     "status": RegistrationStatus.CANCELLED,
-                    "cancel_reason": CancelReason.ATTENDEE.value,
+                    "cancel_reason": CancelReason.ATTENDEE,
                     "waitlist_position": None,
                 }
             )
@@ -239,7 +249,10 @@ def registered(registrations: FakeRegistrations) -> Callable[..., RegistrationSt
 
     def add(event_id: UUID, status: RegistrationStatus, **fields: Any) -> RegistrationState:
         state = RegistrationState(
-            registration_id=uuid.uuid4(), event_id=event_id, status=status, **fields
+            registration_id=uuid.uuid4(),
+            event_id=event_id,
+            status=status,
+            **{"created_at": NOW, **fields},
         )
         registrations.states[state.registration_id] = state
         return state
@@ -427,7 +440,14 @@ class FakeCapacity:
             EventAction.CANCEL: {EventStatus.OPEN, EventStatus.CLOSED},
         }[action]
         if event.status not in allowed:
-            raise CapacityRefused(409, "Nicht in diesem Zustand / not in this state")
+            raise CapacityRefused(
+                409,
+                ApiError(
+                    code="event_is_draft",
+                    message_de="Nicht in diesem Zustand",
+                    message_en="Not in this state",
+                ),
+            )
         self.actions.append((event_id, action))
         status = {
             EventAction.PUBLISH: EventStatus.OPEN,
@@ -443,7 +463,14 @@ class FakeCapacity:
     ) -> EventSnapshot:
         event = await self.event(event_id, correlation_id)
         if capacity < event.seats_taken:
-            raise CapacityRefused(409, f"{event.seats_taken} Plätze sind bereits vergeben")
+            raise CapacityRefused(
+                409,
+                ApiError(
+                    code="seats_taken",
+                    message_de=f"{event.seats_taken} Plätze sind bereits vergeben",
+                    message_en=f"{event.seats_taken} seats are taken",
+                ),
+            )
         left = capacity - event.seats_taken
         return self._store(event, capacity=capacity, seats_left=left)
 
@@ -465,7 +492,7 @@ class FakeRegistrationDesk:
 
     def __init__(self) -> None:
         self.registrations: list[Participant] = []
-        self.entries: list[Feedback] = []
+        self.entries: list[FeedbackEntry] = []
         self.cancelled: list[UUID] = []
         self.failure: Exception | None = None
 
@@ -514,7 +541,7 @@ class FakeRegistrationDesk:
             found = found.model_copy(
                 update={
                     "status": RegistrationStatus.CANCELLED,
-                    "cancel_reason": "cancelled_by_organiser",
+                    "cancel_reason": CancelReason.ORGANISER,
                     "waitlist_position": None,
                 }
             )
@@ -525,10 +552,12 @@ class FakeRegistrationDesk:
             event_id=found.event_id,
             status=found.status,
             cancel_reason=found.cancel_reason,
+            locale=found.locale,
+            created_at=found.created_at,
             already_cancelled=not changed,
         )
 
-    async def feedback(self, correlation_id: str) -> list[Feedback]:
+    async def feedback(self, correlation_id: str) -> list[FeedbackEntry]:
         self._answer()
         return self.entries
 

@@ -3,9 +3,16 @@
 import uuid
 from datetime import UTC, datetime
 
+from contracts.http.errors import ApiError
+from contracts.http.registration import (
+    PRIVACY_CONSENT_MISSING,
+    RegistrationState,
+    RegistrationStatus,
+)
 from contracts.messages import CloseReason, EventCancelled, EventStatus, EventUpdated
-from gateway.domain.registration import RegistrationState, RegistrationStatus
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
+
+CREATED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 BODY = {
     "name": "Jane Doe",
@@ -129,7 +136,12 @@ async def test_registration_down_or_refusing(client, add_event, registrations):
     down = await client.post(url, json=BODY)
     assert down.status_code == 503
     assert down.json()["code"] == "registration_unavailable"
-    registrations.failure = RegistrationRefused(409, "Bereits angemeldet.")
+    registrations.failure = RegistrationRefused(
+        409,
+        ApiError(
+            code="already_registered", message_de="Bereits angemeldet.", message_en="Registered."
+        ),
+    )
     refused = await client.post(url, json=BODY)
     assert refused.status_code == 409
     assert refused.json()["message_de"] == "Bereits angemeldet."
@@ -140,6 +152,7 @@ async def test_registration_status(client, add_event, registrations):
     waitlisted = RegistrationState(
         registration_id=uuid.uuid4(),
         event_id=event.event_id,
+        created_at=CREATED,
         status=RegistrationStatus.WAITLISTED,
         waitlist_position=7,
     )
@@ -194,7 +207,7 @@ async def test_events_carry_the_newest_snapshot(client, add_event, send):
 
 def cancellable(registrations, event_id, status=RegistrationStatus.CONFIRMED, **fields):
     state = RegistrationState(
-        registration_id=uuid.uuid4(), event_id=event_id, status=status, **fields
+        registration_id=uuid.uuid4(), event_id=event_id, created_at=CREATED, status=status, **fields
     )
     return state, registrations.cancel_link(state)
 
@@ -260,12 +273,19 @@ async def test_cancel_while_registration_is_down(client, add_event, registration
 async def test_refusals_keep_the_registration_services_code(client, add_event, registrations):
     event = add_event()
     registrations.failure = RegistrationRefused(
-        422, "Ohne Einwilligung keine Anmeldung.", code="consent_required", message_en="Consent."
+        422,
+        ApiError(
+            code="consent_required",
+            message_de="Ohne Einwilligung keine Anmeldung.",
+            message_en="Consent.",
+            errors=(PRIVACY_CONSENT_MISSING,),
+        ),
     )
     response = await client.post(f"/api/v1/events/{event.event_id}/registrations", json=BODY)
     assert response.status_code == 422
     assert response.json()["code"] == "consent_required"
     assert response.json()["message_en"] == "Consent."
+    assert [e["field"] for e in response.json()["errors"]] == ["privacy_consent"]
 
 
 async def test_a_cancelled_registrations_status(client, add_event, registrations):

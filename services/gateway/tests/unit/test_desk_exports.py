@@ -8,10 +8,10 @@ import pytest
 from openpyxl import load_workbook
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.http.registration import RegistrationStatus
 from contracts.messages import Locale
 from gateway.desk.domain.model import spreadsheet_safe
 from gateway.desk.entrypoints.exports import csv_document, xlsx_document
-from gateway.domain.registration import RegistrationStatus
 
 HEADINGS_DE = [
     "Name",

@@ -66,7 +66,7 @@ def test_every_problem_at_once():
         "city",
         "capacity",
     }
-    assert all(problem.de and problem.en for problem in exc.value.problems)
+    assert all(problem.message_de and problem.message_en for problem in exc.value.problems)
 
 
 def test_the_end_comes_after_the_start_and_the_deadline_not_after_it():

@@ -75,7 +75,7 @@ async def test_create_sends_the_contracted_body():
     assert (request.method, request.url.path) == ("POST", "/events")
     assert request.headers["X-Correlation-ID"] == "corr-7"
     body = json.loads(request.content)
-    assert body["starts_at"] == "2026-03-12T09:00:00+00:00"
+    assert body["starts_at"] == "2026-03-12T09:00:00Z"
     assert body["publish"] is False and body["capacity"] == 300
     assert body["registration_deadline"] is None
     assert set(body) == {
@@ -118,12 +118,31 @@ async def test_state_changes_go_to_their_endpoint(action, path):
 async def test_capacity_errors_are_told_apart():
     answers = iter(
         [
-            httpx.Response(409, json={"detail": "12 Plätze sind bereits vergeben / 12 taken"}),
+            httpx.Response(
+                409,
+                json={
+                    "code": "seats_taken",
+                    "message_de": "12 Plätze sind bereits vergeben",
+                    "message_en": "12 seats are taken",
+                },
+            ),
             httpx.Response(
                 422,
-                json={"detail": [{"loc": ["body", "starts_at"], "msg": "bad", "type": "x"}]},
+                json={
+                    "code": "invalid_request",
+                    "message_de": "Die Anfrage ist ungültig.",
+                    "message_en": "The request is invalid.",
+                    "errors": [
+                        {
+                            "field": "starts_at",
+                            "code": "x",
+                            "message_de": "Falsch.",
+                            "message_en": "Bad.",
+                        }
+                    ],
+                },
             ),
-            httpx.Response(404, json={"detail": "nicht gefunden"}),
+            httpx.Response(404, json={"code": "not_found", "message_de": "-", "message_en": "-"}),
             httpx.Response(503),
             httpx.Response(200, json={"unexpected": True}),
         ]
@@ -136,7 +155,8 @@ async def test_capacity_errors_are_told_apart():
     with pytest.raises(CapacityRefused) as refused:
         await capacity.change_capacity(EVENT_ID, 5, "c")
     assert refused.value.status_code == 409
-    assert refused.value.message.startswith("12 Plätze sind bereits vergeben")
+    assert refused.value.error.code == "seats_taken"
+    assert refused.value.error.message_de.startswith("12 Plätze sind bereits vergeben")
     with pytest.raises(CapacityRefused) as invalid:
         await capacity.update(EVENT_ID, DETAILS, "c")
     assert invalid.value.fields == ("starts_at",)
@@ -223,11 +243,9 @@ async def test_the_registration_desk_errors():
             httpx.Response(
                 403,
                 json={
-                    "detail": {
-                        "code": "internal_token_required",
-                        "message_de": "Nur für interne Dienste.",
-                        "message_en": "Internal services only.",
-                    }
+                    "code": "internal_token_required",
+                    "message_de": "Nur für interne Dienste.",
+                    "message_en": "Internal services only.",
                 },
             ),
             httpx.Response(500),
@@ -246,9 +264,20 @@ async def test_the_registration_desk_errors():
 
 async def test_a_refusal_in_both_languages_keeps_both():
     def handler(request):
-        detail = {"code": "draft", "message_de": "Erst veröffentlichen", "message_en": "Publish"}
-        return httpx.Response(409, json={"detail": detail})
+        body = {"code": "draft", "message_de": "Erst veröffentlichen", "message_en": "Publish"}
+        return httpx.Response(409, json=body)
 
     with pytest.raises(CapacityRefused) as refused:
         await HttpCapacity(client(handler)).act(EVENT_ID, EventAction.CLOSE, "c")
-    assert (refused.value.message, refused.value.message_en) == ("Erst veröffentlichen", "Publish")
+    error = refused.value.error
+    assert (error.message_de, error.message_en) == ("Erst veröffentlichen", "Publish")
+
+
+async def test_an_answer_not_in_the_one_error_shape_says_nothing_of_its_own():
+    def handler(request):
+        return httpx.Response(409, json={"detail": "Die Veranstaltung ist abgesagt"})
+
+    with pytest.raises(CapacityRefused) as refused:
+        await HttpCapacity(client(handler)).act(EVENT_ID, EventAction.CLOSE, "c")
+    assert refused.value.error.message_de == "Capacity hat die Änderung abgelehnt."
+    assert refused.value.fields == ()

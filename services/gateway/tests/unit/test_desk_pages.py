@@ -9,10 +9,11 @@ from html.parser import HTMLParser
 import pytest
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.http.errors import ApiError, Problem
+from contracts.http.registration import FeedbackEntry as Feedback
+from contracts.http.registration import RegistrationStatus
 from contracts.messages import CloseReason, EventKind, EventStatus, Locale
-from gateway.desk.domain.model import Feedback
-from gateway.desk.service_layer.ports import CapacityUnavailable
-from gateway.domain.registration import RegistrationStatus
+from gateway.desk.service_layer.ports import CapacityRefused, CapacityUnavailable
 from gateway.service_layer.ports import RegistrationUnavailable
 
 NEW_EVENT = {
@@ -182,6 +183,32 @@ async def test_capacity_down_keeps_the_input(desk_client, capacity, form_token):
     assert answer.status_code == 503
     assert "nicht erreichbar" in answer.text
     assert 'value="Werkstattgespräch Nachbarschaft"' in answer.text
+
+
+async def test_capacitys_refusal_of_a_field_stands_at_that_field(desk_client, capacity, form_token):
+    capacity.failure = CapacityRefused(
+        422,
+        ApiError(
+            code="invalid_event",
+            message_de="Bitte prüfen Sie die Angaben zur Veranstaltung.",
+            message_en="Please check the event's details.",
+            errors=(
+                Problem(
+                    field="ends_at",
+                    code="before_start",
+                    message_de="Das Ende liegt vor dem Beginn.",
+                    message_en="The end must not be before the start.",
+                ),
+            ),
+        ),
+    )
+    form = "/verwaltung/veranstaltungen/neu"
+    answer = await post_form(desk_client, form, form, {**NEW_EVENT, "action": "draft"}, form_token)
+
+    assert answer.status_code == 422
+    assert '<li><a href="#end_date">Das Ende liegt vor dem Beginn.</a></li>' in answer.text
+    assert 'value="Werkstattgespräch Nachbarschaft"' in answer.text
+    assert_accessible(answer.text)
 
 
 async def test_the_event_page_shows_participants_by_status(

@@ -3,6 +3,7 @@ from uuid import uuid4
 
 import pytest
 
+from contracts.http.registration import Cancellation, RegistrationState, RegistrationStatus
 from contracts.messages import EventKind, Locale
 from gateway.domain.labels import (
     cancel_hint,
@@ -13,8 +14,9 @@ from gateway.domain.labels import (
     status_explanation,
     status_headline,
 )
-from gateway.domain.registration import Cancellation, RegistrationState, RegistrationStatus
 from gateway.web.i18n import translator
+
+CREATED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 GERMAN = translator(Locale.DE)
 ENGLISH = translator(Locale.EN)
@@ -82,6 +84,7 @@ def test_status_headlines(status, position, cancel_reason, headline):
     state = RegistrationState(
         registration_id=uuid4(),
         event_id=uuid4(),
+        created_at=CREATED,
         status=status,
         waitlist_position=position,
         cancel_reason=cancel_reason,
@@ -102,6 +105,7 @@ def test_cancellation_headlines(status, already, cancel_reason, headline):
     cancellation = Cancellation(
         registration_id=uuid4(),
         event_id=uuid4(),
+        created_at=CREATED,
         status=status,
         cancel_reason=cancel_reason,
         already_cancelled=already,
@@ -111,7 +115,9 @@ def test_cancellation_headlines(status, already, cancel_reason, headline):
 
 def test_only_a_held_or_awaited_seat_gets_the_cancel_hint():
     for status in RegistrationStatus:
-        state = RegistrationState(registration_id=uuid4(), event_id=uuid4(), status=status)
+        state = RegistrationState(
+            registration_id=uuid4(), event_id=uuid4(), created_at=CREATED, status=status
+        )
         has_hint = cancel_hint(state, GERMAN) is not None
         assert has_hint == (status in {"pending", "confirmed", "waitlisted"}), status
 
@@ -120,6 +126,7 @@ def test_a_rejection_says_why():
     state = RegistrationState(
         registration_id=uuid4(),
         event_id=uuid4(),
+        created_at=CREATED,
         status=RegistrationStatus.REJECTED,
         rejection_reason="event_full",
     )
@@ -142,6 +149,7 @@ def test_english_labels_and_the_waiting_list_place():
     state = RegistrationState(
         registration_id=uuid4(),
         event_id=uuid4(),
+        created_at=CREATED,
         status=RegistrationStatus.WAITLISTED,
         waitlist_position=4,
     )
@@ -154,6 +162,7 @@ def test_an_organiser_cancellation_is_explained_as_such():
         state = RegistrationState(
             registration_id=uuid4(),
             event_id=uuid4(),
+            created_at=CREATED,
             status=RegistrationStatus.CANCELLED,
             cancel_reason=cancel_reason,
         )

@@ -5,6 +5,8 @@ import uuid
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
+from contracts.http.errors import ApiError
+from contracts.http.registration import RegistrationState, RegistrationStatus
 from contracts.messages import (
     CloseReason,
     EventCancelled,
@@ -13,8 +15,9 @@ from contracts.messages import (
     EventStatus,
     EventUpdated,
 )
-from gateway.domain.registration import RegistrationState, RegistrationStatus
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
+
+CREATED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 CORRELATION = {"X-Correlation-ID": "corr-123"}
 
@@ -301,7 +304,14 @@ async def test_a_refusal_shows_the_registration_services_message(
     client, add_event, registrations, csrf
 ):
     event = add_event()
-    registrations.failure = RegistrationRefused(409, "Sie sind bereits angemeldet.")
+    registrations.failure = RegistrationRefused(
+        409,
+        ApiError(
+            code="already_registered",
+            message_de="Sie sind bereits angemeldet.",
+            message_en="You are registered already.",
+        ),
+    )
     response = await client.post(
         f"/veranstaltungen/{event.event_id}/anmeldung", data=form_data(csrf)
     )
@@ -317,7 +327,7 @@ async def test_posting_for_an_unknown_event_is_a_404(client, registrations, csrf
 
 def state(event_id, status, **fields):
     return RegistrationState(
-        registration_id=uuid.uuid4(), event_id=event_id, status=status, **fields
+        registration_id=uuid.uuid4(), event_id=event_id, created_at=CREATED, status=status, **fields
     )
 
 
@@ -790,7 +800,10 @@ async def test_a_refused_cancellation_shows_the_services_message(
 ):
     event = add_event()
     token = registrations.cancel_link(state(event.event_id, RegistrationStatus.CONFIRMED))
-    registrations.failure = RegistrationRefused(409, "Das geht gerade nicht.")
+    registrations.failure = RegistrationRefused(
+        409,
+        ApiError(code="busy", message_de="Das geht gerade nicht.", message_en="Not now."),
+    )
     response = await client.post(f"/abmeldung/{token}", data={"csrf_token": csrf})
     assert response.status_code == 409
     assert "Das geht gerade nicht." in response.text

@@ -7,10 +7,10 @@ import httpx
 import pytest
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.http.registration import RegistrationStatus
 from contracts.messages import Locale
 from gateway.adapters.registration_http import HttpRegistrations
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
-from gateway.domain.registration import RegistrationStatus
 from gateway.domain.validation import Attendee, Feedback
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -103,14 +103,32 @@ async def test_an_unreachable_service_is_unavailable():
         await adapter(handler).state(uuid.uuid4(), "corr")
 
 
+def api_error(status_code: int, code: str, message_de: str, **fields: object) -> httpx.Response:
+    body = {"code": code, "message_de": message_de, "message_en": f"{code} (en)", **fields}
+    return httpx.Response(status_code, json=body)
+
+
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
         (
-            httpx.Response(409, json={"detail": "Sie sind bereits angemeldet."}),
+            api_error(409, "already_registered", "Sie sind bereits angemeldet."),
             "Sie sind bereits angemeldet.",
         ),
-        (httpx.Response(400, json={"message": "Ungültig."}), "Ungültig."),
+        (api_error(400, "invalid_request", "Ungültig."), "Ungültig."),
+        (
+            api_error(422, "consent_required", "Ohne Einwilligung keine Anmeldung.", errors=[]),
+            "Ohne Einwilligung keine Anmeldung.",
+        ),
+        # not the one error body: nothing in it is a message for a person
+        (
+            httpx.Response(409, json={"detail": "Sie sind bereits angemeldet."}),
+            "Die Anmeldung wurde nicht angenommen.",
+        ),
+        (
+            httpx.Response(400, json={"message": "Ungültig."}),
+            "Die Anmeldung wurde nicht angenommen.",
+        ),
         (
             httpx.Response(422, json={"detail": [{"msg": "x"}]}),
             "Die Anmeldung wurde nicht angenommen.",
@@ -119,15 +137,9 @@ async def test_an_unreachable_service_is_unavailable():
         (
             httpx.Response(
                 422,
-                json={
-                    "detail": {
-                        "code": "consent_required",
-                        "message_de": "Ohne Einwilligung keine Anmeldung.",
-                        "message_en": "Consent is required.",
-                    }
-                },
+                json={"detail": {"code": "consent_required", "message_de": "Ohne Einwilligung."}},
             ),
-            "Ohne Einwilligung keine Anmeldung.",
+            "Die Anmeldung wurde nicht angenommen.",
         ),
     ],
 )
@@ -135,7 +147,7 @@ async def test_client_errors_carry_the_services_message(answer, message):
     with pytest.raises(RegistrationRefused) as caught:
         await adapter(lambda request: answer).submit(COMMAND)
     assert caught.value.status_code == answer.status_code
-    assert caught.value.message.startswith(message)
+    assert caught.value.error.message_de.startswith(message)
 
 
 async def test_state_of_a_registration():
@@ -165,21 +177,29 @@ async def test_state_of_a_registration():
     assert await registrations.state(uuid.uuid4(), "corr-2") is None
 
 
-async def test_structured_refusals_keep_code_and_both_languages():
+async def test_structured_refusals_keep_code_both_languages_and_the_fields():
     answer = httpx.Response(
         422,
         json={
-            "detail": {
-                "code": "consent_required",
-                "message_de": "Ohne Einwilligung keine Anmeldung.",
-                "message_en": "Consent is required.",
-            }
+            "code": "consent_required",
+            "message_de": "Ohne Einwilligung keine Anmeldung.",
+            "message_en": "Consent is required.",
+            "errors": [
+                {
+                    "field": "privacy_consent",
+                    "code": "missing",
+                    "message_de": "Bitte zustimmen.",
+                    "message_en": "Please consent.",
+                }
+            ],
         },
     )
     with pytest.raises(RegistrationRefused) as caught:
         await adapter(lambda request: answer).submit(COMMAND)
     assert caught.value.code == "consent_required"
-    assert caught.value.message_en == "Consent is required."
+    assert caught.value.error.message_en == "Consent is required."
+    ((field, german),) = [(p.field, p.message_de) for p in caught.value.error.errors]
+    assert (field, german) == ("privacy_consent", "Bitte zustimmen.")
 
 
 TOKEN = "InJlZyI.aBcD_e-f.sig"
@@ -248,7 +268,7 @@ async def test_cancel_posts_and_reads_already_cancelled():
 def link_error(status_code: int, code: str) -> httpx.Response:
     return httpx.Response(
         status_code,
-        json={"detail": {"code": code, "message_de": f"{code} (de)", "message_en": f"{code} (en)"}},
+        json={"code": code, "message_de": f"{code} (de)", "message_en": f"{code} (en)"},
     )
 
 

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.http.errors import ApiError, Problem
 from contracts.messages import EventKind, EventStatus
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 
@@ -131,7 +132,20 @@ async def test_the_registration_services_consent_refusal_lands_at_the_field(
 ):
     event = add_event()
     registrations.failure = RegistrationRefused(
-        422, "Einwilligung fehlt.", code="health_consent_required"
+        422,
+        ApiError(
+            code="health_consent_required",
+            message_de="Einwilligung fehlt.",
+            message_en="Consent missing.",
+            errors=(
+                Problem(
+                    field="health_data_consent",
+                    code="health_consent_required",
+                    message_de="Die Einwilligung fehlt hier.",
+                    message_en="The consent is missing here.",
+                ),
+            ),
+        ),
     )
     data = registration(csrf, accessibility_needs=["step_free"], health_data_consent="ja")
 
@@ -139,6 +153,7 @@ async def test_the_registration_services_consent_refusal_lands_at_the_field(
 
     assert answer.status_code == 422
     assert 'id="health_data_consent-error"' in answer.text
+    assert '<li><a href="#health_data_consent">Die Einwilligung fehlt hier.</a></li>' in answer.text
 
 
 async def test_the_api_takes_the_new_fields(client, add_event, registrations):

@@ -37,11 +37,13 @@ def test_every_problem_is_reported_at_once_in_german_and_english():
     with pytest.raises(InvalidInput) as caught:
         attendee(name=" ", email="erika@", organisation=None, privacy_consent=False, role="")
     problems = {problem.field: problem for problem in caught.value.problems}
-    assert problems["name"].de == "Bitte geben Sie Ihren Namen an."
-    assert problems["email"].de == "Bitte geben Sie eine gültige E-Mail-Adresse an."
-    assert problems["privacy_consent"].de == "Bitte stimmen Sie der Datenschutzerklärung zu."
-    assert problems["role"].de == "Bitte wählen Sie aus, in welcher Rolle Sie teilnehmen."
-    assert problems["email"].en == "Please enter a valid email address."
+    assert problems["name"].message_de == "Bitte geben Sie Ihren Namen an."
+    assert problems["email"].message_de == "Bitte geben Sie eine gültige E-Mail-Adresse an."
+    assert (
+        problems["privacy_consent"].message_de == "Bitte stimmen Sie der Datenschutzerklärung zu."
+    )
+    assert problems["role"].message_de == "Bitte wählen Sie aus, in welcher Rolle Sie teilnehmen."
+    assert problems["email"].message_en == "Please enter a valid email address."
     assert set(problems) == {"name", "email", "privacy_consent", "role"}
 
 

@@ -3,17 +3,24 @@ through the gateway's one shared connection pool."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import quote
 from uuid import UUID
 
 import httpx
 import structlog
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from contracts.http.errors import ApiError
+from contracts.http.registration import (
+    Cancellation,
+    FeedbackReceived,
+    NewFeedback,
+    NewRegistration,
+    RegistrationAccepted,
+    RegistrationState,
+)
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
-from gateway.domain.registration import Cancellation, RegistrationState, Submission
 from gateway.service_layer.ports import (
     CancelLinkExpired,
     CancelLinkInvalid,
@@ -26,63 +33,29 @@ log = structlog.get_logger(__name__)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
-
-class FeedbackReceived(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    feedback_id: UUID
-
-
 T = TypeVar("T")
-SUBMISSION = TypeAdapter(Submission)
+ACCEPTED = TypeAdapter(RegistrationAccepted)
 REGISTRATION_STATE = TypeAdapter(RegistrationState)
 CANCELLATION = TypeAdapter(Cancellation)
 FEEDBACK_RECEIVED = TypeAdapter(FeedbackReceived)
-REFUSED_FALLBACK = "Die Anmeldung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben."
-REFUSED_FALLBACK_EN = "The registration was not accepted. Please check your input."
+REFUSED_FALLBACK = ApiError(
+    code="registration_refused",
+    message_de="Die Anmeldung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben.",
+    message_en="The registration was not accepted. Please check your input.",
+)
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Why the registration service said no, as far as its answer tells."""
-
-    code: str | None
-    message_de: str | None
-    message_en: str | None
-
-
-def _text(value: object) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def refusal(response: httpx.Response) -> Refusal:
-    """The reason in a 4xx answer: ``{"detail": {"code", "message_de", "message_en"}}``, or
-    older shapes (``message``, a ``detail`` text); a FastAPI validation list says nothing."""
+def api_error(response: httpx.Response) -> ApiError | None:
+    """The error body every service answers (``contracts.http.errors.ApiError``); None when
+    the answer is not one (then it says nothing a person could read)."""
     try:
-        body = response.json()
-    except ValueError:
-        return Refusal(None, None, None)
-    if not isinstance(body, dict):
-        return Refusal(None, None, None)
-    detail = body.get("detail")
-    if isinstance(detail, dict):
-        return Refusal(
-            _text(detail.get("code")),
-            _text(detail.get("message_de")) or _text(detail.get("message")),
-            _text(detail.get("message_en")),
-        )
-    german = _text(body.get("message_de")) or _text(body.get("message")) or _text(detail)
-    return Refusal(_text(body.get("code")), german, _text(body.get("message_en")))
+        return ApiError.model_validate_json(response.content)
+    except ValidationError:
+        return None
 
 
 def refused(response: httpx.Response) -> RegistrationRefused:
-    reason = refusal(response)
-    return RegistrationRefused(
-        response.status_code,
-        reason.message_de or REFUSED_FALLBACK,
-        code=reason.code or "registration_refused",
-        message_en=reason.message_en or (None if reason.message_de else REFUSED_FALLBACK_EN),
-    )
+    return RegistrationRefused(response.status_code, api_error(response) or REFUSED_FALLBACK)
 
 
 def cancel_path(token: str) -> str:
@@ -93,20 +66,20 @@ class HttpRegistrations:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
 
-    async def submit(self, command: RegisterAttendee) -> Submission:
+    async def submit(self, command: RegisterAttendee) -> RegistrationAccepted:
         attendee = command.attendee
-        body: dict[str, object] = {
-            "event_id": str(command.event_id),
-            "name": attendee.name,
-            "email": attendee.email,
-            "organisation": attendee.organisation,
-            "locale": attendee.locale.value,
-            "privacy_consent": True,
-            "role": attendee.role.value,
-            "accessibility_needs": [need.value for need in attendee.accessibility_needs],
-            "accessibility_other": attendee.accessibility_other,
-            "health_data_consent": attendee.health_data_consent,
-        }
+        body = NewRegistration(
+            event_id=command.event_id,
+            name=attendee.name,
+            email=attendee.email,
+            organisation=attendee.organisation,
+            locale=attendee.locale,
+            privacy_consent=True,
+            role=attendee.role,
+            accessibility_needs=attendee.accessibility_needs,
+            accessibility_other=attendee.accessibility_other,
+            health_data_consent=attendee.health_data_consent,
+        )
         headers = {
             IDEMPOTENCY_HEADER: command.idempotency_key,
             CORRELATION_HEADER: command.correlation_id,
@@ -114,7 +87,7 @@ class HttpRegistrations:
         response = await self._send("POST", "/registrations", json=body, headers=headers)
         if response.is_client_error:
             raise refused(response)
-        return self._parse(SUBMISSION, response)
+        return self._parse(ACCEPTED, response)
 
     async def state(
         self, registration_id: UUID, correlation_id: str, wait: float = 0
@@ -148,13 +121,13 @@ class HttpRegistrations:
 
     async def send_feedback(self, command: SendFeedback) -> UUID:
         feedback = command.feedback
-        body: dict[str, object] = {
-            "message": feedback.message,
-            "name": feedback.name,
-            "email": feedback.email,
-            "page": feedback.page,
-            "locale": feedback.locale.value,
-        }
+        body = NewFeedback(
+            message=feedback.message,
+            name=feedback.name,
+            email=feedback.email,
+            page=feedback.page,
+            locale=feedback.locale,
+        )
         response = await self._send(
             "POST", "/feedback", json=body, headers={CORRELATION_HEADER: command.correlation_id}
         )
@@ -170,12 +143,12 @@ class HttpRegistrations:
     def _raise_for_link(response: httpx.Response) -> None:
         """404: not a valid link (or its registration is gone); 410: the link expired.
 
-        The service's own words only when it answered in the contracted shape (a bare
-        "Not Found" is no message for a person)."""
+        The service's own words only when it answered an ``ApiError`` (a bare "Not Found"
+        is no message for a person)."""
         if not response.is_client_error:
             return
-        reason = refusal(response)
-        words = (reason.message_de, reason.message_en) if reason.code else (None, None)
+        error = api_error(response)
+        words = (error.message_de, error.message_en) if error else (None, None)
         if response.status_code == httpx.codes.NOT_FOUND:
             raise CancelLinkInvalid(*words)
         if response.status_code == httpx.codes.GONE:
@@ -188,7 +161,7 @@ class HttpRegistrations:
         url: str,
         *,
         headers: dict[str, str],
-        json: dict[str, object] | None = None,
+        json: BaseModel | None = None,
         params: dict[str, float] | None = None,
         extra_time: float = 0,
     ) -> httpx.Response:
@@ -199,7 +172,7 @@ class HttpRegistrations:
                 method,
                 url,
                 headers=headers,
-                json=json,
+                json=json.model_dump(mode="json") if json is not None else None,
                 params=params,
                 timeout=timeout or httpx.USE_CLIENT_DEFAULT,
             )

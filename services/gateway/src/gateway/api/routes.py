@@ -12,13 +12,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.http.errors import ApiError, Problem
+from contracts.http.registration import WAIT_MAX_SECONDS, RegistrationStatus
 from contracts.messages import CloseReason, EventKind, EventStatus, Locale
 from gateway.bootstrap import Gateway
 from gateway.domain import labels
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, ShowRegistration
 from gateway.domain.model import Availability, Listing
-from gateway.domain.registration import RegistrationStatus
-from gateway.domain.validation import InvalidInput, Problem, validate_attendee
+from gateway.domain.validation import InvalidInput, validate_attendee
 from gateway.service_layer import handlers
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -35,22 +36,9 @@ from gateway.web.dependencies import (
     parse_uuid,
 )
 from gateway.web.security import limit_registrations
+from servicekit.http import error_response
 
 router = APIRouter(prefix="/api/v1", tags=["public API v1"])
-
-
-class ProblemOut(BaseModel):
-    field: str
-    code: str
-    message_de: str
-    message_en: str
-
-
-class ApiError(BaseModel):
-    code: str
-    message_de: str
-    message_en: str
-    errors: list[ProblemOut] = []
 
 
 class EventOut(BaseModel):
@@ -150,16 +138,9 @@ CANCEL_ERRORS: dict[int | str, dict[str, Any]] = {
 def error(
     status_code: int, code: str, de: str, en: str, problems: Iterable[Problem] = ()
 ) -> JSONResponse:
-    body = ApiError(
-        code=code,
-        message_de=de,
-        message_en=en,
-        errors=[
-            ProblemOut(field=p.field, code=p.code, message_de=p.de, message_en=p.en)
-            for p in problems
-        ],
-    )
-    return JSONResponse(body.model_dump(mode="json"), status_code=status_code)
+    """The one error body of every API (``contracts.http.errors.ApiError``)."""
+    body = ApiError(code=code, message_de=de, message_en=en, errors=tuple(problems))
+    return error_response(status_code, body)
 
 
 def not_found() -> JSONResponse:
@@ -283,7 +264,7 @@ async def register(
     except RegistrationUnavailable:
         return unavailable()
     except RegistrationRefused as exc:
-        return error(exc.status_code, exc.code, exc.message, exc.message_en)
+        return error_response(exc.status_code, exc.error)
     status_url = f"/api/v1/registrations/{submission.registration_id}"
     location = gateway.settings.public_base_url.rstrip("/") + status_url
     return JSONResponse(
@@ -306,7 +287,7 @@ async def get_registration(
         float,
         Query(
             ge=0,
-            le=25,
+            le=WAIT_MAX_SECONDS,
             description="Seconds to hold the answer while the registration is "
             "pending; it returns as soon as the decision is there (long polling).",
         ),
@@ -356,5 +337,5 @@ async def cancel(
             "Cancelling is not possible right now. Nothing was changed; please try again later.",
         )
     except RegistrationRefused as exc:
-        return error(exc.status_code, exc.code, exc.message, exc.message_en)
+        return error_response(exc.status_code, exc.error)
     return CancellationOut.model_validate(cancelled.model_dump())

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
-from contracts.messages import EventKind, Locale
-from gateway.domain.model import Availability, Listing
-from gateway.domain.registration import (
+from contracts.http.registration import (
     Cancellation,
     CancelReason,
     RegistrationState,
     RegistrationStatus,
 )
+from contracts.messages import EventKind, Locale
+from gateway.domain.model import Availability, Listing
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -199,7 +199,7 @@ def status_explanation(state: RegistrationState, t: Translator) -> str:
 
 def cancel_hint(state: RegistrationState, t: Translator) -> str | None:
     """How to give the seat back, for registrations that hold or wait for one."""
-    if not state.cancellable:
+    if not state.active:
         return None
     return t.gettext(
         "Sie können doch nicht teilnehmen? Über den Abmeldelink in Ihrer E-Mail stornieren "

@@ -1,30 +1,30 @@
 """Checks on what a person typed into the registration or feedback form (or sent to the JSON
-API)."""
+API), before it goes to the registration service: tidied, and held against the registration
+service's own rules (``contracts.http.registration``: the length limits, the e-mail check,
+the privacy and the health-data consent), so the form shows every problem at once in the
+visitor's words.  A ``Problem`` is the contracts' one (``contracts.http.errors``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.http.errors import Problem
+from contracts.http.registration import (
+    ACCESSIBILITY_OTHER_MAX_LENGTH,
+    FEEDBACK_MESSAGE_MAX_LENGTH,
+    FEEDBACK_NAME_MAX_LENGTH,
+    FEEDBACK_PAGE_MAX_LENGTH,
+    HEALTH_DATA_CONSENT_MISSING,
+    NAME_MAX_LENGTH,
+    ORGANISATION_MAX_LENGTH,
+    PRIVACY_CONSENT_MISSING,
+    health_data_consent_missing,
+    privacy_consent_missing,
+    valid_email,
+)
 from contracts.messages import Locale
-
-MAX_LENGTH = 200
-MAX_OTHER_NEED_LENGTH = 500
-MAX_FEEDBACK_LENGTH = 5000
-MAX_PAGE_LENGTH = 500
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one field, in German and English."""
-
-    field: str
-    code: str
-    de: str
-    en: str
 
 
 class InvalidInput(ValueError):
@@ -33,19 +33,11 @@ class InvalidInput(ValueError):
         self.problems = problems
 
 
-HEALTH_CONSENT_MISSING = Problem(
-    "health_data_consent",
-    "health_consent_required",
-    "Für Angaben zur Barrierefreiheit brauchen wir Ihre ausdrückliche Einwilligung. Bitte "
-    "willigen Sie ein – oder lassen Sie die Angaben zur Barrierefreiheit weg.",
-    "We need your explicit consent for accessibility needs. Please give it – or leave the "
-    "accessibility needs out.",
-)
 EMAIL_INVALID = Problem(
-    "email",
-    "invalid",
-    "Bitte geben Sie eine gültige E-Mail-Adresse an.",
-    "Please enter a valid email address.",
+    field="email",
+    code="invalid",
+    message_de="Bitte geben Sie eine gültige E-Mail-Adresse an.",
+    message_en="Please enter a valid email address.",
 )
 
 
@@ -79,18 +71,18 @@ def _clean(value: str | None) -> str:
 
 def _too_long(field: str, limit: int, what_de: str, what_en: str) -> Problem:
     return Problem(
-        field,
-        "too_long",
-        f"{what_de} darf höchstens {limit} Zeichen lang sein.",
-        f"{what_en} must not be longer than {limit} characters.",
+        field=field,
+        code="too_long",
+        message_de=f"{what_de} darf höchstens {limit} Zeichen lang sein.",
+        message_en=f"{what_en} must not be longer than {limit} characters.",
     )
 
 
 def _email(value: str | None) -> str | None:
-    """The normalised address, or None if it is not one."""
+    """The normalised address (the registration service's one check), or None."""
     try:
-        return validate_email((value or "").strip(), check_deliverability=False).normalized
-    except EmailNotValidError:
+        return valid_email(value or "")
+    except ValueError:
         return None
 
 
@@ -100,10 +92,10 @@ def _locale(value: str | None, problems: list[Problem]) -> Locale:
     except ValueError:
         problems.append(
             Problem(
-                "locale",
-                "invalid",
-                "Die Sprache muss „de“ oder „en“ sein.",
-                'The locale must be "de" or "en".',
+                field="locale",
+                code="invalid",
+                message_de="Die Sprache muss „de“ oder „en“ sein.",
+                message_en='The locale must be "de" or "en".',
             )
         )
         return Locale.DE
@@ -115,10 +107,10 @@ def _role(value: str | None, problems: list[Problem]) -> AttendeeRole:
     except ValueError:
         problems.append(
             Problem(
-                "role",
-                "missing" if not value else "invalid",
-                "Bitte wählen Sie aus, in welcher Rolle Sie teilnehmen.",
-                "Please choose the role in which you take part.",
+                field="role",
+                code="missing" if not value else "invalid",
+                message_de="Bitte wählen Sie aus, in welcher Rolle Sie teilnehmen.",
+                message_en="Please choose the role in which you take part.",
             )
         )
         return AttendeeRole.OTHER
@@ -131,10 +123,10 @@ def _needs(values: Iterable[str], problems: list[Problem]) -> tuple[Accessibilit
     if chosen - known:
         problems.append(
             Problem(
-                "accessibility_needs",
-                "invalid",
-                "Bitte wählen Sie nur Angaben aus der Liste.",
-                "Please choose only needs from the list.",
+                field="accessibility_needs",
+                code="invalid",
+                message_de="Bitte wählen Sie nur Angaben aus der Liste.",
+                message_en="Please choose only needs from the list.",
             )
         )
     return tuple(need for need in AccessibilityNeed if need.value in chosen)
@@ -160,19 +152,24 @@ def validate_attendee(
     clean_name = _clean(name)
     if not clean_name:
         problems.append(
-            Problem("name", "missing", "Bitte geben Sie Ihren Namen an.", "Please enter your name.")
+            Problem(
+                field="name",
+                code="missing",
+                message_de="Bitte geben Sie Ihren Namen an.",
+                message_en="Please enter your name.",
+            )
         )
-    elif len(clean_name) > MAX_LENGTH:
-        problems.append(_too_long("name", MAX_LENGTH, "Der Name", "The name"))
+    elif len(clean_name) > NAME_MAX_LENGTH:
+        problems.append(_too_long("name", NAME_MAX_LENGTH, "Der Name", "The name"))
     address = _email(email)
     if address is None:
         problems.append(EMAIL_INVALID)
     clean_organisation = _clean(organisation)
-    if len(clean_organisation) > MAX_LENGTH:
+    if len(clean_organisation) > ORGANISATION_MAX_LENGTH:
         problems.append(
             _too_long(
                 "organisation",
-                MAX_LENGTH,
+                ORGANISATION_MAX_LENGTH,
                 "Die Angabe zu Organisation/Kommune",
                 "The organisation",
             )
@@ -180,26 +177,19 @@ def validate_attendee(
     chosen_role = _role(role, problems)
     needs = _needs(accessibility_needs, problems)
     other = _clean(accessibility_other)
-    if len(other) > MAX_OTHER_NEED_LENGTH:
+    if len(other) > ACCESSIBILITY_OTHER_MAX_LENGTH:
         problems.append(
             _too_long(
                 "accessibility_other",
-                MAX_OTHER_NEED_LENGTH,
+                ACCESSIBILITY_OTHER_MAX_LENGTH,
                 "Die Beschreibung",
                 "The description",
             )
         )
-    if (needs or other) and not health_data_consent:
-        problems.append(HEALTH_CONSENT_MISSING)
-    if not privacy_consent:
-        problems.append(
-            Problem(
-                "privacy_consent",
-                "missing",
-                "Bitte stimmen Sie der Datenschutzerklärung zu.",
-                "Please accept the privacy policy.",
-            )
-        )
+    if health_data_consent_missing(needs, other, health_data_consent):
+        problems.append(HEALTH_DATA_CONSENT_MISSING)
+    if privacy_consent_missing(privacy_consent):
+        problems.append(PRIVACY_CONSENT_MISSING)
     chosen_locale = _locale(locale, problems)
     if problems:
         raise InvalidInput(problems)
@@ -229,23 +219,27 @@ def validate_feedback(
     if not text:
         problems.append(
             Problem(
-                "message",
-                "missing",
-                "Bitte schreiben Sie uns, was Ihnen aufgefallen ist.",
-                "Please tell us what you noticed.",
+                field="message",
+                code="missing",
+                message_de="Bitte schreiben Sie uns, was Ihnen aufgefallen ist.",
+                message_en="Please tell us what you noticed.",
             )
         )
-    elif len(text) > MAX_FEEDBACK_LENGTH:
-        problems.append(_too_long("message", MAX_FEEDBACK_LENGTH, "Die Nachricht", "The message"))
+    elif len(text) > FEEDBACK_MESSAGE_MAX_LENGTH:
+        problems.append(
+            _too_long("message", FEEDBACK_MESSAGE_MAX_LENGTH, "Die Nachricht", "The message")
+        )
     clean_name = _clean(name)
-    if len(clean_name) > MAX_LENGTH:
-        problems.append(_too_long("name", MAX_LENGTH, "Der Name", "The name"))
+    if len(clean_name) > FEEDBACK_NAME_MAX_LENGTH:
+        problems.append(_too_long("name", FEEDBACK_NAME_MAX_LENGTH, "Der Name", "The name"))
     address = _email(email) if (email or "").strip() else None
     if (email or "").strip() and address is None:
         problems.append(EMAIL_INVALID)
     clean_page = _clean(page)
-    if len(clean_page) > MAX_PAGE_LENGTH:
-        problems.append(_too_long("page", MAX_PAGE_LENGTH, "Die Angabe der Seite", "The page"))
+    if len(clean_page) > FEEDBACK_PAGE_MAX_LENGTH:
+        problems.append(
+            _too_long("page", FEEDBACK_PAGE_MAX_LENGTH, "Die Angabe der Seite", "The page")
+        )
     if problems:
         raise InvalidInput(problems)
     return Feedback(text, clean_name, address, clean_page, locale)

@@ -7,6 +7,12 @@ from uuid import UUID
 
 import structlog
 
+from contracts.http.registration import (
+    Cancellation,
+    RegistrationAccepted,
+    RegistrationState,
+    plausible_cancel_token,
+)
 from gateway.domain.commands import (
     CancelRegistration,
     OpenCancelLink,
@@ -14,18 +20,12 @@ from gateway.domain.commands import (
     SendFeedback,
     ShowRegistration,
 )
-from gateway.domain.registration import (
-    Cancellation,
-    RegistrationState,
-    Submission,
-    plausible_cancel_token,
-)
 from gateway.service_layer.ports import CancelLinkInvalid, Registrations
 
 log = structlog.get_logger(__name__)
 
 
-async def register(command: RegisterAttendee, registrations: Registrations) -> Submission:
+async def register(command: RegisterAttendee, registrations: Registrations) -> RegistrationAccepted:
     """Hand a validated registration to the registration service.
 
     Capacity decides seat, waiting list or rejection, also for an event the catalog shows

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import ClassVar, Protocol
 from uuid import UUID
 
+from contracts.http.errors import ApiError
+from contracts.http.registration import Cancellation, RegistrationAccepted, RegistrationState
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
-from gateway.domain.registration import Cancellation, RegistrationState, Submission
 
 
 class RegistrationUnavailable(Exception):
@@ -14,21 +15,17 @@ class RegistrationUnavailable(Exception):
 
 
 class RegistrationRefused(Exception):
-    """The registration service turned the request down (a 4xx) and said why."""
+    """The registration service turned the request down (a 4xx) and said why: its
+    ``ApiError`` (``error.errors`` names the fields it refused)."""
 
-    def __init__(
-        self,
-        status_code: int,
-        message: str,
-        *,
-        code: str = "registration_refused",
-        message_en: str | None = None,
-    ) -> None:
-        super().__init__(f"{status_code}: {code}")
+    def __init__(self, status_code: int, error: ApiError) -> None:
+        super().__init__(f"{status_code}: {error.code}")
         self.status_code = status_code
-        self.code = code
-        self.message = message
-        self.message_en = message_en or message
+        self.error = error
+
+    @property
+    def code(self) -> str:
+        return self.error.code
 
 
 class CancelLinkUnusable(Exception):
@@ -66,7 +63,7 @@ class CancelLinkExpired(CancelLinkUnusable):
 class Registrations(Protocol):
     """The registration service."""
 
-    async def submit(self, command: RegisterAttendee) -> Submission: ...
+    async def submit(self, command: RegisterAttendee) -> RegistrationAccepted: ...
 
     async def state(
         self, registration_id: UUID, correlation_id: str, wait: float = 0

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from markupsafe import Markup
 from starlette.datastructures import FormData
 
+from contracts.http.registration import RegistrationState, RegistrationStatus
 from contracts.messages import EventKind, Locale
 from gateway.bootstrap import Gateway
 from gateway.domain import labels
@@ -21,13 +22,8 @@ from gateway.domain.commands import (
     ShowRegistration,
 )
 from gateway.domain.model import Listing
-from gateway.domain.registration import RegistrationState, RegistrationStatus
-from gateway.domain.validation import (
-    HEALTH_CONSENT_MISSING,
-    InvalidInput,
-    validate_attendee,
-    validate_feedback,
-)
+from gateway.domain.registration import live
+from gateway.domain.validation import InvalidInput, validate_attendee, validate_feedback
 from gateway.service_layer import handlers
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -193,10 +189,7 @@ async def register(
         )
         return event_page(request, gateway, listing, form.with_notice(notice), 503)
     except RegistrationRefused as exc:
-        if exc.code == HEALTH_CONSENT_MISSING.code:
-            refused = form.with_problems([HEALTH_CONSENT_MISSING], locale)
-        else:
-            refused = form.with_notice(in_language(locale, exc.message, exc.message_en))
+        refused = form.with_refusal(exc.error, locale)
         return event_page(request, gateway, listing, refused, exc.status_code)
     return RedirectResponse(f"/anmeldung/{submission.registration_id}", status_code=303)
 
@@ -230,7 +223,7 @@ async def registration(
         raise HTTPException(status_code=404, detail=t.gettext("Anmeldung nicht gefunden"))
     context: dict[str, Any] = {
         "state": state,
-        "live": state.live,
+        "live": live(state),
         "poll_interval": POLL_INTERVAL_MS.get(state.status, 1000),
         "headline": labels.status_headline(state, t),
         "explanation": labels.status_explanation(state, t),
@@ -304,7 +297,7 @@ def cancellation_refused(request: Request, exc: RegistrationRefused) -> HTMLResp
     t = i18n.request_translator(request)
     context = {
         "heading": t.gettext("Stornierung nicht möglich"),
-        "message": in_language(t.locale, exc.message, exc.message_en),
+        "message": exc.error.message(t.locale.value),
         "kind": "refused",
         "token": None,
     }
@@ -474,8 +467,8 @@ async def accessibility_feedback(
         )
         return accessibility_page(request, gateway, form.with_notice(notice), 503)
     except RegistrationRefused as exc:
-        notice = in_language(locale, exc.message, exc.message_en)
-        return accessibility_page(request, gateway, form.with_notice(notice), exc.status_code)
+        refused = form.with_refusal(exc.error, locale)
+        return accessibility_page(request, gateway, refused, exc.status_code)
     return RedirectResponse("/barrierefreiheit/danke", status_code=303)
 
 

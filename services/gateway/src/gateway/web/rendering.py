@@ -5,7 +5,7 @@ shared field macros (``_fields.html``, ``_error_summary.html``) show."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Self
 
@@ -13,8 +13,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from contracts.http.errors import ApiError, Problem
 from contracts.messages import Locale
-from gateway.domain.validation import Problem
 from gateway.web import i18n
 from gateway.web.dependencies import settings_of
 from gateway.web.security import csrf_field
@@ -65,7 +65,17 @@ class FormState:
 
     def with_problems(self, problems: Iterable[Problem], locale: Locale) -> Self:
         english = locale is Locale.EN
-        return replace(self, errors={p.field: p.en if english else p.de for p in problems})
+        messages = {p.field: p.message_en if english else p.message_de for p in problems}
+        return replace(self, errors=messages)
+
+    def with_refusal(self, refusal: ApiError, locale: Locale) -> Self:
+        """A service's answer on the form: its problems next to the fields the form has, its
+        message for the whole form when none of them is one of the form's fields."""
+        own = {f.name for f in fields(self)} - {"errors", "notice"}
+        at_fields = [problem for problem in refusal.errors if problem.field in own]
+        if at_fields:
+            return self.with_problems(at_fields, locale)
+        return self.with_notice(refusal.message(locale.value))
 
     def with_notice(self, notice: str) -> Self:
         return replace(self, notice=notice)

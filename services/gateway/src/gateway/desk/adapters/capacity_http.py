@@ -3,17 +3,17 @@ capacity."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 import httpx
 import structlog
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from contracts.http.capacity import EventAction, EventDetails, NewCapacity, NewEvent
+from contracts.http.errors import ApiError
 from contracts.messages import EventSnapshot
-from gateway.adapters.registration_http import refusal
-from gateway.desk.domain.commands import EventAction
-from gateway.desk.domain.model import EventDetails
+from gateway.adapters.registration_http import api_error
 from gateway.desk.service_layer.ports import (
     CapacityRefused,
     CapacityUnavailable,
@@ -26,43 +26,16 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 EVENT = TypeAdapter(EventSnapshot)
 EVENTS = TypeAdapter(list[EventSnapshot])
-REFUSED_FALLBACK = "Capacity hat die Änderung abgelehnt. / Capacity refused the change."
-
-
-def details_body(details: EventDetails) -> dict[str, Any]:
-    deadline = details.registration_deadline
-    return {
-        "title": details.title,
-        "kind": details.kind.value,
-        "description": details.description,
-        "starts_at": details.starts_at.isoformat(),
-        "ends_at": details.ends_at.isoformat(),
-        "venue": details.venue,
-        "address": details.address,
-        "city": details.city,
-        "organiser_contact": details.organiser_contact,
-        "waitlist_enabled": details.waitlist_enabled,
-        "registration_deadline": deadline.isoformat() if deadline else None,
-    }
+REFUSED_FALLBACK = ApiError(
+    code="capacity_refused",
+    message_de="Capacity hat die Änderung abgelehnt.",
+    message_en="Capacity refused the change.",
+)
 
 
 def refused(response: httpx.Response) -> CapacityRefused:
-    """409/422 with capacity's reason; a validation list names the fields it disliked."""
-    reason = refusal(response)
-    fields: tuple[str, ...] = ()
-    try:
-        detail = response.json().get("detail")
-    except (ValueError, AttributeError):
-        detail = None
-    if isinstance(detail, list):
-        fields = tuple(
-            str(error["loc"][-1])
-            for error in detail
-            if isinstance(error, dict) and isinstance(error.get("loc"), list) and error["loc"]
-        )
-    return CapacityRefused(
-        response.status_code, reason.message_de or REFUSED_FALLBACK, fields, reason.message_en
-    )
+    """409/422 with capacity's ``ApiError`` (a 422's ``errors`` name the fields)."""
+    return CapacityRefused(response.status_code, api_error(response) or REFUSED_FALLBACK)
 
 
 class HttpCapacity:
@@ -82,15 +55,13 @@ class HttpCapacity:
     async def create(
         self, details: EventDetails, capacity: int, publish: bool, correlation_id: str
     ) -> EventSnapshot:
-        body = {**details_body(details), "capacity": capacity, "publish": publish}
+        body = NewEvent(**details.model_dump(), capacity=capacity, publish=publish)
         return await self._event("POST", "/events", correlation_id, body)
 
     async def update(
         self, event_id: UUID, details: EventDetails, correlation_id: str
     ) -> EventSnapshot:
-        return await self._event(
-            "PUT", f"/events/{event_id}", correlation_id, details_body(details)
-        )
+        return await self._event("PUT", f"/events/{event_id}", correlation_id, details)
 
     async def act(self, event_id: UUID, action: EventAction, correlation_id: str) -> EventSnapshot:
         return await self._event("POST", f"/events/{event_id}/{action.value}", correlation_id)
@@ -98,26 +69,26 @@ class HttpCapacity:
     async def change_capacity(
         self, event_id: UUID, capacity: int, correlation_id: str
     ) -> EventSnapshot:
-        return await self._event(
-            "PUT", f"/events/{event_id}/capacity", correlation_id, {"capacity": capacity}
-        )
+        body = NewCapacity(capacity=capacity)
+        return await self._event("PUT", f"/events/{event_id}/capacity", correlation_id, body)
 
     async def check(self) -> None:
         response = await self._client.get("/healthz")
         response.raise_for_status()
 
     async def _event(
-        self, method: str, url: str, correlation_id: str, body: dict[str, Any] | None = None
+        self, method: str, url: str, correlation_id: str, body: BaseModel | None = None
     ) -> EventSnapshot:
         response = await self._send(method, url, correlation_id, body)
         return self._parse(EVENT, response)
 
     async def _send(
-        self, method: str, url: str, correlation_id: str, body: dict[str, Any] | None = None
+        self, method: str, url: str, correlation_id: str, body: BaseModel | None = None
     ) -> httpx.Response:
+        json = body.model_dump(mode="json") if body is not None else None
         try:
             response = await self._client.request(
-                method, url, json=body, headers={CORRELATION_HEADER: correlation_id}
+                method, url, json=json, headers={CORRELATION_HEADER: correlation_id}
             )
         except httpx.TransportError as exc:
             log.warning("capacity unreachable", error=type(exc).__name__)

@@ -8,15 +8,19 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
+from contracts.http.registration import (
+    AccessibilityReport,
+    Cancellation,
+    FeedbackEntry,
+    Participant,
+)
 from gateway.adapters.registration_http import CANCELLATION, HttpRegistrations, refused
-from gateway.desk.domain.model import AccessibilityReport, Feedback, Participant
-from gateway.domain.registration import Cancellation
 from servicekit.http import CORRELATION_HEADER
 
 T = TypeVar("T")
 PARTICIPANTS = TypeAdapter(list[Participant])
 ACCESSIBILITY_REPORT = TypeAdapter(AccessibilityReport)
-FEEDBACK = TypeAdapter(list[Feedback])
+FEEDBACK = TypeAdapter(list[FeedbackEntry])
 
 
 class HttpRegistrationDesk(HttpRegistrations):
@@ -48,7 +52,7 @@ class HttpRegistrationDesk(HttpRegistrations):
             correlation_id,
         )
 
-    async def feedback(self, correlation_id: str) -> list[Feedback]:
+    async def feedback(self, correlation_id: str) -> list[FeedbackEntry]:
         return await self._organiser_call(FEEDBACK, "GET", "/feedback", correlation_id)
 
     async def _organiser_call(

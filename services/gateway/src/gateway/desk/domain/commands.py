@@ -5,20 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from uuid import UUID
 
-from gateway.desk.domain.model import EventDetails
+from contracts.http.capacity import EventAction as EventAction  # capacity's own
+from contracts.http.capacity import EventDetails
 from gateway.desk.domain.organisers import Organiser
-
-
-class EventAction(StrEnum):
-    """What capacity's organiser API does to an event besides editing it."""
-
-    PUBLISH = "publish"
-    CLOSE = "close"
-    REOPEN = "reopen"
-    CANCEL = "cancel"
 
 
 @dataclass(frozen=True)

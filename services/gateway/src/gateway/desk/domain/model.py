@@ -4,87 +4,26 @@ participants as the registration service reports them, and what an export may co
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time
-from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
-
-from contracts.attendees import AccessibilityNeed, AttendeeRole
-from contracts.messages import EventKind, Locale
+from contracts.http.capacity import MAX_CAPACITY as MAX_CAPACITY
+from contracts.http.capacity import REQUIRED_TEXTS as REQUIRED_TEXTS
+from contracts.http.capacity import TEXT_LIMITS as TEXT_LIMITS
+from contracts.http.capacity import EventDetails as EventDetails
+from contracts.http.errors import Problem
+from contracts.http.registration import Participant, RegistrationStatus
+from contracts.messages import EventKind
 from gateway.domain.labels import BERLIN
-from gateway.domain.registration import CANCELLABLE, RegistrationStatus
-from gateway.domain.validation import InvalidInput, Problem
+from gateway.domain.validation import InvalidInput
 
-MAX_CAPACITY = 100_000
-# The longest texts capacity accepts, per field.
-TEXT_LIMITS = {
-    "title": 200,
-    "description": 5000,
-    "venue": 200,
-    "address": 300,
-    "city": 100,
-    "organiser_contact": 300,
-}
-REQUIRED_TEXTS = ("title", "venue", "city")
+# The event form's texts with their limits and the ones it needs are capacity's own
+# (``contracts.http.capacity``: ``TEXT_LIMITS``, ``REQUIRED_TEXTS``, ``MAX_CAPACITY``); a
+# participant, the accessibility report and a feedback entry are the registration service's
+# answers (``contracts.http.registration``).
+
 # What spreadsheet programs run as a formula (or treat as a control character) when a cell
 # starts with it (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class Participant(BaseModel):
-    """One registration with its personal data, from the registration service's organiser
-    API; only the desk's table and the exports show it."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    registration_id: UUID
-    event_id: UUID
-    name: str
-    email: str
-    organisation: str = ""
-    role: AttendeeRole = AttendeeRole.OTHER
-    locale: Locale = Locale.DE
-    status: RegistrationStatus
-    waitlist_position: int | None = None
-    accessibility_needs: list[AccessibilityNeed] = []
-    accessibility_other: str = ""
-    created_at: AwareDatetime
-    cancelled_at: AwareDatetime | None = None
-    cancel_reason: str | None = None
-
-    @property
-    def active(self) -> bool:
-        """Holds or waits for a seat: the organisers may cancel it."""
-        return self.status in CANCELLABLE
-
-
-class AccessibilityReport(BaseModel):
-    """How many active registrations need what at the venue: counts, never names."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    event_id: UUID
-    active_registrations: int
-    with_needs: int
-    needs: dict[AccessibilityNeed, int]
-
-    def count(self, need: AccessibilityNeed) -> int:
-        return self.needs.get(need, 0)
-
-
-class Feedback(BaseModel):
-    """A message sent through the accessibility statement's feedback form."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    feedback_id: UUID
-    message: str
-    name: str = ""
-    email: str | None = None
-    page: str = ""
-    locale: Locale = Locale.DE
-    received_at: AwareDatetime
 
 
 # The order the desk lists registrations in, and which groups it shows even when empty.
@@ -121,23 +60,6 @@ def spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
-@dataclass(frozen=True)
-class EventDetails:
-    """What organisers say about an event (everything but its capacity)."""
-
-    title: str
-    kind: EventKind
-    description: str
-    starts_at: datetime
-    ends_at: datetime
-    venue: str
-    address: str
-    city: str
-    organiser_contact: str
-    waitlist_enabled: bool
-    registration_deadline: datetime | None
-
-
 def _parse(value: str, patterns: tuple[str, ...]) -> datetime | None:
     """``value`` read with the first of the ``strptime`` patterns that fits."""
     for pattern in patterns:
@@ -168,19 +90,19 @@ def local_moment(
     if day is None:
         problems.append(
             Problem(
-                f"{field}_date",
-                "invalid_date",
-                "Bitte geben Sie ein Datum an (TT.MM.JJJJ).",
-                "Please enter a date (DD.MM.YYYY).",
+                field=f"{field}_date",
+                code="invalid_date",
+                message_de="Bitte geben Sie ein Datum an (TT.MM.JJJJ).",
+                message_en="Please enter a date (DD.MM.YYYY).",
             )
         )
     if at is None:
         problems.append(
             Problem(
-                f"{field}_time",
-                "invalid_time",
-                "Bitte geben Sie eine Uhrzeit an (HH:MM).",
-                "Please enter a time (HH:MM).",
+                field=f"{field}_time",
+                code="invalid_time",
+                message_de="Bitte geben Sie eine Uhrzeit an (HH:MM).",
+                message_en="Please enter a time (HH:MM).",
             )
         )
     if day is None or at is None:
@@ -196,15 +118,20 @@ def _texts(form: Mapping[str, str], problems: list[Problem]) -> dict[str, str]:
             value = " ".join(value.split())
         if field in REQUIRED_TEXTS and not value:
             problems.append(
-                Problem(field, "missing", "Bitte füllen Sie dieses Feld aus.", "Please fill in.")
+                Problem(
+                    field=field,
+                    code="missing",
+                    message_de="Bitte füllen Sie dieses Feld aus.",
+                    message_en="Please fill in.",
+                )
             )
         elif len(value) > limit:
             problems.append(
                 Problem(
-                    field,
-                    "too_long",
-                    f"Höchstens {limit} Zeichen.",
-                    f"At most {limit} characters.",
+                    field=field,
+                    code="too_long",
+                    message_de=f"Höchstens {limit} Zeichen.",
+                    message_en=f"At most {limit} characters.",
                 )
             )
         texts[field] = value
@@ -217,10 +144,10 @@ def _kind(value: str, problems: list[Problem]) -> EventKind | None:
     except ValueError:
         problems.append(
             Problem(
-                "kind",
-                "invalid",
-                "Bitte wählen Sie eine Veranstaltungsart.",
-                "Please choose a kind of event.",
+                field="kind",
+                code="invalid",
+                message_de="Bitte wählen Sie eine Veranstaltungsart.",
+                message_en="Please choose a kind of event.",
             )
         )
         return None
@@ -234,10 +161,10 @@ def parse_capacity(value: str, problems: list[Problem]) -> int | None:
     if not 0 <= capacity <= MAX_CAPACITY:
         problems.append(
             Problem(
-                "capacity",
-                "invalid",
-                f"Bitte geben Sie eine ganze Zahl von 0 bis {MAX_CAPACITY} an.",
-                f"Please enter a whole number from 0 to {MAX_CAPACITY}.",
+                field="capacity",
+                code="invalid",
+                message_de=f"Bitte geben Sie eine ganze Zahl von 0 bis {MAX_CAPACITY} an.",
+                message_en=f"Please enter a whole number from 0 to {MAX_CAPACITY}.",
             )
         )
         return None
@@ -260,19 +187,19 @@ def _order(
     if starts_at and ends_at and ends_at <= starts_at:
         problems.append(
             Problem(
-                "end_date",
-                "before_start",
-                "Das Ende muss nach dem Beginn liegen.",
-                "The end must be after the start.",
+                field="end_date",
+                code="before_start",
+                message_de="Das Ende muss nach dem Beginn liegen.",
+                message_en="The end must be after the start.",
             )
         )
     if starts_at and deadline and deadline > starts_at:
         problems.append(
             Problem(
-                "deadline_date",
-                "after_start",
-                "Der Anmeldeschluss darf nicht nach dem Beginn liegen.",
-                "The registration deadline must not be after the start.",
+                field="deadline_date",
+                code="after_start",
+                message_de="Der Anmeldeschluss darf nicht nach dem Beginn liegen.",
+                message_en="The registration deadline must not be after the start.",
             )
         )
 

@@ -18,7 +18,8 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from contracts.attendees import AccessibilityNeed
-from contracts.messages import EventKind, EventSnapshot, Locale
+from contracts.http.errors import Problem
+from contracts.messages import EventKind, EventSnapshot
 from gateway.desk.domain.commands import (
     CancelForAttendee,
     ChangeCapacity,
@@ -72,7 +73,7 @@ from gateway.desk.service_layer.ports import (
     RegistrationDesk,
 )
 from gateway.domain import labels
-from gateway.domain.validation import InvalidInput, Problem
+from gateway.domain.validation import InvalidInput
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 from gateway.web import i18n
 from gateway.web.dependencies import CorrelationId, parse_uuid
@@ -198,7 +199,7 @@ def unavailable_message(t: i18n.Translator) -> str:
 
 
 def refusal_message(exc: CapacityRefused, t: i18n.Translator) -> str:
-    reason = exc.message_en if t.locale is Locale.EN else exc.message
+    reason = exc.error.message(t.locale.value)
     return t.gettext("Capacity hat das abgelehnt: %(reason)s") % {"reason": reason}
 
 
@@ -293,9 +294,9 @@ def refused_form(
     request: Request, form: DeskForm, event_id: UUID | None, exc: CapacityRefused
 ) -> HTMLResponse:
     t = t_of(request)
-    for name in exc.fields:
+    for problem in exc.error.errors:
         form = form.with_error(
-            FORM_FIELDS.get(name, name), t.gettext("Diese Angabe hat capacity nicht angenommen.")
+            FORM_FIELDS.get(problem.field, problem.field), problem.message(t.locale.value)
         )
     return event_form_page(
         request, form.with_notice(refusal_message(exc, t)), event_id, exc.status_code

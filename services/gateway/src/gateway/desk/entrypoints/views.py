@@ -15,10 +15,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contracts.attendees import AccessibilityNeed
+from contracts.http.registration import Participant, RegistrationStatus
 from contracts.messages import CloseReason, EventSnapshot, EventStatus, Locale
-from gateway.desk.domain.model import Participant
 from gateway.domain import labels
-from gateway.domain.registration import RegistrationStatus
 from gateway.web import i18n
 from gateway.web.rendering import FormState, Pages
 

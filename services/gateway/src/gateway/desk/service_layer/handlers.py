@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import structlog
 
+from contracts.http.registration import Cancellation, Participant
 from contracts.messages import EventSnapshot
 from gateway.desk.domain.commands import (
     CancelForAttendee,
@@ -17,9 +18,7 @@ from gateway.desk.domain.commands import (
     ReviseEvent,
     ShowEvent,
 )
-from gateway.desk.domain.model import Participant
 from gateway.desk.service_layer.ports import OrganiserApis
-from gateway.domain.registration import Cancellation
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 
 log = structlog.get_logger(__name__)

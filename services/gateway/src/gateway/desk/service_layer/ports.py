@@ -7,11 +7,16 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from contracts.http.capacity import EventAction, EventDetails
+from contracts.http.errors import ApiError
+from contracts.http.registration import (
+    AccessibilityReport,
+    Cancellation,
+    FeedbackEntry,
+    Participant,
+)
 from contracts.messages import EventSnapshot
-from gateway.desk.domain.commands import EventAction
-from gateway.desk.domain.model import AccessibilityReport, EventDetails, Feedback, Participant
 from gateway.desk.domain.organisers import Account, Organiser, RecentFailures
-from gateway.domain.registration import Cancellation
 
 
 class OrganiserStoreUnavailable(Exception):
@@ -27,23 +32,17 @@ class EventNotFound(Exception):
 
 
 class CapacityRefused(Exception):
-    """Capacity turned a change down (409: not in this state, 422: not valid) and said why
-    (in English too when its answer had both).
+    """Capacity turned a change down (409: not in this state, 422: not valid) and said why:
+    its ``ApiError`` (``error.errors`` names the request fields a 422 complained about)."""
 
-    ``fields`` names the request fields a 422 complained about."""
-
-    def __init__(
-        self,
-        status_code: int,
-        message: str,
-        fields: tuple[str, ...] = (),
-        message_en: str | None = None,
-    ) -> None:
-        super().__init__(f"{status_code}: {message}")
+    def __init__(self, status_code: int, error: ApiError) -> None:
+        super().__init__(f"{status_code}: {error.code}")
         self.status_code = status_code
-        self.message = message
-        self.message_en = message_en or message
-        self.fields = fields
+        self.error = error
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(problem.field for problem in self.error.errors)
 
 
 class Organisers(Protocol):
@@ -135,7 +134,7 @@ class RegistrationDesk(Protocol):
         self, registration_id: UUID, correlation_id: str
     ) -> Cancellation: ...
 
-    async def feedback(self, correlation_id: str) -> list[Feedback]: ...
+    async def feedback(self, correlation_id: str) -> list[FeedbackEntry]: ...
 
 
 class OrganiserApis(Protocol):
