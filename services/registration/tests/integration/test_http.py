@@ -16,7 +16,7 @@ from contracts import topics
 from contracts.envelope import Envelope, decode
 from registration.config import Settings
 from registration.entrypoints.http import create_app
-from registration.service_layer.handlers import apply_decision
+from registration.service_layer.handlers import apply_decisions
 
 from .conftest import TOKEN, body
 
@@ -173,9 +173,8 @@ async def test_a_waiting_status_request_returns_when_the_decision_arrives(
         event_id=data["event_id"],
         decided_at=datetime.now(UTC),
     )
-    async with app.state.uow() as uow:
-        await apply_decision(uow, decision, Envelope.new(decision, source="capacity"))
-        await uow.commit()
+    envelope = Envelope.new(decision, source="capacity")
+    await apply_decisions([(envelope, decision)], app.state.services.uow())
     answer = await waiting
     assert answer.json()["status"] == "confirmed"
     assert perf_counter() - started < 10

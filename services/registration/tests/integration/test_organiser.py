@@ -16,7 +16,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, w
 from contracts import messages as m
 from contracts import topics
 from contracts.envelope import Envelope, decode
-from registration.service_layer.handlers import apply_decision
+from registration.service_layer.handlers import apply_decisions
 
 from .conftest import TOKEN, body
 
@@ -35,9 +35,8 @@ async def register(client: httpx.AsyncClient, **overrides: object) -> str:
 
 
 async def decide(client: httpx.AsyncClient, payload: m.Decision) -> None:
-    async with app_of(client).state.uow() as uow:
-        await apply_decision(uow, payload, Envelope.new(payload, source="capacity"))
-        await uow.commit()
+    envelope = Envelope.new(payload, source="capacity")
+    await apply_decisions([(envelope, payload)], app_of(client).state.services.uow())
 
 
 def decision(kind: type[m.Decision], registration_id: str, event_id: str, **extra: Any) -> Any:

@@ -11,6 +11,9 @@ import pytest
 from contracts import messages as m
 from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.envelope import Envelope
+from registration.bootstrap import bootstrap
+from registration.config import Settings
+from registration.domain import commands
 from registration.domain.model import (
     ACTIVE,
     LIST_ORDER,
@@ -80,29 +83,41 @@ class FakeRegistrations(RegistrationRepository):
 
 
 class FakeUnitOfWork(UnitOfWork):
-    def __init__(self) -> None:
+    def __init__(self, world: World) -> None:
         super().__init__()
-        self.store: dict[UUID, Registration] = {}
-        self.processed: set[tuple[str, UUID]] = set()
-        self.outbox: list[m.IntegrationEvent] = []
-        self.registrations = FakeRegistrations(self.store)
+        self.world = world
+        self.registrations = FakeRegistrations(world.store)
 
     async def first_time(self, consumer: str, message_id: UUID) -> bool:
-        if (consumer, message_id) in self.processed:
+        if (consumer, message_id) in self.world.processed:
             return False
-        self.processed.add((consumer, message_id))
+        self.world.processed.add((consumer, message_id))
         return True
 
     async def commit(self) -> None:
-        self.outbox.extend(payload for payload, _ in self.messages)
+        self.world.outbox.extend(payload for payload, _ in self.messages)
         self.messages = []
 
     async def rollback(self) -> None:
         self.messages = []
 
 
-def command(email: str = "Anna@Example.org", key: str = "k1") -> handlers.RegisterAttendee:
-    return handlers.RegisterAttendee(
+class World:
+    """The service wired through ``bootstrap`` on in-memory stores; ``uow()`` is what the
+    entrypoints hand each use case: a fresh unit of work (on the shared stores here)."""
+
+    def __init__(self) -> None:
+        self.store: dict[UUID, Registration] = {}
+        self.processed: set[tuple[str, UUID]] = set()
+        self.outbox: list[m.IntegrationEvent] = []
+        self.deps = bootstrap(Settings(), uow=lambda: FakeUnitOfWork(self))
+
+    def uow(self) -> UnitOfWork:
+        return self.deps.uow()
+
+
+def command(email: str = "Anna@Example.org", key: str = "k1") -> commands.RegisterAttendee:
+    return commands.RegisterAttendee(
         event_id=UUID(int=1),
         name=" Anna Muster ",
         email=email,
@@ -117,24 +132,26 @@ def test_emails_are_recognised_regardless_of_case_and_spaces() -> None:
 
 
 async def test_register_stores_pending_and_queues_registration_requested() -> None:
-    uow = FakeUnitOfWork()
-    registration, created = await handlers.register(uow, command())
+    world = World()
+    registration, created = await handlers.register(command(), world.uow())
     assert created and registration.status is Status.PENDING
     assert registration.name == "Anna Muster"
-    (msg,) = uow.outbox
+    (msg,) = world.outbox
     assert isinstance(msg, m.RegistrationRequested)
     assert msg.registration_id == registration.registration_id
     assert "Anna" not in msg.model_dump_json()  # no personal data on the topic
 
 
 async def test_a_repeated_request_returns_the_first_registration() -> None:
-    uow = FakeUnitOfWork()
-    first, _ = await handlers.register(uow, command())
-    same_key, created_again = await handlers.register(uow, command(email="x@y.de"))
-    same_mail, created_third = await handlers.register(uow, command("anna@example.org", "k2"))
+    world = World()
+    first, _ = await handlers.register(command(), world.uow())
+    same_key, created_again = await handlers.register(command(email="x@y.de"), world.uow())
+    same_mail, created_third = await handlers.register(
+        command("anna@example.org", "k2"), world.uow()
+    )
     assert not created_again and not created_third
     assert first.registration_id == same_key.registration_id == same_mail.registration_id
-    assert len(uow.outbox) == 1
+    assert len(world.outbox) == 1
 
 
 def decision(kind: type[m.Decision], registration: Registration, **extra: object) -> m.Decision:
@@ -147,60 +164,69 @@ def decision(kind: type[m.Decision], registration: Registration, **extra: object
     )
 
 
-async def apply(uow: FakeUnitOfWork, payload: m.Decision, envelope: Envelope | None = None) -> bool:
-    async with uow:
-        applied = await handlers.apply_decision(
-            uow, payload, envelope or Envelope.new(payload, source="capacity")
-        )
-        await uow.commit()
-    return applied
+async def apply(world: World, payload: m.Decision, envelope: Envelope | None = None) -> bool:
+    envelope = envelope or Envelope.new(payload, source="capacity")
+    return await handlers.apply_decisions([(envelope, payload)], world.uow()) == 1
 
 
 async def test_decisions_update_the_status_once() -> None:
-    uow = FakeUnitOfWork()
-    registration, _ = await handlers.register(uow, command())
+    world = World()
+    registration, _ = await handlers.register(command(), world.uow())
     waitlisted = decision(m.Waitlisted, registration, position=4)
     envelope = Envelope.new(waitlisted, source="capacity")
-    assert await apply(uow, waitlisted, envelope)
-    assert not await apply(uow, waitlisted, envelope)
-    assert uow.store[registration.registration_id].status is Status.WAITLISTED
+    assert await apply(world, waitlisted, envelope)
+    assert not await apply(world, waitlisted, envelope)
+    assert world.store[registration.registration_id].status is Status.WAITLISTED
 
 
 async def test_the_waiting_list_place_moves_up() -> None:
-    uow = FakeUnitOfWork()
-    people = [(await handlers.register(uow, command(f"p{i}@x.de", f"k{i}")))[0] for i in range(3)]
+    world = World()
+    people = [
+        (await handlers.register(command(f"p{i}@x.de", f"k{i}"), world.uow()))[0] for i in range(3)
+    ]
     for person in people:
-        await apply(uow, decision(m.Waitlisted, person, position=1))
-    assert (await handlers.get_registration(uow, people[2].registration_id))[1] == 3  # type: ignore[index]
-    await apply(uow, decision(m.SeatConfirmed, people[0], from_waitlist=True))
-    await handlers.cancel_registration(uow, people[1].registration_id)
-    result = await handlers.get_registration(uow, people[2].registration_id)
+        await apply(world, decision(m.Waitlisted, person, position=1))
+    assert (await handlers.get_registration(people[2].registration_id, world.uow()))[1] == 3  # type: ignore[index]
+    await apply(world, decision(m.SeatConfirmed, people[0], from_waitlist=True))
+    await handlers.cancel_registration(
+        commands.CancelRegistration(people[1].registration_id), world.uow()
+    )
+    result = await handlers.get_registration(people[2].registration_id, world.uow())
     assert result is not None and result[1] == 1
 
 
 async def test_cancelling_twice_sends_one_cancellation() -> None:
-    uow = FakeUnitOfWork()
-    registration, _ = await handlers.register(uow, command())
-    first = await handlers.cancel_registration(uow, registration.registration_id)
-    second = await handlers.cancel_registration(uow, registration.registration_id)
+    world = World()
+    registration, _ = await handlers.register(command(), world.uow())
+    first = await handlers.cancel_registration(
+        commands.CancelRegistration(registration.registration_id), world.uow()
+    )
+    second = await handlers.cancel_registration(
+        commands.CancelRegistration(registration.registration_id), world.uow()
+    )
     assert first is not None and first[1] and second is not None and not second[1]
-    assert sum(isinstance(msg, m.RegistrationCancelled) for msg in uow.outbox) == 1
+    assert sum(isinstance(msg, m.RegistrationCancelled) for msg in world.outbox) == 1
     # a late decision does not bring a cancelled registration back
-    await apply(uow, decision(m.SeatConfirmed, registration))
-    assert uow.store[registration.registration_id].status is Status.CANCELLED
-    assert await handlers.cancel_registration(uow, uuid4()) is None
+    await apply(world, decision(m.SeatConfirmed, registration))
+    assert world.store[registration.registration_id].status is Status.CANCELLED
+    assert (
+        await handlers.cancel_registration(commands.CancelRegistration(uuid4()), world.uow())
+        is None
+    )
 
 
 async def test_a_cancelled_event_cancels_the_registration() -> None:
-    uow = FakeUnitOfWork()
-    registration, _ = await handlers.register(uow, command())
-    await apply(uow, decision(m.SeatReleased, registration, reason=m.ReleaseReason.EVENT_CANCELLED))
-    stored = uow.store[registration.registration_id]
+    world = World()
+    registration, _ = await handlers.register(command(), world.uow())
+    await apply(
+        world, decision(m.SeatReleased, registration, reason=m.ReleaseReason.EVENT_CANCELLED)
+    )
+    stored = world.store[registration.registration_id]
     assert stored.status is Status.CANCELLED and stored.cancel_reason == "event_cancelled"
 
 
 async def test_accessibility_needs_are_kept_with_consent_and_stay_off_the_topic() -> None:
-    uow = FakeUnitOfWork()
+    world = World()
     cmd = replace(
         command(),
         role=AttendeeRole.MAYOR,
@@ -208,56 +234,62 @@ async def test_accessibility_needs_are_kept_with_consent_and_stay_off_the_topic(
         accessibility_other=" Assistenzhund ",
         health_data_consent=True,
     )
-    registration, _ = await handlers.register(uow, cmd)
-    stored = uow.store[registration.registration_id]
+    registration, _ = await handlers.register(cmd, world.uow())
+    stored = world.store[registration.registration_id]
     assert stored.role is AttendeeRole.MAYOR
     assert stored.accessibility.needs == (AccessibilityNeed.SIGN_LANGUAGE, AccessibilityNeed.OTHER)
     assert stored.accessibility.other == "Assistenzhund"
     assert stored.accessibility.consent_at == stored.created_at
-    (msg,) = uow.outbox
+    (msg,) = world.outbox
     published = msg.model_dump_json()
     assert "sign_language" not in published and "Assistenzhund" not in published
     assert "mayor" not in published
 
 
 async def test_needs_without_health_consent_store_nothing() -> None:
-    uow = FakeUnitOfWork()
+    world = World()
     cmd = replace(command(), accessibility_needs=(AccessibilityNeed.STEP_FREE,))
     with pytest.raises(HealthConsentMissing):
-        await handlers.register(uow, cmd)
-    assert uow.store == {} and uow.outbox == []
+        await handlers.register(cmd, world.uow())
+    assert world.store == {} and world.outbox == []
 
 
 async def test_an_organiser_cancellation_says_who_cancelled_once() -> None:
-    uow = FakeUnitOfWork()
-    registration, _ = await handlers.register(uow, command())
+    world = World()
+    registration, _ = await handlers.register(command(), world.uow())
     by = m.CancelledBy.ORGANISER
-    first = await handlers.cancel_registration(uow, registration.registration_id, by=by)
-    second = await handlers.cancel_registration(uow, registration.registration_id, by=by)
+    first = await handlers.cancel_registration(
+        commands.CancelRegistration(registration.registration_id, by=by), world.uow()
+    )
+    second = await handlers.cancel_registration(
+        commands.CancelRegistration(registration.registration_id, by=by), world.uow()
+    )
     assert first is not None and first[1] and second is not None and not second[1]
-    assert uow.store[registration.registration_id].cancel_reason is CancelReason.ORGANISER
-    cancellations = [msg for msg in uow.outbox if isinstance(msg, m.RegistrationCancelled)]
+    assert world.store[registration.registration_id].cancel_reason is CancelReason.ORGANISER
+    cancellations = [msg for msg in world.outbox if isinstance(msg, m.RegistrationCancelled)]
     assert [msg.cancelled_by for msg in cancellations] == [m.CancelledBy.ORGANISER]
 
 
 async def test_a_seat_released_by_the_organisers_cancels_with_their_reason() -> None:
-    uow = FakeUnitOfWork()
-    registration, _ = await handlers.register(uow, command())
+    world = World()
+    registration, _ = await handlers.register(command(), world.uow())
     released = decision(m.SeatReleased, registration, reason=m.ReleaseReason.CANCELLED_BY_ORGANISER)
-    await apply(uow, released)
-    assert uow.store[registration.registration_id].cancel_reason is CancelReason.ORGANISER
+    await apply(world, released)
+    assert world.store[registration.registration_id].cancel_reason is CancelReason.ORGANISER
 
 
 async def test_the_accessibility_report_counts_active_registrations_only() -> None:
-    uow = FakeUnitOfWork()
+    world = World()
     needs = (AccessibilityNeed.STEP_FREE, AccessibilityNeed.EASY_LANGUAGE)
     with_needs = [
         replace(command(f"n{i}@x.de", f"n{i}"), accessibility_needs=needs, health_data_consent=True)
         for i in range(3)
     ]
-    people = [(await handlers.register(uow, cmd))[0] for cmd in [*with_needs, command()]]
-    await handlers.cancel_registration(uow, people[0].registration_id)
-    report = await handlers.accessibility_report(uow, UUID(int=1))
+    people = [(await handlers.register(cmd, world.uow()))[0] for cmd in [*with_needs, command()]]
+    await handlers.cancel_registration(
+        commands.CancelRegistration(people[0].registration_id), world.uow()
+    )
+    report = await handlers.accessibility_report(UUID(int=1), world.uow())
     assert (report.active_registrations, report.with_needs) == (3, 2)
     assert report.needs[AccessibilityNeed.STEP_FREE] == 2
     assert report.needs[AccessibilityNeed.SIGN_LANGUAGE] == 0

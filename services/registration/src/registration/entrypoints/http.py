@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -33,6 +32,7 @@ from registration import bootstrap
 from registration.adapters.cancel_tokens import CancelTokens, ExpiredToken, InvalidToken
 from registration.adapters.status_changes import StatusChanges, listening
 from registration.config import Settings
+from registration.domain import commands
 from registration.domain.model import HealthConsentMissing, Registration, Status
 from registration.service_layer import handlers
 from registration.service_layer.unit_of_work import UnitOfWork
@@ -219,13 +219,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Quartier registration API",
         service="registration-http",
         settings=settings,
-        uow_factory=bootstrap.uow_factory,
+        bootstrap=lambda pool: bootstrap.bootstrap(settings, pool=pool),
         relay_lock=bootstrap.RELAY_LOCK,
         resources={"status_changes": listening},
     )
-    tokens = CancelTokens(
-        settings.cancel_secret.get_secret_value(), timedelta(days=settings.cancel_token_days)
-    )
+
+    def tokens() -> CancelTokens:
+        """The cancel-link signer ``bootstrap`` wired when the app started."""
+        services: bootstrap.Dependencies = app.state.services
+        return services.cancel_tokens
 
     # Only notification and the organiser desk, with the shared internal token.
     internal = APIRouter(
@@ -235,14 +237,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     async def found(unit: UnitOfWork, registration_id: UUID) -> tuple[Registration, int | None]:
-        result = await handlers.get_registration(unit, registration_id)
+        result = await handlers.get_registration(registration_id, unit)
         if result is None:
             raise _error(*NOT_FOUND)
         return result
 
     def token_owner(token: str) -> UUID:
         try:
-            return tokens.registration_id(token)
+            return tokens().registration_id(token)
         except ExpiredToken:
             raise _error(*EXPIRED_TOKEN) from None
         except InvalidToken:
@@ -251,9 +253,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def cancelled(
         unit: UnitOfWork, registration_id: UUID, request: Request, by: CancelledBy
     ) -> Cancelled:
-        result = await handlers.cancel_registration(
-            unit, registration_id, request.state.correlation_id, by
-        )
+        cmd = commands.CancelRegistration(registration_id, request.state.correlation_id, by)
+        result = await handlers.cancel_registration(cmd, unit)
         if result is None:
             raise _error(*NOT_FOUND)
         registration, changed = result
@@ -279,7 +280,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "Ohne Einwilligung in die Datenschutzerklärung ist keine Anmeldung möglich.",
                 "Consent to the privacy notice is required.",
             )
-        cmd = handlers.RegisterAttendee(
+        cmd = commands.RegisterAttendee(
             event_id=body.event_id,
             name=body.name,
             email=str(body.email),
@@ -293,7 +294,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             health_data_consent=body.health_data_consent,
         )
         try:
-            registration, _ = await handlers.register(unit, cmd)
+            registration, _ = await handlers.register(cmd, unit)
         except HealthConsentMissing:
             raise _error(*HEALTH_CONSENT_REQUIRED) from None
         status_url = f"/registrations/{registration.registration_id}"
@@ -337,7 +338,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             email=r.email,
             organisation=r.organisation,
             locale=Locale(r.locale),
-            cancel_token=tokens.make(r.registration_id),
+            cancel_token=tokens().make(r.registration_id),
         )
 
     @app.get("/cancellations/{token}", response_model=RegistrationStatus)
@@ -363,13 +364,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def event_registrations(event_id: UUID, unit: Uow) -> list[Participant]:
         """Everyone registered for the event: confirmed, pending, waitlisted (by place),
         rejected, cancelled; oldest first within each.  Unknown event: an empty list."""
-        listed = await handlers.event_registrations(unit, event_id)
+        listed = await handlers.event_registrations(event_id, unit)
         return [_participant(registration, place) for registration, place in listed]
 
     @internal.get("/events/{event_id}/accessibility-report", response_model=AccessibilityReport)
     async def accessibility_report(event_id: UUID, unit: Uow) -> AccessibilityReport:
         """How many active registrations need what, for planning the venue; counts only."""
-        report = await handlers.accessibility_report(unit, event_id)
+        report = await handlers.accessibility_report(event_id, unit)
         return AccessibilityReport(
             event_id=report.event_id,
             active_registrations=report.active_registrations,
@@ -380,14 +381,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post("/feedback", status_code=status.HTTP_201_CREATED, response_model=FeedbackReceived)
     async def send_feedback(body: NewFeedback, unit: Uow) -> FeedbackReceived:
         """Feedback on the accessibility of the site (from the accessibility statement)."""
-        cmd = handlers.SubmitFeedback(
+        cmd = commands.SubmitFeedback(
             message=body.message,
             name=body.name,
             email=str(body.email or ""),
             page=body.page,
             locale=body.locale,
         )
-        feedback = await handlers.submit_feedback(unit, cmd)
+        feedback = await handlers.submit_feedback(cmd, unit)
         return FeedbackReceived(feedback_id=feedback.feedback_id)
 
     @internal.get("/feedback", response_model=list[FeedbackEntry])
@@ -405,7 +406,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 locale=Locale(f.locale),
                 received_at=f.received_at,
             )
-            for f in await handlers.latest_feedback(unit, limit)
+            for f in await handlers.latest_feedback(limit, unit)
         ]
 
     app.include_router(internal)

@@ -5,23 +5,29 @@ Run: ``python -m registration.entrypoints.stream``
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import asyncpg
 import faust
 
-from contracts import messages as m
 from contracts import topics
 from registration import bootstrap
 from registration.config import Settings
 from registration.service_layer import handlers
-from servicekit.stream import UseCase, consume, run_worker, worker
+from registration.service_layer.unit_of_work import UnitOfWork
+from servicekit.stream import consume, run_worker, worker
 
 
 def build(settings: Settings) -> faust.App:
     app, database = worker("registration", settings)
-    routes: dict[type, UseCase] = {m.Decision: handlers.apply_decision}
+
+    def uow_factory(pool: asyncpg.Pool) -> Callable[[], UnitOfWork]:
+        return bootstrap.bootstrap(settings, pool=pool).uow
+
     consume(
         app,
         topics.DECISIONS,
-        database.handler(bootstrap.uow_factory, routes),
+        database.batches(handlers.apply_decisions, uow_factory),
         batch_size=settings.batch_size,
     )
     return app

@@ -1,16 +1,20 @@
-"""Use cases of the registration service."""
+"""Use cases of the registration service.
+
+A use case is ``handler(command, uow)`` (a query: ``handler(query, uow)``) and owns its
+transaction (``async with uow: … await uow.commit()``); a batch of decisions is applied in
+one transaction, each message recorded as processed in it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import structlog
 
 from contracts import messages as m
-from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.envelope import Envelope
+from registration.domain import commands
 from registration.domain.model import (
     Accessibility,
     AccessibilityReport,
@@ -19,6 +23,7 @@ from registration.domain.model import (
     Registration,
 )
 from registration.service_layer.unit_of_work import UnitOfWork
+from servicekit.context import Batch, bind_message
 
 log = structlog.get_logger(__name__)
 SOURCE = "registration"
@@ -34,22 +39,7 @@ RELEASE_REASONS = {
 }
 
 
-@dataclass(frozen=True)
-class RegisterAttendee:
-    event_id: UUID
-    name: str
-    email: str
-    organisation: str
-    locale: m.Locale
-    idempotency_key: str
-    correlation_id: str | None = None
-    role: AttendeeRole = AttendeeRole.OTHER
-    accessibility_needs: tuple[AccessibilityNeed, ...] = ()
-    accessibility_other: str = ""
-    health_data_consent: bool = False
-
-
-async def register(uow: UnitOfWork, cmd: RegisterAttendee) -> tuple[Registration, bool]:
+async def register(cmd: commands.RegisterAttendee, uow: UnitOfWork) -> tuple[Registration, bool]:
     """Store a pending registration and ``RegistrationRequested`` in one transaction.
 
     Returns the registration and whether it is new; a repeated request (same idempotency
@@ -98,9 +88,22 @@ async def register(uow: UnitOfWork, cmd: RegisterAttendee) -> tuple[Registration
     return stored, created
 
 
-async def apply_decision(uow: UnitOfWork, decision: m.Decision, envelope: Envelope) -> bool:
-    """Keep the status in step with capacity's decision (inside the caller's unit of work);
-    False for a repeated message."""
+async def apply_decisions(batch: Batch, uow: UnitOfWork) -> int:
+    """Keep the status of every registration in step with capacity's decisions, in one
+    transaction; returns how many were new (a repeated message changes nothing, other
+    messages are skipped)."""
+    applied = 0
+    async with uow:
+        for envelope, payload in batch:
+            bind_message(envelope)
+            if isinstance(payload, m.Decision):
+                applied += await _apply(uow, payload, envelope)
+        await uow.commit()
+    return applied
+
+
+async def _apply(uow: UnitOfWork, decision: m.Decision, envelope: Envelope) -> bool:
+    """Apply one decision; False if it was applied before."""
     if not await uow.first_time(DECISIONS_CONSUMER, envelope.id):
         return False
     registration = await uow.registrations.get(decision.registration_id, lock=True)
@@ -127,10 +130,7 @@ async def apply_decision(uow: UnitOfWork, decision: m.Decision, envelope: Envelo
 
 
 async def cancel_registration(
-    uow: UnitOfWork,
-    registration_id: UUID,
-    correlation_id: str | None = None,
-    by: m.CancelledBy = m.CancelledBy.ATTENDEE,
+    cmd: commands.CancelRegistration, uow: UnitOfWork
 ) -> tuple[Registration, bool] | None:
     """Cancel on the attendee's (or the organisers') request and tell capacity
     (``RegistrationCancelled``).
@@ -138,33 +138,33 @@ async def cancel_registration(
     Returns the registration and whether this call cancelled it (False: it was cancelled
     or rejected before — cancelling twice is harmless); ``None`` if it does not exist."""
     async with uow:
-        registration = await uow.registrations.get(registration_id, lock=True)
+        registration = await uow.registrations.get(cmd.registration_id, lock=True)
         if registration is None:
             return None
         now = datetime.now(UTC)
-        changed = registration.cancel(now, CANCEL_REASONS[by])
+        changed = registration.cancel(now, CANCEL_REASONS[cmd.by])
         if changed:
             await uow.registrations.save(registration)
             payload = m.RegistrationCancelled(
                 registration_id=registration.registration_id,
                 event_id=registration.event_id,
                 cancelled_at=now,
-                cancelled_by=by,
+                cancelled_by=cmd.by,
             )
             uow.publish(
-                payload, Envelope.new(payload, source=SOURCE, correlation_id=correlation_id)
+                payload, Envelope.new(payload, source=SOURCE, correlation_id=cmd.correlation_id)
             )
         await uow.commit()
     log.info(
         "registration cancelled" if changed else "cancellation repeated",
-        registration_id=str(registration_id),
-        cancelled_by=by.value,
+        registration_id=str(cmd.registration_id),
+        cancelled_by=cmd.by.value,
     )
     return registration, changed
 
 
 async def get_registration(
-    uow: UnitOfWork, registration_id: UUID
+    registration_id: UUID, uow: UnitOfWork
 ) -> tuple[Registration, int | None] | None:
     """The registration and its current waiting-list place (``None`` unless waiting)."""
     async with uow:
@@ -175,28 +175,19 @@ async def get_registration(
 
 
 async def event_registrations(
-    uow: UnitOfWork, event_id: UUID
+    event_id: UUID, uow: UnitOfWork
 ) -> list[tuple[Registration, int | None]]:
     """The organisers' list of an event: every registration with its waiting-list place."""
     async with uow:
         return await uow.registrations.of_event(event_id)
 
 
-async def accessibility_report(uow: UnitOfWork, event_id: UUID) -> AccessibilityReport:
+async def accessibility_report(event_id: UUID, uow: UnitOfWork) -> AccessibilityReport:
     async with uow:
         return await uow.registrations.accessibility_report(event_id)
 
 
-@dataclass(frozen=True)
-class SubmitFeedback:
-    message: str
-    name: str
-    email: str
-    page: str
-    locale: m.Locale
-
-
-async def submit_feedback(uow: UnitOfWork, cmd: SubmitFeedback) -> Feedback:
+async def submit_feedback(cmd: commands.SubmitFeedback, uow: UnitOfWork) -> Feedback:
     feedback = Feedback(
         feedback_id=uuid4(),
         message=cmd.message,
@@ -213,6 +204,6 @@ async def submit_feedback(uow: UnitOfWork, cmd: SubmitFeedback) -> Feedback:
     return feedback
 
 
-async def latest_feedback(uow: UnitOfWork, limit: int) -> list[Feedback]:
+async def latest_feedback(limit: int, uow: UnitOfWork) -> list[Feedback]:
     async with uow:
         return await uow.feedback.latest(limit)

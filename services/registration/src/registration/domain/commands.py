@@ -1,0 +1,44 @@
+"""What attendees, organisers and the accessibility statement ask of the registration
+service. Pure Python.
+
+``correlation_id``: of the request that asked, carried by the messages it causes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from contracts import messages as m
+from contracts.attendees import AccessibilityNeed, AttendeeRole
+
+
+@dataclass(frozen=True)
+class CancelRegistration:
+    registration_id: UUID
+    correlation_id: str | None = None
+    by: m.CancelledBy = m.CancelledBy.ATTENDEE
+    """The attendee (the link in the mail) or the organisers."""
+
+
+@dataclass(frozen=True)
+class SubmitFeedback:
+    message: str
+    name: str
+    email: str
+    page: str
+    locale: m.Locale
+
+
+@dataclass(frozen=True)
+class RegisterAttendee:
+    event_id: UUID
+    name: str
+    email: str
+    organisation: str
+    locale: m.Locale
+    idempotency_key: str
+    correlation_id: str | None = None
+    role: AttendeeRole = AttendeeRole.OTHER
+    accessibility_needs: tuple[AccessibilityNeed, ...] = ()
+    accessibility_other: str = ""
+    health_data_consent: bool = False
