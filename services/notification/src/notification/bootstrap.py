@@ -1,8 +1,11 @@
-"""The one place that wires adapters to the handlers' ports; tests pass fakes."""
+"""The one place that wires adapters to the handlers' ports: the worker calls ``bootstrap``
+with the pool it opened, the unit tests with fakes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 
 import asyncpg
 
@@ -13,6 +16,7 @@ from notification.config import Settings
 from notification.service_layer.handlers import Dependencies
 from notification.service_layer.ports import ContactDirectory, Mailer
 from notification.service_layer.unit_of_work import UnitOfWork
+from servicekit.database import units_of_work
 
 RELAY_LOCK = 0x6E6F7469  # "noti": one relay per notification database publishes
 
@@ -20,25 +24,24 @@ RELAY_LOCK = 0x6E6F7469  # "noti": one relay per notification database publishes
 def bootstrap(
     settings: Settings,
     *,
-    uow: Callable[[], UnitOfWork],
-    contacts: ContactDirectory,
-    mailer: Mailer,
+    pool: asyncpg.Pool | None = None,
+    uow: Callable[[], UnitOfWork] | None = None,
+    contacts: ContactDirectory | None = None,
+    mailer: Mailer | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Dependencies:
-    return Dependencies(
-        uow=uow, contacts=contacts, mailer=mailer, public_base_url=settings.public_base_url
+    """The real adapters (Postgres on ``pool``, the registration service over HTTP, SMTP),
+    each replaced by the fake a test passes instead."""
+    if contacts is None:
+        token = settings.internal_token.get_secret_value()
+        contacts = HttpContactDirectory(settings.registration_url, token)
+    deps = Dependencies(
+        uow=units_of_work(PostgresUnitOfWork, pool, uow),
+        contacts=contacts,
+        mailer=mailer if mailer is not None else SmtpMailer(smtp_config(settings)),
+        public_base_url=settings.public_base_url,
     )
-
-
-def for_pool(settings: Settings, pool: asyncpg.Pool) -> Dependencies:
-    """The real adapters: Postgres, the registration service over HTTP, SMTP."""
-    return bootstrap(
-        settings,
-        uow=lambda: PostgresUnitOfWork(pool),
-        contacts=HttpContactDirectory(
-            settings.registration_url, settings.internal_token.get_secret_value()
-        ),
-        mailer=SmtpMailer(smtp_config(settings)),
-    )
+    return deps if clock is None else replace(deps, clock=clock)
 
 
 def smtp_config(settings: Settings) -> SmtpConfig:

@@ -22,8 +22,9 @@ from contracts.messages import (
     SeatReleased,
     Waitlisted,
 )
-from notification.bootstrap import for_pool
+from notification.bootstrap import bootstrap
 from notification.config import Settings
+from notification.domain.commands import MailDecision, RecordEvent
 from notification.domain.model import DeliveryStatus
 from notification.service_layer.handlers import handle_decision, record_event
 
@@ -45,7 +46,7 @@ async def settings(service_db, smtp_sink, contact_api) -> Settings:
 @pytest.fixture
 async def deps(settings):
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
-    yield for_pool(settings, pool)
+    yield bootstrap(settings, pool=pool)
     await pool.close()
 
 
@@ -90,8 +91,8 @@ async def test_a_confirmation_arrives_with_a_calendar_entry(deps, smtp_sink, con
     envelope = Envelope.new(decision, source="capacity")
     cancel_token = contact_api.add(decision.registration_id)
 
-    await record_event(event, deps)
-    status = await handle_decision(decision, envelope, deps)
+    await record_event(RecordEvent(event), deps)
+    status = await handle_decision(MailDecision(decision, envelope), deps)
 
     assert status is DeliveryStatus.SENT
     [mail] = mails_with(smtp_sink, f"<{decision.decision_id}@quartier.example>")
@@ -125,9 +126,9 @@ async def test_a_redelivered_decision_is_mailed_once(settings, deps, smtp_sink, 
     envelope = Envelope.new(decision, source="capacity")
     contact_api.add(decision.registration_id, locale="en")
 
-    await record_event(event, deps)
-    first = await handle_decision(decision, envelope, deps)
-    second = await handle_decision(decision, envelope, deps)
+    await record_event(RecordEvent(event), deps)
+    first = await handle_decision(MailDecision(decision, envelope), deps)
+    second = await handle_decision(MailDecision(decision, envelope), deps)
 
     assert first is second is DeliveryStatus.SENT
     [mail] = mails_with(smtp_sink, f"<{decision.decision_id}@quartier.example>")
@@ -159,7 +160,7 @@ async def test_promotion_and_releases_are_mailed_and_recorded_by_kind(
     settings, deps, smtp_sink, contact_api
 ):
     event = snapshot()
-    await record_event(event, deps)
+    await record_event(RecordEvent(event), deps)
     promoted_id, cancelled_id = uuid4(), uuid4()
     promoted_token = contact_api.add(promoted_id)
     contact_api.add(cancelled_id, locale="en")
@@ -182,7 +183,7 @@ async def test_promotion_and_releases_are_mailed_and_recorded_by_kind(
 
     for decision in (promotion, cancellation, event_cancelled):
         envelope = Envelope.new(decision, source="capacity")
-        assert await handle_decision(decision, envelope, deps) is DeliveryStatus.SENT
+        assert await handle_decision(MailDecision(decision, envelope), deps) is DeliveryStatus.SENT
 
     [promoted] = mails_with(smtp_sink, f"<{promotion.decision_id}@quartier.example>")
     assert promoted["Subject"] == "Von der Warteliste nachgerückt: Werkstattgespräch Nachbarschaft"
@@ -220,7 +221,7 @@ async def test_an_organiser_cancellation_is_mailed_with_the_teams_contact(
 ):
     contact = "Team Quartier, quartier@example.org, 0711 123456"
     event = snapshot().model_copy(update={"organiser_contact": contact})
-    await record_event(event, deps)
+    await record_event(RecordEvent(event), deps)
     decision = SeatReleased(
         decision_id=uuid4(),
         registration_id=uuid4(),
@@ -230,7 +231,9 @@ async def test_an_organiser_cancellation_is_mailed_with_the_teams_contact(
     )
     contact_api.add(decision.registration_id)
 
-    status = await handle_decision(decision, Envelope.new(decision, source="capacity"), deps)
+    status = await handle_decision(
+        MailDecision(decision, Envelope.new(decision, source="capacity")), deps
+    )
 
     assert status is DeliveryStatus.SENT
     [mail] = mails_with(smtp_sink, f"<{decision.decision_id}@quartier.example>")

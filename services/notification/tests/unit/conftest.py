@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
@@ -189,5 +189,6 @@ def world() -> World:
         uow=lambda: FakeUnitOfWork(store),
         contacts=contacts,
         mailer=mailer,
+        clock=lambda: NOW,
     )
-    return World(store, contacts, mailer, replace(deps, clock=lambda: NOW))
+    return World(store, contacts, mailer, deps)

@@ -17,6 +17,7 @@ from contracts.messages import (
     SeatReleased,
     Waitlisted,
 )
+from notification.domain.commands import MailDecision, RecordEvent
 from notification.domain.model import RELEASE_MAILS, DeliveryStatus, EventInfo
 from notification.service_layer.handlers import handle_decision, record_event
 from notification.service_layer.ports import (
@@ -32,7 +33,7 @@ async def test_a_confirmed_seat_gets_one_mail_and_a_notification_sent(world):
     decision = world.decision(SeatConfirmed)
     envelope = world.envelope(decision)
 
-    status = await handle_decision(decision, envelope, world.deps)
+    status = await handle_decision(MailDecision(decision, envelope), world.deps)
 
     assert status is DeliveryStatus.SENT
     [mail] = world.mailer.sent
@@ -58,8 +59,8 @@ async def test_a_redelivered_decision_sends_no_second_mail(world):
     decision = world.decision(SeatConfirmed)
     envelope = world.envelope(decision)
 
-    await handle_decision(decision, envelope, world.deps)
-    again = await handle_decision(decision, envelope, world.deps)
+    await handle_decision(MailDecision(decision, envelope), world.deps)
+    again = await handle_decision(MailDecision(decision, envelope), world.deps)
 
     assert again is DeliveryStatus.SENT
     assert len(world.mailer.sent) == 1
@@ -121,7 +122,7 @@ async def test_each_decision_gets_its_kind_of_mail(
 ):
     decision = world.decision(decision_type, **fields)
 
-    await handle_decision(decision, world.envelope(decision), world.deps)
+    await handle_decision(MailDecision(decision, world.envelope(decision)), world.deps)
 
     [mail] = world.mailer.sent
     assert mail.kind is kind
@@ -151,7 +152,7 @@ async def test_a_registration_gets_one_mail_per_decision_along_its_way(world):
     released = world.decision(SeatReleased, **ids, **CANCELLED_BY_ATTENDEE)
 
     for decision in (waitlisted, promoted, released, promoted, waitlisted):
-        await handle_decision(decision, world.envelope(decision), world.deps)
+        await handle_decision(MailDecision(decision, world.envelope(decision)), world.deps)
 
     assert [mail.kind for mail in world.mailer.sent] == [
         NotificationKind.WAITLIST,
@@ -165,7 +166,7 @@ async def test_a_contact_without_cancel_token_still_gets_the_mail(world):
     decision = world.decision(SeatConfirmed, locale=None)
     world.known_contact(decision.registration_id, cancel_token=None)
 
-    status = await handle_decision(decision, world.envelope(decision), world.deps)
+    status = await handle_decision(MailDecision(decision, world.envelope(decision)), world.deps)
 
     assert status is DeliveryStatus.SENT
     [mail] = world.mailer.sent
@@ -178,18 +179,20 @@ async def test_a_release_waits_for_its_event_in_the_catalogue(world):
     envelope = world.envelope(decision)
 
     with pytest.raises(EventNotKnownYet):
-        await handle_decision(decision, envelope, world.deps)
+        await handle_decision(MailDecision(decision, envelope), world.deps)
 
     cancelled = world.snapshot(event.event_id, status=EventStatus.CANCELLED, revision=3)
-    await record_event(cancelled, world.deps)
-    assert await handle_decision(decision, envelope, world.deps) is DeliveryStatus.SENT
+    await record_event(RecordEvent(cancelled), world.deps)
+    assert (
+        await handle_decision(MailDecision(decision, envelope), world.deps) is DeliveryStatus.SENT
+    )
     assert world.mailer.sent[0].event == EventInfo.from_snapshot(cancelled)
 
 
 async def test_the_mail_speaks_the_registrations_language(world):
     decision = world.decision(SeatConfirmed, locale=Locale.EN)
 
-    await handle_decision(decision, world.envelope(decision), world.deps)
+    await handle_decision(MailDecision(decision, world.envelope(decision)), world.deps)
 
     assert world.mailer.sent[0].locale is Locale.EN
     assert world.mailer.sent[0].when == "Thursday, 12 March 2026, 10:00–16:30 CET"
@@ -200,8 +203,8 @@ async def test_a_permanent_smtp_rejection_fails_the_delivery_for_good(world):
     envelope = world.envelope(decision)
     world.mailer.failures.append(MailRejected("recipient refused: 550 5.1.1"))
 
-    status = await handle_decision(decision, envelope, world.deps)
-    again = await handle_decision(decision, envelope, world.deps)
+    status = await handle_decision(MailDecision(decision, envelope), world.deps)
+    again = await handle_decision(MailDecision(decision, envelope), world.deps)
 
     assert status is again is DeliveryStatus.FAILED
     assert world.mailer.sent == []
@@ -218,13 +221,15 @@ async def test_a_transient_smtp_failure_is_counted_and_retried(world):
     world.mailer.failures.append(MailDeferred("smtp server unavailable: SMTPConnectError"))
 
     with pytest.raises(TransientError):
-        await handle_decision(decision, envelope, world.deps)
+        await handle_decision(MailDecision(decision, envelope), world.deps)
     ledger = world.store.deliveries[decision.decision_id]
     assert (ledger.status, ledger.attempts) == (DeliveryStatus.SENDING, 1)
     assert ledger.last_error == "smtp server unavailable: SMTPConnectError"
     assert world.store.outbox == []
 
-    assert await handle_decision(decision, envelope, world.deps) is DeliveryStatus.SENT
+    assert (
+        await handle_decision(MailDecision(decision, envelope), world.deps) is DeliveryStatus.SENT
+    )
     assert len(world.mailer.sent) == 1
     assert world.store.deliveries[decision.decision_id].attempts == 2
 
@@ -235,11 +240,13 @@ async def test_a_decision_waits_for_its_event_in_the_catalogue(world):
     envelope = world.envelope(decision)
 
     with pytest.raises(EventNotKnownYet):
-        await handle_decision(decision, envelope, world.deps)
+        await handle_decision(MailDecision(decision, envelope), world.deps)
     assert world.mailer.sent == []
 
-    await record_event(world.snapshot(event.event_id), world.deps)
-    assert await handle_decision(decision, envelope, world.deps) is DeliveryStatus.SENT
+    await record_event(RecordEvent(world.snapshot(event.event_id)), world.deps)
+    assert (
+        await handle_decision(MailDecision(decision, envelope), world.deps) is DeliveryStatus.SENT
+    )
 
 
 async def test_a_rejection_for_an_unknown_event_does_not_wait_for_the_catalogue(world):
@@ -248,7 +255,7 @@ async def test_a_rejection_for_an_unknown_event_does_not_wait_for_the_catalogue(
         RegistrationRejected, event=event, reason=RejectionReason.UNKNOWN_EVENT
     )
 
-    await handle_decision(decision, world.envelope(decision), world.deps)
+    await handle_decision(MailDecision(decision, world.envelope(decision)), world.deps)
 
     [mail] = world.mailer.sent
     assert mail.event is None
@@ -261,8 +268,8 @@ async def test_an_unknown_registration_is_looked_up_a_few_times_then_fails(world
 
     for _ in range(world.deps.contact_lookups - 1):
         with pytest.raises(ContactUnavailable):
-            await handle_decision(decision, envelope, world.deps)
-    status = await handle_decision(decision, envelope, world.deps)
+            await handle_decision(MailDecision(decision, envelope), world.deps)
+    status = await handle_decision(MailDecision(decision, envelope), world.deps)
 
     assert status is DeliveryStatus.FAILED
     assert world.mailer.sent == []
@@ -275,21 +282,23 @@ async def test_a_registration_that_becomes_visible_gets_its_mail(world):
     decision = world.decision(SeatConfirmed, locale=None)
     envelope = world.envelope(decision)
     with pytest.raises(ContactUnavailable):
-        await handle_decision(decision, envelope, world.deps)
+        await handle_decision(MailDecision(decision, envelope), world.deps)
 
     world.known_contact(decision.registration_id)
 
-    assert await handle_decision(decision, envelope, world.deps) is DeliveryStatus.SENT
+    assert (
+        await handle_decision(MailDecision(decision, envelope), world.deps) is DeliveryStatus.SENT
+    )
 
 
 async def test_an_updated_event_changes_the_mails_that_follow(world):
     event_id = world.snapshot().event_id
-    await record_event(world.snapshot(event_id), world.deps)
+    await record_event(RecordEvent(world.snapshot(event_id)), world.deps)
     moved = world.snapshot(event_id, venue="Neues Rathaus", address="Markt 1", revision=2)
     decision = world.decision(SeatConfirmed, event=EventInfo.from_snapshot(moved))
 
-    assert await record_event(moved, world.deps)
-    await handle_decision(decision, world.envelope(decision), world.deps)
+    assert await record_event(RecordEvent(moved), world.deps)
+    await handle_decision(MailDecision(decision, world.envelope(decision)), world.deps)
 
     assert world.mailer.sent[0].event.location == "Neues Rathaus, Markt 1, Potsdam"
 
@@ -297,7 +306,11 @@ async def test_an_updated_event_changes_the_mails_that_follow(world):
 async def test_the_catalogue_keeps_the_newest_revision(world):
     event_id = world.snapshot().event_id
 
-    assert await record_event(world.snapshot(event_id, title="Neu", revision=2), world.deps)
-    assert not await record_event(world.snapshot(event_id, title="Alt", revision=1), world.deps)
+    assert await record_event(
+        RecordEvent(world.snapshot(event_id, title="Neu", revision=2)), world.deps
+    )
+    assert not await record_event(
+        RecordEvent(world.snapshot(event_id, title="Alt", revision=1)), world.deps
+    )
 
     assert world.store.events[event_id].title == "Neu"

@@ -18,17 +18,11 @@ from contracts.envelope import Envelope
 from contracts.messages import CatalogEvent, Decision, IntegrationEvent
 from notification import bootstrap
 from notification.config import Settings
+from notification.domain.commands import MailDecision, RecordEvent
 from notification.service_layer.handlers import Dependencies, handle_decision, record_event
 from notification.service_layer.ports import TransientError
-from servicekit.stream import (
-    Item,
-    RetryLater,
-    Unprocessable,
-    bind_message,
-    consume,
-    run_worker,
-    worker,
-)
+from servicekit.context import Item, bind_message
+from servicekit.stream import RetryLater, Unprocessable, consume, run_worker, worker
 
 log = structlog.get_logger(__name__)
 
@@ -60,7 +54,7 @@ def build(settings: Settings) -> faust.App:
         """The adapters, made once: pooled HTTP client, one kept SMTP connection."""
         nonlocal wired
         if wired is None:
-            wired = bootstrap.for_pool(settings, await database.pool())
+            wired = bootstrap.bootstrap(settings, pool=await database.pool())
         return wired
 
     async def on_catalog(envelope: Envelope, payload: IntegrationEvent) -> None:
@@ -68,7 +62,7 @@ def build(settings: Settings) -> faust.App:
             raise Unprocessable(f"{envelope.type} is not a catalogue event")
         snapshot = payload.event
         structlog.contextvars.bind_contextvars(event_id=str(snapshot.event_id))
-        stored = await record_event(snapshot, await dependencies())
+        stored = await record_event(RecordEvent(snapshot), await dependencies())
         log.info("event stored" if stored else "older revision ignored", revision=snapshot.revision)
 
     async def mail_in_order(items: list[Item]) -> None:
@@ -83,7 +77,7 @@ def build(settings: Settings) -> faust.App:
                 decision_id=str(payload.decision_id),
             )
             try:
-                await handle_decision(payload, envelope, await dependencies())
+                await handle_decision(MailDecision(payload, envelope), await dependencies())
             except TransientError as exc:
                 raise RetryLater(str(exc)) from exc
 

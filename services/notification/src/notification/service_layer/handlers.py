@@ -1,5 +1,10 @@
 """Use cases: keep the event catalogue, send one mail per seat decision (confirmation,
-promotion, waiting list, rejection, cancellation, event cancelled)."""
+promotion, waiting list, rejection, cancellation, event cancelled).
+
+A use case is ``handler(command, deps)``: mail sending needs more than a unit of work, so
+``Dependencies`` carries the ports, and each step opens and commits its own unit of work
+(``async with deps.uow() as uow: … await uow.commit()``) around the mail it sends.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from datetime import UTC, datetime
 import structlog
 
 from contracts.envelope import Envelope
-from contracts.messages import Decision, EventSnapshot, NotificationFailed, NotificationSent
+from contracts.messages import NotificationFailed, NotificationSent
+from notification.domain.commands import MailDecision, RecordEvent
 from notification.domain.model import (
     WITH_CANCEL_LINK,
     Delivery,
@@ -54,24 +60,23 @@ class Dependencies:
     clock: Callable[[], datetime] = field(default=_now)
 
 
-async def record_event(snapshot: EventSnapshot, deps: Dependencies) -> bool:
+async def record_event(cmd: RecordEvent, deps: Dependencies) -> bool:
     """Keep the newest revision of an event for mail texts and calendar entries, whatever
     the catalogue message (published, updated, closed, reopened, cancelled)."""
     async with deps.uow() as uow:
-        stored = await uow.events.upsert(EventInfo.from_snapshot(snapshot))
+        stored = await uow.events.upsert(EventInfo.from_snapshot(cmd.snapshot))
         await uow.commit()
     return stored
 
 
-async def handle_decision(
-    decision: Decision, envelope: Envelope, deps: Dependencies
-) -> DeliveryStatus:
-    """Send the mail for ``decision`` once, however often the decision is delivered.
+async def handle_decision(cmd: MailDecision, deps: Dependencies) -> DeliveryStatus:
+    """Send the mail for the decision once, however often the decision is delivered.
 
     Raises a ``TransientError`` while something the mail needs is missing; the caller
     retries. A crash between sending and recording sends the mail again on redelivery
     (same Message-ID): at least once, never lost.
     """
+    decision, envelope = cmd.decision, cmd.envelope
     async with deps.uow() as uow:
         delivery = await uow.deliveries.claim(Delivery.for_decision(decision))
         await uow.commit()
