@@ -75,6 +75,12 @@ async def test_bad_input_is_refused_and_nothing_is_stored(
 ) -> None:
     answer = await client.post("/registrations", json=body(**bad))
     assert answer.status_code == 422
+    refusal = answer.json()
+    assert refusal["code"] == (
+        "consent_required" if "privacy_consent" in bad else "invalid_request"
+    )
+    assert [problem["field"] for problem in refusal["errors"]] == list(bad)
+    assert all(problem["message_de"] and problem["message_en"] for problem in refusal["errors"])
 
 
 async def test_contact_data_needs_the_internal_token(client: httpx.AsyncClient) -> None:
@@ -134,7 +140,7 @@ async def test_a_wrong_cancel_link_is_refused_with_a_reason(client: httpx.AsyncC
     for bad in (token[:-2] + "xx", "nonsense", token.replace(".", "-", 1)):
         answer = await client.post(f"/cancellations/{bad}")
         assert answer.status_code == 404
-        assert answer.json()["detail"]["code"] == "invalid_token"
+        assert answer.json()["code"] == "invalid_token"
 
 
 async def test_an_expired_cancel_link_says_so(service_db, broker: str) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +159,7 @@ async def test_an_expired_cancel_link_says_so(service_db, broker: str) -> None: 
             await asyncio.sleep(1.1)
             answer = await client.post(f"/cancellations/{token}")
     assert answer.status_code == 410
-    assert answer.json()["detail"]["code"] == "token_expired"
+    assert answer.json()["code"] == "token_expired"
 
 
 async def test_a_waiting_status_request_returns_when_the_decision_arrives(

@@ -69,7 +69,7 @@ async def test_organiser_endpoints_need_the_internal_token(client: httpx.AsyncCl
         for headers in ({}, {"X-Internal-Token": "wrong"}):
             answer = await client.request(method, url, headers=headers)
             assert answer.status_code == 403, (method, url, headers)
-            assert answer.json()["detail"]["code"] == "internal_token_required"
+            assert answer.json()["code"] == "internal_token_required"
     status = (await client.get(f"/registrations/{registration_id}")).json()
     assert status["status"] == "pending"
 
@@ -81,7 +81,8 @@ async def test_needs_are_stored_only_with_health_consent(client: httpx.AsyncClie
         json=body(event_id=event_id, accessibility_other="Assistenzhund"),
     )
     assert refused.status_code == 422
-    assert refused.json()["detail"]["code"] == "health_consent_required"
+    assert refused.json()["code"] == "health_consent_required"
+    assert [p["field"] for p in refused.json()["errors"]] == ["health_data_consent"]
     assert await participants(client, event_id) == []
 
     with_needs = await register(
@@ -290,7 +291,7 @@ async def test_an_organiser_cancellation_is_published_once(
     missing = await client.post(
         f"/registrations/{uuid4()}/organiser-cancellation", headers=INTERNAL
     )
-    assert missing.status_code == 404 and missing.json()["detail"]["code"] == "not_found"
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 
     pool: asyncpg.Pool = app_of(client).state.pool
     async for attempt in AsyncRetrying(

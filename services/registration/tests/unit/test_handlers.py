@@ -21,7 +21,7 @@ from registration.domain.model import (
     CancelReason,
     HealthConsentMissing,
     Registration,
-    Status,
+    RegistrationStatus,
     normalize_email,
 )
 from registration.service_layer import handlers
@@ -50,13 +50,13 @@ class FakeRegistrations(RegistrationRepository):
         self.store[registration.registration_id] = copy.deepcopy(registration)
 
     async def position(self, registration: Registration) -> int | None:
-        if registration.status is not Status.WAITLISTED:
+        if registration.status is not RegistrationStatus.WAITLISTED:
             return None
         waiting = sorted(
             (
                 r
                 for r in self.store.values()
-                if r.event_id == registration.event_id and r.status is Status.WAITLISTED
+                if r.event_id == registration.event_id and r.status is RegistrationStatus.WAITLISTED
             ),
             key=lambda r: (r.waitlisted_at, r.registration_id),
         )
@@ -134,7 +134,7 @@ def test_emails_are_recognised_regardless_of_case_and_spaces() -> None:
 async def test_register_stores_pending_and_queues_registration_requested() -> None:
     world = World()
     registration, created = await handlers.register(command(), world.uow())
-    assert created and registration.status is Status.PENDING
+    assert created and registration.status is RegistrationStatus.PENDING
     assert registration.name == "Anna Muster"
     (msg,) = world.outbox
     assert isinstance(msg, m.RegistrationRequested)
@@ -176,7 +176,7 @@ async def test_decisions_update_the_status_once() -> None:
     envelope = Envelope.new(waitlisted, source="capacity")
     assert await apply(world, waitlisted, envelope)
     assert not await apply(world, waitlisted, envelope)
-    assert world.store[registration.registration_id].status is Status.WAITLISTED
+    assert world.store[registration.registration_id].status is RegistrationStatus.WAITLISTED
 
 
 async def test_the_waiting_list_place_moves_up() -> None:
@@ -208,7 +208,7 @@ async def test_cancelling_twice_sends_one_cancellation() -> None:
     assert sum(isinstance(msg, m.RegistrationCancelled) for msg in world.outbox) == 1
     # a late decision does not bring a cancelled registration back
     await apply(world, decision(m.SeatConfirmed, registration))
-    assert world.store[registration.registration_id].status is Status.CANCELLED
+    assert world.store[registration.registration_id].status is RegistrationStatus.CANCELLED
     assert (
         await handlers.cancel_registration(commands.CancelRegistration(uuid4()), world.uow())
         is None
@@ -222,7 +222,9 @@ async def test_a_cancelled_event_cancels_the_registration() -> None:
         world, decision(m.SeatReleased, registration, reason=m.ReleaseReason.EVENT_CANCELLED)
     )
     stored = world.store[registration.registration_id]
-    assert stored.status is Status.CANCELLED and stored.cancel_reason == "event_cancelled"
+    assert (
+        stored.status is RegistrationStatus.CANCELLED and stored.cancel_reason == "event_cancelled"
+    )
 
 
 async def test_accessibility_needs_are_kept_with_consent_and_stay_off_the_topic() -> None:

@@ -18,7 +18,7 @@ from registration.domain.model import (
     CancelReason,
     Feedback,
     Registration,
-    Status,
+    RegistrationStatus,
 )
 from registration.service_layer.unit_of_work import (
     FeedbackRepository,
@@ -105,7 +105,7 @@ def _registration(row: asyncpg.Record) -> Registration:
         idempotency_key=row["idempotency_key"],
         privacy_consent_at=row["privacy_consent_at"],
         created_at=row["created_at"],
-        status=Status(row["status"]),
+        status=RegistrationStatus(row["status"]),
         waitlisted_at=row["waitlisted_at"],
         rejection_reason=row["rejection_reason"],
         cancelled_at=row["cancelled_at"],
@@ -166,7 +166,10 @@ class PostgresRegistrations(RegistrationRepository):
         await self.conn.execute("SELECT pg_notify($1, $2)", CHANNEL, str(r.registration_id))
 
     async def position(self, registration: Registration) -> int | None:
-        if registration.status is not Status.WAITLISTED or registration.waitlisted_at is None:
+        if (
+            registration.status is not RegistrationStatus.WAITLISTED
+            or registration.waitlisted_at is None
+        ):
             return None
         ahead: int = await self.conn.fetchval(
             "SELECT count(*) FROM registrations WHERE event_id = $1 AND status = 'waitlisted' "

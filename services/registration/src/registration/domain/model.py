@@ -1,4 +1,6 @@
-"""A registration and how seat decisions and cancellations change it. Pure Python."""
+"""A registration and how seat decisions and cancellations change it. Pure Python; the
+status, the cancel reasons and the rules about an attendee's data (consents, limits) are the
+API contract's own (``contracts.http.registration``), shared with the callers."""
 
 from __future__ import annotations
 
@@ -6,30 +8,31 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from uuid import UUID
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.http.registration import (
+    ACTIVE,
+    CancelReason,
+    RegistrationStatus,
+    health_data_consent_missing,
+)
 
+__all__ = [
+    "ACTIVE",
+    "LIST_ORDER",
+    "Accessibility",
+    "AccessibilityReport",
+    "CancelReason",
+    "Feedback",
+    "HealthConsentMissing",
+    "Registration",
+    "RegistrationStatus",
+    "normalize_email",
+]
 
-class Status(StrEnum):
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
-
-
-ACTIVE = (Status.CONFIRMED, Status.PENDING, Status.WAITLISTED)
-"""Registrations that hold or wait for a seat."""
-LIST_ORDER = (*ACTIVE, Status.REJECTED, Status.CANCELLED)
+LIST_ORDER = (*ACTIVE, RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED)
 """The organisers' list: seats first, then pending, the waiting list, the ones that ended."""
-
-
-class CancelReason(StrEnum):
-    ATTENDEE = "attendee"
-    ORGANISER = "cancelled_by_organiser"
-    EVENT_CANCELLED = "event_cancelled"
 
 
 class HealthConsentMissing(Exception):
@@ -53,11 +56,12 @@ class Accessibility:
 
         Raises ``HealthConsentMissing`` when needs are declared without consent."""
         other = other.strip()
+        needs = tuple(needs)
+        if health_data_consent_missing(needs, other, consent):
+            raise HealthConsentMissing
         declared = set(needs) | ({AccessibilityNeed.OTHER} if other else set())
         if not declared:
             return cls()
-        if not consent:
-            raise HealthConsentMissing
         return cls(tuple(n for n in AccessibilityNeed if n in declared), other, at)
 
 
@@ -95,7 +99,7 @@ class Registration:
     idempotency_key: str
     privacy_consent_at: datetime
     created_at: datetime
-    status: Status = Status.PENDING
+    status: RegistrationStatus = RegistrationStatus.PENDING
     waitlisted_at: datetime | None = None
     rejection_reason: str | None = None
     cancelled_at: datetime | None = None
@@ -109,29 +113,29 @@ class Registration:
 
     @property
     def cancelled(self) -> bool:
-        return self.status is Status.CANCELLED
+        return self.status is RegistrationStatus.CANCELLED
 
     def confirm(self) -> None:
         if not self.cancelled:
-            self.status = Status.CONFIRMED
+            self.status = RegistrationStatus.CONFIRMED
             self.waitlisted_at = None
 
     def waitlist(self, at: datetime) -> None:
         """On the waiting list since ``at``: the order of the list."""
         if not self.cancelled:
-            self.status = Status.WAITLISTED
+            self.status = RegistrationStatus.WAITLISTED
             self.waitlisted_at = at
 
     def reject(self, reason: str) -> None:
         if not self.cancelled:
-            self.status = Status.REJECTED
+            self.status = RegistrationStatus.REJECTED
             self.rejection_reason = reason
 
     def cancel(self, at: datetime, reason: CancelReason = CancelReason.ATTENDEE) -> bool:
         """Cancel; False when there is nothing to cancel (already cancelled or rejected)."""
-        if self.status in (Status.CANCELLED, Status.REJECTED):
+        if self.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
             return False
-        self.status = Status.CANCELLED
+        self.status = RegistrationStatus.CANCELLED
         self.waitlisted_at = None
         self.cancelled_at = at
         self.cancel_reason = reason

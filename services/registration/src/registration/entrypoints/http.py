@@ -13,148 +13,52 @@ import uuid
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import (
-    APIRouter,
-    Depends,
-    FastAPI,
-    Header,
-    HTTPException,
-    Query,
-    Request,
-    Response,
-    status,
-)
-from pydantic import AwareDatetime, BaseModel, EmailStr, Field, StringConstraints
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response, status
 
-from contracts.attendees import AccessibilityNeed, AttendeeRole
-from contracts.messages import CancelledBy, Locale
+from contracts.http.errors import ApiError
+from contracts.http.registration import (
+    HEALTH_DATA_CONSENT_MISSING,
+    PRIVACY_CONSENT_MISSING,
+    WAIT_MAX_SECONDS,
+    AccessibilityReport,
+    Cancellation,
+    Contact,
+    FeedbackEntry,
+    FeedbackReceived,
+    NewFeedback,
+    NewRegistration,
+    Participant,
+    RegistrationAccepted,
+    RegistrationErrorCode,
+    RegistrationState,
+    RegistrationStatus,
+    privacy_consent_missing,
+)
+from contracts.messages import CancelledBy, Locale, RejectionReason
 from registration import bootstrap
 from registration.adapters.cancel_tokens import CancelTokens, ExpiredToken, InvalidToken
 from registration.adapters.status_changes import StatusChanges, listening
 from registration.config import Settings
 from registration.domain import commands
-from registration.domain.model import HealthConsentMissing, Registration, Status
+from registration.domain.model import HealthConsentMissing, Registration
 from registration.service_layer import handlers
 from registration.service_layer.unit_of_work import UnitOfWork
 from servicekit.http import (
     INTERNAL_TOKEN_RESPONSES,
+    ApiException,
     internal_token_guard,
     service_app,
     unit_of_work,
 )
 
 
-class NewRegistration(BaseModel):
-    event_id: UUID
-    name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
-    organisation: str = Field("", max_length=200)
-    locale: Locale = Locale.DE
-    privacy_consent: bool = Field(description="Must be true: consent to the privacy notice")
-    role: AttendeeRole = AttendeeRole.OTHER
-    accessibility_needs: list[AccessibilityNeed] = Field(
-        default_factory=list, description="Health data: needs health_data_consent"
-    )
-    accessibility_other: str = Field(
-        "", max_length=500, description="Free text; when given, the need 'other' is implied"
-    )
-    health_data_consent: bool = Field(
-        False, description="Explicit consent to keep the accessibility needs (health data)"
-    )
-
-
-class Accepted(BaseModel):
-    registration_id: UUID
-    status: Status
-    status_url: str
-
-
-class RegistrationStatus(BaseModel):
-    """Public status: no personal data."""
-
-    registration_id: UUID
-    event_id: UUID
-    status: Status
-    waitlist_position: int | None = Field(description="current place on the waiting list")
-    rejection_reason: str | None
-    cancel_reason: str | None
-    locale: Locale
-    created_at: AwareDatetime
-
-
-class Cancelled(RegistrationStatus):
-    already_cancelled: bool
-
-
-class Participant(BaseModel):
-    """A registration as the organisers see it: personal and health data included."""
-
-    registration_id: UUID
-    event_id: UUID
-    name: str
-    email: str
-    organisation: str
-    role: AttendeeRole
-    locale: Locale
-    status: Status
-    waitlist_position: int | None = Field(description="current place on the waiting list")
-    accessibility_needs: list[AccessibilityNeed]
-    accessibility_other: str
-    created_at: AwareDatetime
-    cancelled_at: AwareDatetime | None
-    cancel_reason: str | None
-
-
-class AccessibilityReport(BaseModel):
-    """Counts over the confirmed, pending and waitlisted registrations; no names."""
-
-    event_id: UUID
-    active_registrations: int
-    with_needs: int = Field(description="registrations with at least one need")
-    needs: dict[AccessibilityNeed, int] = Field(description="registrations per need")
-
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
-
-
-class NewFeedback(BaseModel):
-    message: Text = Field(min_length=1, max_length=5000)
-    name: Text = Field("", max_length=200)
-    email: EmailStr | None = None
-    page: Text = Field("", max_length=500, description="the page the feedback is about")
-    locale: Locale = Locale.DE
-
-
-class FeedbackReceived(BaseModel):
-    feedback_id: UUID
-
-
-class FeedbackEntry(BaseModel):
-    feedback_id: UUID
-    message: str
-    name: str
-    email: str | None
-    page: str
-    locale: Locale
-    received_at: AwareDatetime
-
-
-class Contact(BaseModel):
-    registration_id: UUID
-    name: str
-    email: str
-    organisation: str
-    locale: Locale
-    cancel_token: str = Field(description="for the cancel link in mails")
-
-
-def _status(r: Registration, position: int | None) -> RegistrationStatus:
-    return RegistrationStatus(
+def _status(r: Registration, position: int | None) -> RegistrationState:
+    return RegistrationState(
         registration_id=r.registration_id,
         event_id=r.event_id,
         status=r.status,
         waitlist_position=position,
-        rejection_reason=r.rejection_reason,
+        rejection_reason=RejectionReason(r.rejection_reason) if r.rejection_reason else None,
         cancel_reason=r.cancel_reason,
         locale=Locale(r.locale),
         created_at=r.created_at,
@@ -180,34 +84,34 @@ def _participant(r: Registration, position: int | None) -> Participant:
     )
 
 
-def _error(code: int, key: str, de: str, en: str) -> HTTPException:
-    return HTTPException(code, {"code": key, "message_de": de, "message_en": en})
-
-
-NOT_FOUND = (
-    status.HTTP_404_NOT_FOUND,
-    "not_found",
-    "Anmeldung nicht gefunden.",
-    "Registration not found.",
+NOT_FOUND = ApiError(
+    code=RegistrationErrorCode.NOT_FOUND,
+    message_de="Anmeldung nicht gefunden.",
+    message_en="Registration not found.",
 )
-INVALID_TOKEN = (
-    status.HTTP_404_NOT_FOUND,
-    "invalid_token",
-    "Dieser Abmeldelink ist ungültig. Bitte verwenden Sie den Link aus Ihrer E-Mail.",
-    "This cancellation link is not valid. Please use the link from your e-mail.",
+INVALID_TOKEN = ApiError(
+    code=RegistrationErrorCode.INVALID_TOKEN,
+    message_de="Dieser Abmeldelink ist ungültig. Bitte verwenden Sie den Link aus Ihrer E-Mail.",
+    message_en="This cancellation link is not valid. Please use the link from your e-mail.",
 )
-EXPIRED_TOKEN = (
-    status.HTTP_410_GONE,
-    "token_expired",
-    "Dieser Abmeldelink ist abgelaufen. Bitte wenden Sie sich an das Veranstaltungsteam.",
-    "This cancellation link has expired. Please contact the organisers.",
+EXPIRED_TOKEN = ApiError(
+    code=RegistrationErrorCode.TOKEN_EXPIRED,
+    message_de="Dieser Abmeldelink ist abgelaufen. Bitte wenden Sie sich an das "
+    "Veranstaltungsteam.",
+    message_en="This cancellation link has expired. Please contact the organisers.",
 )
-HEALTH_CONSENT_REQUIRED = (
-    status.HTTP_422_UNPROCESSABLE_CONTENT,
-    "health_consent_required",
-    "Für Angaben zur Barrierefreiheit brauchen wir Ihre ausdrückliche Einwilligung "
-    "(Gesundheitsdaten).",
-    "For accessibility needs we need your explicit consent (health data).",
+CONSENT_REQUIRED = ApiError(
+    code=RegistrationErrorCode.CONSENT_REQUIRED,
+    message_de="Ohne Einwilligung in die Datenschutzerklärung ist keine Anmeldung möglich.",
+    message_en="Consent to the privacy notice is required.",
+    errors=(PRIVACY_CONSENT_MISSING,),
+)
+HEALTH_CONSENT_REQUIRED = ApiError(
+    code=RegistrationErrorCode.HEALTH_CONSENT_REQUIRED,
+    message_de="Für Angaben zur Barrierefreiheit brauchen wir Ihre ausdrückliche "
+    "Einwilligung (Gesundheitsdaten).",
+    message_en="For accessibility needs we need your explicit consent (health data).",
+    errors=(HEALTH_DATA_CONSENT_MISSING,),
 )
 
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
@@ -239,88 +143,103 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def found(unit: UnitOfWork, registration_id: UUID) -> tuple[Registration, int | None]:
         result = await handlers.get_registration(registration_id, unit)
         if result is None:
-            raise _error(*NOT_FOUND)
+            raise ApiException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
         return result
 
     def token_owner(token: str) -> UUID:
         try:
             return tokens().registration_id(token)
         except ExpiredToken:
-            raise _error(*EXPIRED_TOKEN) from None
+            raise ApiException(status.HTTP_410_GONE, EXPIRED_TOKEN) from None
         except InvalidToken:
-            raise _error(*INVALID_TOKEN) from None
+            raise ApiException(status.HTTP_404_NOT_FOUND, INVALID_TOKEN) from None
 
     async def cancelled(
         unit: UnitOfWork, registration_id: UUID, request: Request, by: CancelledBy
-    ) -> Cancelled:
+    ) -> Cancellation:
         cmd = commands.CancelRegistration(registration_id, request.state.correlation_id, by)
         result = await handlers.cancel_registration(cmd, unit)
         if result is None:
-            raise _error(*NOT_FOUND)
+            raise ApiException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
         registration, changed = result
-        return Cancelled(**_status(registration, None).model_dump(), already_cancelled=not changed)
+        return Cancellation(
+            **_status(registration, None).model_dump(), already_cancelled=not changed
+        )
 
-    @app.post("/registrations", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted)
+    @app.post(
+        "/registrations",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=RegistrationAccepted,
+        responses={
+            422: {
+                "model": ApiError,
+                "description": "consent_required, "
+                "health_consent_required or invalid_request (errors: the fields)",
+            }
+        },
+    )
     async def register(
         body: NewRegistration,
         request: Request,
         response: Response,
         unit: Uow,
         idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-    ) -> Accepted:
+    ) -> RegistrationAccepted:
         """Accept a registration; the seat decision follows asynchronously (poll status_url).
 
         The same ``Idempotency-Key`` or the same e-mail for the same event returns the
         registration made first.  Accessibility needs are health data: without
         ``health_data_consent`` they are refused (``health_consent_required``)."""
-        if not body.privacy_consent:
-            raise _error(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                "consent_required",
-                "Ohne Einwilligung in die Datenschutzerklärung ist keine Anmeldung möglich.",
-                "Consent to the privacy notice is required.",
-            )
+        if privacy_consent_missing(body.privacy_consent):
+            raise ApiException(status.HTTP_422_UNPROCESSABLE_CONTENT, CONSENT_REQUIRED)
         cmd = commands.RegisterAttendee(
             event_id=body.event_id,
             name=body.name,
-            email=str(body.email),
+            email=body.email,
             organisation=body.organisation,
             locale=body.locale,
             idempotency_key=idempotency_key or str(uuid.uuid4()),
             correlation_id=request.state.correlation_id,
             role=body.role,
-            accessibility_needs=tuple(body.accessibility_needs),
+            accessibility_needs=body.accessibility_needs,
             accessibility_other=body.accessibility_other,
             health_data_consent=body.health_data_consent,
         )
         try:
             registration, _ = await handlers.register(cmd, unit)
         except HealthConsentMissing:
-            raise _error(*HEALTH_CONSENT_REQUIRED) from None
+            raise ApiException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, HEALTH_CONSENT_REQUIRED
+            ) from None
         status_url = f"/registrations/{registration.registration_id}"
         response.headers["Location"] = status_url
-        return Accepted(
+        return RegistrationAccepted(
             registration_id=registration.registration_id,
             status=registration.status,
             status_url=status_url,
         )
 
-    @app.get("/registrations/{registration_id}", response_model=RegistrationStatus)
+    @app.get("/registrations/{registration_id}", response_model=RegistrationState)
     async def get_status(
         registration_id: UUID,
         unit: Uow,
         wait: Annotated[
-            float, Query(ge=0, le=25, description="seconds to wait while pending (long polling)")
+            float,
+            Query(
+                ge=0,
+                le=WAIT_MAX_SECONDS,
+                description="seconds to wait while pending (long polling)",
+            ),
         ] = 0,
-    ) -> RegistrationStatus:
+    ) -> RegistrationState:
         """The status; with ``wait``, a pending registration's answer is held until its
         status changes or the time is up."""
         result = await found(unit, registration_id)
-        if wait and result[0].status is Status.PENDING:
+        if wait and result[0].status is RegistrationStatus.PENDING:
             changes: StatusChanges = app.state.status_changes
             async with changes.watch(registration_id) as changed:
                 result = await found(unit, registration_id)
-                if result[0].status is Status.PENDING:
+                if result[0].status is RegistrationStatus.PENDING:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(changed.wait(), wait)
                     result = await found(unit, registration_id)
@@ -341,20 +260,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             cancel_token=tokens().make(r.registration_id),
         )
 
-    @app.get("/cancellations/{token}", response_model=RegistrationStatus)
-    async def cancellation_target(token: str, unit: Uow) -> RegistrationStatus:
+    @app.get("/cancellations/{token}", response_model=RegistrationState)
+    async def cancellation_target(token: str, unit: Uow) -> RegistrationState:
         """What a cancel link points at (for the confirm page); 404 invalid, 410 expired."""
         return _status(*await found(unit, token_owner(token)))
 
-    @app.post("/cancellations/{token}", response_model=Cancelled)
-    async def cancel(token: str, request: Request, unit: Uow) -> Cancelled:
+    @app.post("/cancellations/{token}", response_model=Cancellation)
+    async def cancel(token: str, request: Request, unit: Uow) -> Cancellation:
         """Cancel the registration the link is for; doing it twice is harmless."""
         return await cancelled(unit, token_owner(token), request, CancelledBy.ATTENDEE)
 
     @internal.post(
-        "/registrations/{registration_id}/organiser-cancellation", response_model=Cancelled
+        "/registrations/{registration_id}/organiser-cancellation", response_model=Cancellation
     )
-    async def cancel_by_organiser(registration_id: UUID, request: Request, unit: Uow) -> Cancelled:
+    async def cancel_by_organiser(
+        registration_id: UUID, request: Request, unit: Uow
+    ) -> Cancellation:
         """The organisers cancel a registration (reason ``cancelled_by_organiser``); capacity
         hears of it as ``RegistrationCancelled`` with ``cancelled_by=organiser``.  Doing it
         twice is harmless (``already_cancelled``)."""
@@ -384,7 +305,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cmd = commands.SubmitFeedback(
             message=body.message,
             name=body.name,
-            email=str(body.email or ""),
+            email=body.email or "",
             page=body.page,
             locale=body.locale,
         )
