@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import asyncpg
 
-from registration.adapters.cancel_tokens import CancelTokens
+from registration.adapters.cancel_tokens import CancelTokens, Clock, utc_now
 from registration.adapters.postgres import PostgresUnitOfWork
 from registration.config import Settings
 from registration.service_layer.unit_of_work import UnitOfWork
@@ -29,11 +29,16 @@ class Dependencies:
 
 
 def bootstrap(
-    settings: Settings, *, pool: asyncpg.Pool | None = None, uow: UowFactory | None = None
+    settings: Settings,
+    *,
+    pool: asyncpg.Pool | None = None,
+    uow: UowFactory | None = None,
+    clock: Clock = utc_now,
 ) -> Dependencies:
-    """The service on Postgres (``pool``), or on the units of work ``uow`` makes (tests)."""
+    """The service on Postgres (``pool``), or on the units of work ``uow`` makes (tests);
+    ``clock`` dates the cancel links and tells when they have expired."""
     max_age = timedelta(days=settings.cancel_token_days)
     return Dependencies(
         uow=units_of_work(PostgresUnitOfWork, pool, uow),
-        cancel_tokens=CancelTokens(settings.cancel_secret.get_secret_value(), max_age),
+        cancel_tokens=CancelTokens(settings.cancel_secret.get_secret_value(), max_age, clock),
     )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
-from time import perf_counter
-from uuid import uuid4
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
@@ -14,9 +15,11 @@ from aiokafka import AIOKafkaConsumer
 from contracts import messages as m
 from contracts import topics
 from contracts.envelope import Envelope, decode
+from registration.adapters.status_changes import StatusChanges
 from registration.config import Settings
 from registration.entrypoints.http import create_app
 from registration.service_layer.handlers import apply_decisions
+from tests.support import eventually, rows_per_table
 
 from .conftest import TOKEN, body
 
@@ -73,8 +76,14 @@ async def test_the_same_request_twice_is_one_registration(client: httpx.AsyncCli
 async def test_bad_input_is_refused_and_nothing_is_stored(
     client: httpx.AsyncClient, bad: dict[str, object]
 ) -> None:
+    pool = client._transport.app.state.pool  # type: ignore[attr-defined]
+    stored_before = await rows_per_table(pool)
+    assert set(stored_before) >= {"registrations", "outbox"}
+
     answer = await client.post("/registrations", json=body(**bad))
+
     assert answer.status_code == 422
+    assert await rows_per_table(pool) == stored_before  # no registration, nothing to publish
     refusal = answer.json()
     assert refusal["code"] == (
         "consent_required" if "privacy_consent" in bad else "invalid_request"
@@ -148,18 +157,38 @@ async def test_an_expired_cancel_link_says_so(service_db, broker: str) -> None: 
         database_url=await service_db("registration"),
         kafka_bootstrap=broker,
         internal_token=TOKEN,
-        cancel_token_days=0,
         log_json=False,
     )
-    app = create_app(settings)
+    mailed = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    now = [mailed]
+    app = create_app(settings, clock=lambda: now[-1])
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://r") as client:
-            _, token = await cancel_token(client)
-            await asyncio.sleep(1.1)
+            registration_id, token = await cancel_token(client)
+            now.append(mailed + timedelta(days=settings.cancel_token_days))
+            last_day = await client.get(f"/cancellations/{token}")
+            now.append(now[-1] + timedelta(seconds=1))
             answer = await client.post(f"/cancellations/{token}")
+            status = (await client.get(f"/registrations/{registration_id}")).json()
+    assert last_day.json()["registration_id"] == registration_id
     assert answer.status_code == 410
     assert answer.json()["code"] == "token_expired"
+    assert status["status"] == "pending"  # not cancelled by the expired link
+
+
+class WatchedChanges:
+    """The app's status changes, noting the event each waiting request waits on."""
+
+    def __init__(self, changes: StatusChanges) -> None:
+        self.changes = changes
+        self.waits: list[asyncio.Event] = []
+
+    @contextlib.asynccontextmanager
+    async def watch(self, registration_id: UUID) -> AsyncIterator[asyncio.Event]:
+        async with self.changes.watch(registration_id) as changed:
+            self.waits.append(changed)
+            yield changed
 
 
 async def test_a_waiting_status_request_returns_when_the_decision_arrives(
@@ -169,9 +198,9 @@ async def test_a_waiting_status_request_returns_when_the_decision_arrives(
     accepted = (await client.post("/registrations", json=data)).json()
     registration_id = accepted["registration_id"]
     app = client._transport.app  # type: ignore[attr-defined]
-    started = perf_counter()
+    watched = app.state.status_changes = WatchedChanges(app.state.status_changes)
     waiting = asyncio.create_task(client.get(f"/registrations/{registration_id}?wait=20"))
-    await asyncio.sleep(0.5)
+    [held] = await eventually(lambda: watched.waits, what="the request holding its answer")
     assert not waiting.done()
     decision = m.SeatConfirmed(
         decision_id=uuid4(),
@@ -183,4 +212,4 @@ async def test_a_waiting_status_request_returns_when_the_decision_arrives(
     await apply_decisions([(envelope, decision)], app.state.services.uow())
     answer = await waiting
     assert answer.json()["status"] == "confirmed"
-    assert perf_counter() - started < 10
+    assert held.is_set(), "the decision woke the request (its 20 s had not run out)"

@@ -36,7 +36,13 @@ from contracts.http.registration import (
 )
 from contracts.messages import CancelledBy, Locale, RejectionReason
 from registration import bootstrap
-from registration.adapters.cancel_tokens import CancelTokens, ExpiredToken, InvalidToken
+from registration.adapters.cancel_tokens import (
+    CancelTokens,
+    Clock,
+    ExpiredToken,
+    InvalidToken,
+    utc_now,
+)
 from registration.adapters.status_changes import StatusChanges, listening
 from registration.config import Settings
 from registration.domain import commands
@@ -117,13 +123,14 @@ HEALTH_CONSENT_REQUIRED = ApiError(
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
+    """The app; ``clock`` is what time it is for the cancel links (tests move it)."""
     settings = settings or Settings()
     app = service_app(
         title="Quartier registration API",
         service="registration-http",
         settings=settings,
-        bootstrap=lambda pool: bootstrap.bootstrap(settings, pool=pool),
+        bootstrap=lambda pool: bootstrap.bootstrap(settings, pool=pool, clock=clock),
         relay_lock=bootstrap.RELAY_LOCK,
         resources={"status_changes": listening},
     )
