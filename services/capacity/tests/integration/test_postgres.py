@@ -27,6 +27,7 @@ from servicekit.context import Item
 from servicekit.database import create_pool, relay_running
 from servicekit.outbox import Relay
 from servicekit.settings import KafkaSettings
+from tests.support import eventually
 
 
 @pytest.fixture
@@ -107,20 +108,22 @@ async def test_relay_publishes_the_outbox_in_order_with_envelope_headers(
         )
         await consumer.start()
         seen: list[m.IntegrationEvent] = []
+
+        async def all_read() -> bool:
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                for r in records:
+                    topic = topics.DECISIONS if r.topic == topics.DECISIONS.name else topics.CATALOG
+                    _, payload = decode(topic, list(r.headers), r.value)
+                    if payload.event_id == event.event_id:  # type: ignore[attr-defined]
+                        seen.append(payload)
+            assert len(seen) >= expected, f"{len(seen)} of {expected}: {seen}"
+            return True
+
         try:
-            async with asyncio.timeout(20):
-                while len(seen) < expected:
-                    batch = await consumer.getmany(timeout_ms=500)
-                    for records in batch.values():
-                        for r in records:
-                            topic = (
-                                topics.DECISIONS
-                                if r.topic == topics.DECISIONS.name
-                                else topics.CATALOG
-                            )
-                            _, payload = decode(topic, list(r.headers), r.value)
-                            if payload.event_id == event.event_id:  # type: ignore[attr-defined]
-                                seen.append(payload)
+            await eventually(
+                all_read, what="the outbox's messages on Kafka", timeout=20, interval=0
+            )
         finally:
             await consumer.stop()
     decisions = [type(p).__name__ for p in seen if isinstance(p, m.Decision)]
@@ -151,10 +154,14 @@ async def test_the_relay_replaces_a_producer_the_broker_refuses(
     relay = Relay(pool, new_producer, lock_id=4713, poll_interval=0.1)
     await relay.start()
     running = asyncio.create_task(relay.run())
+
+    async def relayed() -> bool:
+        waiting = await pool.fetchval("SELECT count(*) FROM outbox")
+        assert waiting == 0, f"{waiting} rows in the outbox"
+        return True
+
     try:
-        async with asyncio.timeout(20):
-            while await pool.fetchval("SELECT count(*) FROM outbox"):
-                await asyncio.sleep(0.1)
+        await eventually(relayed, what="the outbox published", timeout=20, interval=0.1)
     finally:
         running.cancel()
         with contextlib.suppress(asyncio.CancelledError):
