@@ -52,7 +52,7 @@ class RateLimited(Exception):
 
 
 def _signer(request: Request) -> URLSafeSerializer:
-    return URLSafeSerializer(settings_of(request).secret_key, salt="csrf")
+    return URLSafeSerializer(settings_of(request).secret_key.get_secret_value(), salt="csrf")
 
 
 def _genuine(signer: URLSafeSerializer, token: str | None) -> bool:

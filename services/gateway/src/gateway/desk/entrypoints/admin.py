@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from gateway.config import AdminInput, Settings
+from gateway.config import AccountsDatabase, AdminInput
 from gateway.desk.adapters.organisers import PostgresOrganisers
 from gateway.desk.adapters.passwords import Argon2Passwords
 from gateway.desk.domain.commands import SaveOrganiser
@@ -49,7 +49,7 @@ def say(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def database_url(settings: Settings, dsn_file: Path) -> str:
+def database_url(settings: AccountsDatabase, dsn_file: Path) -> str:
     """``GATEWAY_DATABASE_URL`` if given, else what ``make run`` left in ``dsn_file``."""
     if "database_url" not in settings.model_fields_set and dsn_file.is_file():
         return dsn_file.read_text().strip() or settings.database_url
@@ -137,7 +137,7 @@ class AccountStore:
 
 def run(dsn_file: Path) -> str:
     """Save the account; what to tell the person."""
-    dsn = database_url(Settings(), dsn_file)
+    dsn = database_url(AccountsDatabase(), dsn_file)
     in_store(dsn, lambda organisers: organisers.check())
     email, name, password = account_input(AdminInput())
     now = datetime.now(UTC)
