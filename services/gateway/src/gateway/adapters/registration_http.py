@@ -9,7 +9,7 @@ from uuid import UUID
 
 import httpx
 import structlog
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
 from contracts.http.errors import ApiError
 from contracts.http.registration import (
@@ -20,6 +20,7 @@ from contracts.http.registration import (
     RegistrationAccepted,
     RegistrationState,
 )
+from gateway.adapters.service_http import ServiceClient, api_error
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -45,15 +46,6 @@ REFUSED_FALLBACK = ApiError(
 )
 
 
-def api_error(response: httpx.Response) -> ApiError | None:
-    """The error body every service answers (``contracts.http.errors.ApiError``); None when
-    the answer is not one (then it says nothing a person could read)."""
-    try:
-        return ApiError.model_validate_json(response.content)
-    except ValidationError:
-        return None
-
-
 def refused(response: httpx.Response) -> RegistrationRefused:
     return RegistrationRefused(response.status_code, api_error(response) or REFUSED_FALLBACK)
 
@@ -62,9 +54,9 @@ def cancel_path(token: str) -> str:
     return f"/cancellations/{quote(token, safe='')}"
 
 
-class HttpRegistrations:
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self._client = client
+class HttpRegistrations(ServiceClient):
+    service = "registration service"
+    unavailable = RegistrationUnavailable
 
     async def submit(self, command: RegisterAttendee) -> RegistrationAccepted:
         attendee = command.attendee
@@ -135,10 +127,6 @@ class HttpRegistrations:
             raise refused(response)
         return self._parse(FEEDBACK_RECEIVED, response).feedback_id
 
-    async def check(self) -> None:
-        response = await self._client.get("/healthz")
-        response.raise_for_status()
-
     @staticmethod
     def _raise_for_link(response: httpx.Response) -> None:
         """404: not a valid link (or its registration is gone); 410: the link expired.
@@ -165,31 +153,9 @@ class HttpRegistrations:
         params: dict[str, float] | None = None,
         extra_time: float = 0,
     ) -> httpx.Response:
+        """``extra_time``: how much longer than usual the service may take (a long poll)."""
         read = self._client.timeout.read or 0.0
-        timeout = httpx.Timeout(read + extra_time) if extra_time else None
-        try:
-            response = await self._client.request(
-                method,
-                url,
-                headers=headers,
-                json=json.model_dump(mode="json") if json is not None else None,
-                params=params,
-                timeout=timeout or httpx.USE_CLIENT_DEFAULT,
-            )
-        except httpx.TransportError as exc:
-            log.warning("registration service unreachable", error=type(exc).__name__)
-            raise RegistrationUnavailable(type(exc).__name__) from exc
-        if response.is_server_error:
-            log.warning("registration service failed", status_code=response.status_code)
-            raise RegistrationUnavailable(f"status {response.status_code}")
-        return response
-
-    @staticmethod
-    def _parse(answer: TypeAdapter[T], response: httpx.Response) -> T:
-        try:
-            return answer.validate_json(response.content)
-        except ValidationError as exc:
-            log.warning(
-                "registration service answered unexpectedly", status_code=response.status_code
-            )
-            raise RegistrationUnavailable("unexpected answer") from exc
+        timeout = httpx.Timeout(read + extra_time) if extra_time else httpx.USE_CLIENT_DEFAULT
+        return await self._request(
+            method, url, headers=headers, body=json, params=params, timeout=timeout
+        )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Awaitable
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -50,6 +51,7 @@ from gateway.web.dependencies import (
 )
 from gateway.web.security import limit_registrations, verify_csrf
 
+T = TypeVar("T")
 router = APIRouter(
     include_in_schema=False,
     default_response_class=HTMLResponse,
@@ -304,26 +306,38 @@ def cancellation_refused(request: Request, exc: RegistrationRefused) -> HTMLResp
     return private_page(request, "cancellation_problem.html", context, exc.status_code)
 
 
+async def by_link(
+    request: Request, token: str, call: Awaitable[T], unavailable: str
+) -> T | HTMLResponse:
+    """What a cancel link's call answers, or the page that says why it could not be done
+    (``unavailable`` when the registration service cannot be reached)."""
+    try:
+        return await call
+    except CancelLinkUnusable as exc:
+        return link_problem(request, exc)
+    except RegistrationUnavailable:
+        return cancellation_unavailable(request, token, unavailable)
+    except RegistrationRefused as exc:
+        return cancellation_refused(request, exc)
+
+
 @router.get("/abmeldung/{token}")
 async def cancellation(
     request: Request, token: str, gateway: GatewayDep, correlation_id: CorrelationId
 ) -> HTMLResponse:
     """Ask whether to cancel the registration a mail's cancel link is for."""
     t = i18n.request_translator(request)
-    try:
-        state = await handlers.cancellation_target(
-            OpenCancelLink(token, correlation_id), gateway.registrations
-        )
-    except CancelLinkUnusable as exc:
-        return link_problem(request, exc)
-    except RegistrationUnavailable:
-        message = t.gettext(
+    state = await by_link(
+        request,
+        token,
+        handlers.cancellation_target(OpenCancelLink(token, correlation_id), gateway.registrations),
+        t.gettext(
             "Ihre Anmeldung kann gerade nicht abgerufen werden. Es wurde nichts geändert – "
             "bitte versuchen Sie es in einigen Minuten erneut."
-        )
-        return cancellation_unavailable(request, token, message)
-    except RegistrationRefused as exc:
-        return cancellation_refused(request, exc)
+        ),
+    )
+    if isinstance(state, HTMLResponse):
+        return state
     context: dict[str, Any] = {
         "state": state,
         "token": token,
@@ -340,21 +354,18 @@ async def cancel(
 ) -> HTMLResponse:
     """Cancel; a second time (reload, double click) says it was cancelled already."""
     t = i18n.request_translator(request)
-    try:
-        cancelled = await handlers.cancel(
-            CancelRegistration(token, correlation_id), gateway.registrations
-        )
-    except CancelLinkUnusable as exc:
-        return link_problem(request, exc)
-    except RegistrationUnavailable:
-        message = t.gettext(
+    cancelled = await by_link(
+        request,
+        token,
+        handlers.cancel(CancelRegistration(token, correlation_id), gateway.registrations),
+        t.gettext(
             "Die Stornierung ist gerade nicht möglich, weil die Anmeldung nicht erreichbar ist. "
             "Es wurde nichts geändert, Ihre Anmeldung besteht weiter – bitte versuchen Sie es "
             "in einigen Minuten erneut."
-        )
-        return cancellation_unavailable(request, token, message)
-    except RegistrationRefused as exc:
-        return cancellation_refused(request, exc)
+        ),
+    )
+    if isinstance(cancelled, HTMLResponse):
+        return cancelled
     context: dict[str, Any] = {
         "cancellation": cancelled,
         "headline": labels.cancellation_headline(cancelled, t),

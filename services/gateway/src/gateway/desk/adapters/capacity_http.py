@@ -8,12 +8,12 @@ from uuid import UUID
 
 import httpx
 import structlog
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
 from contracts.http.capacity import EventAction, EventDetails, NewCapacity, NewEvent
 from contracts.http.errors import ApiError
 from contracts.messages import EventSnapshot
-from gateway.adapters.registration_http import api_error
+from gateway.adapters.service_http import ServiceClient, api_error
 from gateway.desk.service_layer.ports import (
     CapacityRefused,
     CapacityUnavailable,
@@ -38,12 +38,12 @@ def refused(response: httpx.Response) -> CapacityRefused:
     return CapacityRefused(response.status_code, api_error(response) or REFUSED_FALLBACK)
 
 
-class HttpCapacity:
+class HttpCapacity(ServiceClient):
     """Through a client that carries the internal token (``X-Internal-Token``): capacity
     wants it for every change."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self._client = client
+    service = "capacity"
+    unavailable = CapacityUnavailable
 
     async def events(self, correlation_id: str) -> list[EventSnapshot]:
         response = await self._send("GET", "/events", correlation_id)
@@ -72,10 +72,6 @@ class HttpCapacity:
         body = NewCapacity(capacity=capacity)
         return await self._event("PUT", f"/events/{event_id}/capacity", correlation_id, body)
 
-    async def check(self) -> None:
-        response = await self._client.get("/healthz")
-        response.raise_for_status()
-
     async def _event(
         self, method: str, url: str, correlation_id: str, body: BaseModel | None = None
     ) -> EventSnapshot:
@@ -85,27 +81,11 @@ class HttpCapacity:
     async def _send(
         self, method: str, url: str, correlation_id: str, body: BaseModel | None = None
     ) -> httpx.Response:
-        json = body.model_dump(mode="json") if body is not None else None
-        try:
-            response = await self._client.request(
-                method, url, json=json, headers={CORRELATION_HEADER: correlation_id}
-            )
-        except httpx.TransportError as exc:
-            log.warning("capacity unreachable", error=type(exc).__name__)
-            raise CapacityUnavailable(type(exc).__name__) from exc
-        if response.is_server_error:
-            log.warning("capacity failed", status_code=response.status_code)
-            raise CapacityUnavailable(f"status {response.status_code}")
+        response = await self._request(
+            method, url, headers={CORRELATION_HEADER: correlation_id}, body=body
+        )
         if response.status_code == httpx.codes.NOT_FOUND:
             raise EventNotFound(url)
         if response.is_client_error:
             raise refused(response)
         return response
-
-    @staticmethod
-    def _parse(adapter: TypeAdapter[T], response: httpx.Response) -> T:
-        try:
-            return adapter.validate_json(response.content)
-        except ValidationError as exc:
-            log.warning("capacity answered unexpectedly", status_code=response.status_code)
-            raise CapacityUnavailable("unexpected answer") from exc
