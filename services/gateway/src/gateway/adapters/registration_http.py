@@ -9,7 +9,7 @@ from uuid import UUID
 
 import httpx
 import structlog
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from contracts.http.errors import ApiError
 from contracts.http.registration import (
@@ -39,15 +39,6 @@ ACCEPTED = TypeAdapter(RegistrationAccepted)
 REGISTRATION_STATE = TypeAdapter(RegistrationState)
 CANCELLATION = TypeAdapter(Cancellation)
 FEEDBACK_RECEIVED = TypeAdapter(FeedbackReceived)
-REFUSED_FALLBACK = ApiError(
-    code="registration_refused",
-    message_de="Die Anmeldung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben.",
-    message_en="The registration was not accepted. Please check your input.",
-)
-
-
-def refused(response: httpx.Response) -> RegistrationRefused:
-    return RegistrationRefused(response.status_code, api_error(response) or REFUSED_FALLBACK)
 
 
 def cancel_path(token: str) -> str:
@@ -57,6 +48,12 @@ def cancel_path(token: str) -> str:
 class HttpRegistrations(ServiceClient):
     service = "registration service"
     unavailable = RegistrationUnavailable
+    refused = RegistrationRefused
+    refused_fallback = ApiError(
+        code="registration_refused",
+        message_de="Die Anmeldung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben.",
+        message_en="The registration was not accepted. Please check your input.",
+    )
 
     async def submit(self, command: RegisterAttendee) -> RegistrationAccepted:
         attendee = command.attendee
@@ -76,15 +73,15 @@ class HttpRegistrations(ServiceClient):
             IDEMPOTENCY_HEADER: command.idempotency_key,
             CORRELATION_HEADER: command.correlation_id,
         }
-        response = await self._send("POST", "/registrations", json=body, headers=headers)
+        response = await self._request("POST", "/registrations", body=body, headers=headers)
         if response.is_client_error:
-            raise refused(response)
+            raise self._refusal(response)
         return self._parse(ACCEPTED, response)
 
     async def state(
         self, registration_id: UUID, correlation_id: str, wait: float = 0
     ) -> RegistrationState | None:
-        response = await self._send(
+        response = await self._request(
             "GET",
             f"/registrations/{registration_id}",
             headers={CORRELATION_HEADER: correlation_id},
@@ -94,41 +91,33 @@ class HttpRegistrations(ServiceClient):
         if response.status_code == httpx.codes.NOT_FOUND:
             return None
         if response.is_client_error:
-            raise refused(response)
+            raise self._refusal(response)
         return self._parse(REGISTRATION_STATE, response)
 
     async def cancellation_target(self, token: str, correlation_id: str) -> RegistrationState:
-        response = await self._send(
+        response = await self._request(
             "GET", cancel_path(token), headers={CORRELATION_HEADER: correlation_id}
         )
         self._raise_for_link(response)
         return self._parse(REGISTRATION_STATE, response)
 
     async def cancel(self, command: CancelRegistration) -> Cancellation:
-        response = await self._send(
+        response = await self._request(
             "POST", cancel_path(command.token), headers={CORRELATION_HEADER: command.correlation_id}
         )
         self._raise_for_link(response)
         return self._parse(CANCELLATION, response)
 
     async def send_feedback(self, command: SendFeedback) -> UUID:
-        feedback = command.feedback
-        body = NewFeedback(
-            message=feedback.message,
-            name=feedback.name,
-            email=feedback.email,
-            page=feedback.page,
-            locale=feedback.locale,
-        )
-        response = await self._send(
-            "POST", "/feedback", json=body, headers={CORRELATION_HEADER: command.correlation_id}
+        body = NewFeedback.model_validate(command.feedback, from_attributes=True)
+        response = await self._request(
+            "POST", "/feedback", body=body, headers={CORRELATION_HEADER: command.correlation_id}
         )
         if response.is_client_error:
-            raise refused(response)
+            raise self._refusal(response)
         return self._parse(FEEDBACK_RECEIVED, response).feedback_id
 
-    @staticmethod
-    def _raise_for_link(response: httpx.Response) -> None:
+    def _raise_for_link(self, response: httpx.Response) -> None:
         """404: not a valid link (or its registration is gone); 410: the link expired.
 
         The service's own words only when it answered an ``ApiError`` (a bare "Not Found"
@@ -141,21 +130,4 @@ class HttpRegistrations(ServiceClient):
             raise CancelLinkInvalid(*words)
         if response.status_code == httpx.codes.GONE:
             raise CancelLinkExpired(*words)
-        raise refused(response)
-
-    async def _send(
-        self,
-        method: str,
-        url: str,
-        *,
-        headers: dict[str, str],
-        json: BaseModel | None = None,
-        params: dict[str, float] | None = None,
-        extra_time: float = 0,
-    ) -> httpx.Response:
-        """``extra_time``: how much longer than usual the service may take (a long poll)."""
-        read = self._client.timeout.read or 0.0
-        timeout = httpx.Timeout(read + extra_time) if extra_time else httpx.USE_CLIENT_DEFAULT
-        return await self._request(
-            method, url, headers=headers, body=json, params=params, timeout=timeout
-        )
+        raise self._refusal(response)

@@ -4,7 +4,7 @@ unavailable, and read the one error body (``contracts.http.errors.ApiError``).""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 import httpx
 import structlog
@@ -27,11 +27,14 @@ def api_error(response: httpx.Response) -> ApiError | None:
 
 
 class ServiceClient:
-    """A service's API through one pooled client; subclasses name the service (for the logs)
-    and the exception that means it cannot be used now."""
+    """A service's API through one pooled client; subclasses name the service (for the logs),
+    the exception that means it cannot be used now, and the one for a refusal (4xx) with
+    the error to show when the answer brings none."""
 
     service: ClassVar[str]
     unavailable: ClassVar[type[Exception]]
+    refused: ClassVar[type[Exception]]
+    refused_fallback: ClassVar[ApiError]
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
@@ -47,13 +50,17 @@ class ServiceClient:
         *,
         headers: dict[str, str],
         body: BaseModel | None = None,
-        **options: Any,
+        params: dict[str, float] | None = None,
+        extra_time: float = 0,
     ) -> httpx.Response:
-        """The answer below 500; ``unavailable`` for no answer or a 5xx."""
+        """The answer below 500; ``unavailable`` for no answer or a 5xx.  ``extra_time``: how
+        much longer than usual the service may take (a long poll)."""
         json = body.model_dump(mode="json") if body is not None else None
+        read = self._client.timeout.read or 0.0
+        timeout = httpx.Timeout(read + extra_time) if extra_time else httpx.USE_CLIENT_DEFAULT
         try:
             response = await self._client.request(
-                method, url, headers=headers, json=json, **options
+                method, url, headers=headers, json=json, params=params, timeout=timeout
             )
         except httpx.TransportError as exc:
             log.warning(f"{self.service} unreachable", error=type(exc).__name__)
@@ -69,3 +76,7 @@ class ServiceClient:
         except ValidationError as exc:
             log.warning(f"{self.service} answered unexpectedly", status_code=response.status_code)
             raise self.unavailable("unexpected answer") from exc
+
+    def _refusal(self, response: httpx.Response) -> Exception:
+        """The 4xx answer as the ``refused`` exception, with the service's own error body."""
+        return self.refused(response.status_code, api_error(response) or self.refused_fallback)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, TypeAdapter
 from contracts.http.capacity import EventAction, EventDetails, NewCapacity, NewEvent
 from contracts.http.errors import ApiError
 from contracts.messages import EventSnapshot
-from gateway.adapters.service_http import ServiceClient, api_error
+from gateway.adapters.service_http import ServiceClient
 from gateway.desk.service_layer.ports import (
     CapacityRefused,
     CapacityUnavailable,
@@ -26,16 +26,6 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 EVENT = TypeAdapter(EventSnapshot)
 EVENTS = TypeAdapter(list[EventSnapshot])
-REFUSED_FALLBACK = ApiError(
-    code="capacity_refused",
-    message_de="Capacity hat die Änderung abgelehnt.",
-    message_en="Capacity refused the change.",
-)
-
-
-def refused(response: httpx.Response) -> CapacityRefused:
-    """409/422 with capacity's ``ApiError`` (a 422's ``errors`` name the fields)."""
-    return CapacityRefused(response.status_code, api_error(response) or REFUSED_FALLBACK)
 
 
 class HttpCapacity(ServiceClient):
@@ -44,6 +34,12 @@ class HttpCapacity(ServiceClient):
 
     service = "capacity"
     unavailable = CapacityUnavailable
+    refused = CapacityRefused  # 409/422 with capacity's ApiError (a 422's errors name fields)
+    refused_fallback = ApiError(
+        code="capacity_refused",
+        message_de="Capacity hat die Änderung abgelehnt.",
+        message_en="Capacity refused the change.",
+    )
 
     async def events(self, correlation_id: str) -> list[EventSnapshot]:
         response = await self._send("GET", "/events", correlation_id)
@@ -87,5 +83,5 @@ class HttpCapacity(ServiceClient):
         if response.status_code == httpx.codes.NOT_FOUND:
             raise EventNotFound(url)
         if response.is_client_error:
-            raise refused(response)
+            raise self._refusal(response)
         return response

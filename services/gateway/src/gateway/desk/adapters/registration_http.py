@@ -14,7 +14,7 @@ from contracts.http.registration import (
     FeedbackEntry,
     Participant,
 )
-from gateway.adapters.registration_http import CANCELLATION, HttpRegistrations, refused
+from gateway.adapters.registration_http import CANCELLATION, HttpRegistrations
 from servicekit.http import CORRELATION_HEADER
 
 T = TypeVar("T")
@@ -62,7 +62,7 @@ class HttpRegistrationDesk(HttpRegistrations):
         url: str,
         correlation_id: str,
     ) -> T:
-        response = await self._send(method, url, headers={CORRELATION_HEADER: correlation_id})
+        response = await self._request(method, url, headers={CORRELATION_HEADER: correlation_id})
         if response.is_client_error:
-            raise refused(response)
+            raise self._refusal(response)
         return self._parse(answer, response)
