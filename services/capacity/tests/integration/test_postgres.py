@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import asyncpg
@@ -16,7 +16,6 @@ from aiokafka.errors import OutOfOrderSequenceNumber
 from capacity.bootstrap import bootstrap
 from capacity.config import Settings
 from capacity.domain.commands import CreateEvent
-from capacity.domain.model import Details
 from capacity.service_layer import handlers
 from capacity.service_layer.messages import snapshot
 from capacity.service_layer.unit_of_work import UnitOfWork
@@ -27,6 +26,7 @@ from servicekit.context import Item
 from servicekit.database import create_pool, relay_running
 from servicekit.outbox import Relay
 from servicekit.settings import KafkaSettings
+from services.capacity.tests.examples import WORKSHOP
 from tests.support import eventually
 
 
@@ -38,17 +38,7 @@ async def pool(service_db) -> AsyncIterator[asyncpg.Pool]:  # type: ignore[no-un
 
 
 async def new_event(pool: asyncpg.Pool, capacity: int) -> m.EventSnapshot:
-    start = datetime(2026, 6, 1, 9, tzinfo=UTC)
-    details = Details(
-        title="Praxisforum 3",
-        kind="praxisforum",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        venue="Forum",
-        city="Freiburg",
-        waitlist_enabled=True,
-    )
-    event = await handlers.create_event(CreateEvent(details, capacity), uow_on(pool))
+    event = await handlers.create_event(CreateEvent(WORKSHOP, capacity), uow_on(pool))
     return snapshot(event)
 
 

@@ -7,25 +7,13 @@ from uuid import UUID, uuid4
 import pytest
 
 from capacity.domain import commands
-from capacity.domain.model import Details, InvalidEvent, Outcome, Refused
+from capacity.domain.model import InvalidEvent, Outcome, Refused
 from capacity.service_layer import handlers
 from contracts import messages as m
 from contracts.envelope import Envelope
+from services.capacity.tests.examples import START, WORKSHOP
 
 from .fakes import World
-
-START = datetime(2030, 3, 12, 9, tzinfo=UTC)
-WORKSHOP = Details(
-    title="Werkstattgespräch",
-    kind="werkstattgespraech",
-    starts_at=START,
-    ends_at=START + timedelta(hours=3),
-    venue="Rathaus",
-    address="Marktplatz 1, 89073 Ulm",
-    city="Ulm",
-    organiser_contact="Team Quartier, quartier@example.org, 0711 123456",
-    waitlist_enabled=True,
-)
 
 
 async def published(
@@ -72,6 +60,13 @@ async def cancel(
         cancelled_by=by,
     )
     await handlers.decide_registrations([(Envelope.new(payload, source="t"), payload)], world.uow())
+
+
+async def close_past_deadline(world: World) -> int:
+    """The deadline check, as the worker's timer runs it."""
+    return await handlers.close_past_deadline(
+        commands.CloseEventsPastDeadline(datetime.now(UTC)), world.uow()
+    )
 
 
 def outcome(world: World, registration_id: UUID) -> Outcome:
@@ -170,12 +165,7 @@ async def test_closing_by_hand_rejects_and_reopening_accepts_again() -> None:
 async def test_the_deadline_closes_the_event() -> None:
     world = World()
     event_id = await published(world, capacity=5, deadline=datetime.now(UTC) - timedelta(1))
-    assert (
-        await handlers.close_past_deadline(
-            commands.CloseEventsPastDeadline(datetime.now(UTC)), world.uow()
-        )
-        == 1
-    )
+    assert await close_past_deadline(world) == 1
     (closed,) = world.sent(m.EventClosed)
     assert closed.reason is m.CloseReason.DEADLINE  # type: ignore[attr-defined]
     with pytest.raises(Refused):
@@ -299,11 +289,6 @@ async def test_a_deadline_moved_into_the_past_closes_the_event() -> None:
         world.uow(),
     )
     assert world.event_store[event_id].status is m.EventStatus.OPEN
-    assert (
-        await handlers.close_past_deadline(
-            commands.CloseEventsPastDeadline(datetime.now(UTC)), world.uow()
-        )
-        == 1
-    )
+    assert await close_past_deadline(world) == 1
     (closed,) = world.sent(m.EventClosed)
     assert closed.reason is m.CloseReason.DEADLINE  # type: ignore[attr-defined]

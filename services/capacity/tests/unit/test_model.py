@@ -13,8 +13,7 @@ from capacity.domain.model import (
     Rejection,
     Status,
 )
-
-from .test_handlers import WORKSHOP
+from services.capacity.tests.examples import WORKSHOP
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

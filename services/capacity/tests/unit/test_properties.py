@@ -19,9 +19,10 @@ from capacity.domain import commands
 from capacity.domain.model import Outcome, Refused
 from capacity.service_layer import handlers
 from contracts import messages as m
+from services.capacity.tests.examples import WORKSHOP
 
 from .fakes import World
-from .test_handlers import WORKSHOP, cancel, published, register
+from .test_handlers import cancel, published, register
 
 Step = tuple[str, int]
 # registrations dominate, as in a rush; the rest interleave

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Request, status
@@ -45,6 +46,55 @@ INVALID_EVENT = (
     "Bitte prüfen Sie die Angaben zur Veranstaltung.",
     "Please check the event's details.",
 )
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A change of an event's status without a body: ``POST /events/{event_id}/<name>``."""
+
+    name: str
+    command: type[commands.OrganiseEvent]
+    handler: OrganiserAction
+    conflict: str
+    """When it is refused (409)."""
+    description: str
+
+
+TRANSITIONS = (
+    Transition(
+        "publish",
+        commands.PublishEvent,
+        handlers.publish_event,
+        "not a draft (already_published)",
+        "Open a draft for registration (``EventPublished``).",
+    ),
+    Transition(
+        "close",
+        commands.CloseEvent,
+        handlers.close_event,
+        "event_cancelled or event_is_draft",
+        "Close registration by hand (``EventClosed(manual)``).",
+    ),
+    Transition(
+        "reopen",
+        commands.ReopenEvent,
+        handlers.reopen_event,
+        "event_cancelled, event_is_draft or deadline_passed",
+        "Open registration again (``EventReopened``).",
+    ),
+    Transition(
+        "cancel",
+        commands.CancelEvent,
+        handlers.cancel_event,
+        "a draft (event_is_draft)",
+        "Cancel the event: every confirmed and waiting registration is released and told.",
+    ),
+)
+
+
+def conflict(description: str) -> dict[int | str, dict[str, Any]]:
+    """The documented 409: the change is not allowed now (``description``: the codes)."""
+    return {409: {"model": ApiError, "description": description}}
 
 
 def details(body: EventDetails) -> Details:
@@ -114,9 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @organiser.put(
         "/events/{event_id}",
         response_model=EventSnapshot,
-        responses={
-            409: {"model": ApiError, "description": "the event is cancelled (event_cancelled)"}
-        },
+        responses=conflict("the event is cancelled (event_cancelled)"),
     )
     async def revise(
         event_id: UUID, body: EventDetails, request: Request, unit: Uow
@@ -129,22 +177,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         return await organise(handlers.revise_event, cmd, unit)
 
-    @organiser.post(
-        "/events/{event_id}/publish",
-        response_model=EventSnapshot,
-        responses={409: {"model": ApiError, "description": "not a draft (already_published)"}},
-    )
-    async def publish(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
-        """Open a draft for registration (``EventPublished``)."""
-        cmd = commands.PublishEvent(event_id, correlation_id=request.state.correlation_id)
-        return await organise(handlers.publish_event, cmd, unit)
-
     @organiser.put(
         "/events/{event_id}/capacity",
         response_model=EventSnapshot,
-        responses={
-            409: {"model": ApiError, "description": "fewer seats than are taken (seats_taken)"}
-        },
+        responses=conflict("fewer seats than are taken (seats_taken)"),
     )
     async def change_capacity(
         event_id: UUID, body: NewCapacity, request: Request, unit: Uow
@@ -155,40 +191,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         return await organise(handlers.change_capacity, cmd, unit)
 
-    @organiser.post(
-        "/events/{event_id}/close",
-        response_model=EventSnapshot,
-        responses={409: {"model": ApiError, "description": "event_cancelled or event_is_draft"}},
-    )
-    async def close(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
-        """Close registration by hand (``EventClosed(manual)``)."""
-        cmd = commands.CloseEvent(event_id, correlation_id=request.state.correlation_id)
-        return await organise(handlers.close_event, cmd, unit)
+    def transition(action: Transition) -> Callable[..., Awaitable[EventSnapshot]]:
+        async def endpoint(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
+            cmd = action.command(event_id, correlation_id=request.state.correlation_id)
+            return await organise(action.handler, cmd, unit)
 
-    @organiser.post(
-        "/events/{event_id}/reopen",
-        response_model=EventSnapshot,
-        responses={
-            409: {
-                "model": ApiError,
-                "description": "event_cancelled, event_is_draft or deadline_passed",
-            }
-        },
-    )
-    async def reopen(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
-        """Open registration again (``EventReopened``)."""
-        cmd = commands.ReopenEvent(event_id, correlation_id=request.state.correlation_id)
-        return await organise(handlers.reopen_event, cmd, unit)
+        return endpoint
 
-    @organiser.post(
-        "/events/{event_id}/cancel",
-        response_model=EventSnapshot,
-        responses={409: {"model": ApiError, "description": "a draft (event_is_draft)"}},
-    )
-    async def cancel(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:
-        """Cancel the event: every confirmed and waiting registration is released and told."""
-        cmd = commands.CancelEvent(event_id, correlation_id=request.state.correlation_id)
-        return await organise(handlers.cancel_event, cmd, unit)
+    for action in TRANSITIONS:
+        organiser.add_api_route(
+            f"/events/{{event_id}}/{action.name}",
+            transition(action),
+            methods=["POST"],
+            name=action.name,
+            description=action.description,
+            response_model=EventSnapshot,
+            responses=conflict(action.conflict),
+        )
 
     app.include_router(organiser)
     return app
