@@ -13,53 +13,50 @@ from gateway.desk.domain.organisers import Organiser
 
 
 @dataclass(frozen=True)
-class ShowEvent:
-    event_id: UUID
+class ByOrganiser:
+    """Asked by ``organiser``; ``correlation_id`` follows the request into the services."""
+
+    organiser: Organiser
     correlation_id: str
 
 
 @dataclass(frozen=True)
-class CreateEvent:
+class ShowEvent(ByOrganiser):
+    event_id: UUID
+
+
+@dataclass(frozen=True)
+class CreateEvent(ByOrganiser):
     details: EventDetails
     seats: int
     publish: bool
-    organiser: Organiser
-    correlation_id: str
 
 
 @dataclass(frozen=True)
-class ReviseEvent:
+class ReviseEvent(ByOrganiser):
     event_id: UUID
     details: EventDetails
-    organiser: Organiser
-    correlation_id: str
 
 
 @dataclass(frozen=True)
-class ChangeEvent:
+class ChangeEvent(ByOrganiser):
     """Publish, close, reopen or cancel."""
 
     event_id: UUID
     action: EventAction
-    organiser: Organiser
-    correlation_id: str
 
 
 @dataclass(frozen=True)
-class ChangeCapacity:
+class ChangeCapacity(ByOrganiser):
     event_id: UUID
     seats: int
-    organiser: Organiser
-    correlation_id: str
 
 
 @dataclass(frozen=True)
-class CancelForAttendee:
+class CancelForAttendee(ByOrganiser):
     """The organisers cancel a registration for the person (who is told by mail)."""
 
     registration_id: UUID
-    organiser: Organiser
-    correlation_id: str
 
 
 @dataclass(frozen=True)

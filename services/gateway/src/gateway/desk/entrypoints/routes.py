@@ -262,7 +262,9 @@ def render_event(
 
 
 async def overview_of(desk: DeskRequest, event_id: UUID) -> EventOverview:
-    return await handlers.event_overview(ShowEvent(event_id, desk.correlation_id), desk)
+    return await handlers.event_overview(
+        ShowEvent(desk.organiser, desk.correlation_id, event_id), desk
+    )
 
 
 @router.get("/veranstaltungen/neu")
@@ -329,7 +331,7 @@ async def create_event(desk: DeskDep) -> Response:
         details, seats = validate_new_event(values)
         publish = values.get("action") == "publish"
         event = await handlers.create_event(
-            CreateEvent(details, seats, publish, desk.organiser, desk.correlation_id), desk
+            CreateEvent(desk.organiser, desk.correlation_id, details, seats, publish), desk
         )
         return back_to_event(event.event_id, "veroeffentlicht" if publish else "entwurf")
 
@@ -400,7 +402,7 @@ async def update_event(desk: DeskDep, event_id: EventId) -> Response:
     async def save(values: dict[str, str]) -> Response:
         details = validate_event(values)
         await handlers.revise_event(
-            ReviseEvent(event_id, details, desk.organiser, desk.correlation_id), desk
+            ReviseEvent(desk.organiser, desk.correlation_id, event_id, details), desk
         )
         return back_to_event(event_id, "gespeichert")
 
@@ -411,7 +413,7 @@ async def change(desk: DeskRequest, event_id: UUID, action: EventAction) -> Resp
     """Publish, close, reopen or cancel; a refusal is shown on the event page (409)."""
     try:
         await handlers.change_event(
-            ChangeEvent(event_id, action, desk.organiser, desk.correlation_id), desk
+            ChangeEvent(desk.organiser, desk.correlation_id, event_id, action), desk
         )
     except CapacityRefused as exc:
         overview = await overview_of(desk, event_id)
@@ -460,7 +462,7 @@ async def change_capacity(desk: DeskDep, event_id: EventId) -> Response:
         return render_event(desk.request, overview, form.with_problems(problems, t.locale), 422)
     try:
         await handlers.change_capacity(
-            ChangeCapacity(event_id, seats, desk.organiser, desk.correlation_id), desk
+            ChangeCapacity(desk.organiser, desk.correlation_id, event_id, seats), desk
         )
     except CapacityRefused as exc:
         overview = await overview_of(desk, event_id)
@@ -520,7 +522,7 @@ async def cancel_registration(desk: DeskDep, event_id: EventId, registration_id:
         return registration_gone(desk.request)
     try:
         cancellation = await handlers.cancel_for_attendee(
-            CancelForAttendee(parsed, desk.organiser, desk.correlation_id), desk
+            CancelForAttendee(desk.organiser, desk.correlation_id, parsed), desk
         )
     except RegistrationRefused:
         return registration_gone(desk.request)

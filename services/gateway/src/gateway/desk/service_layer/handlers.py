@@ -5,12 +5,14 @@ only notes who did it (by organiser id, never a name or an address)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 import structlog
 
 from contracts.http.registration import Cancellation, Participant
 from contracts.messages import EventSnapshot
 from gateway.desk.domain.commands import (
+    ByOrganiser,
     CancelForAttendee,
     ChangeCapacity,
     ChangeEvent,
@@ -33,6 +35,14 @@ class EventOverview:
     participants: list[Participant] | None
 
 
+def _note(what: str, command: ByOrganiser, **fields: object) -> None:
+    """Log what an organiser did: who by id only, ids as text."""
+    values = {
+        name: str(value) if isinstance(value, UUID) else value for name, value in fields.items()
+    }
+    log.info(what, organiser_id=str(command.organiser.organiser_id), **values)
+
+
 async def event_overview(query: ShowEvent, apis: OrganiserApis) -> EventOverview:
     event = await apis.capacity.event(query.event_id, query.correlation_id)
     try:
@@ -48,34 +58,20 @@ async def create_event(command: CreateEvent, apis: OrganiserApis) -> EventSnapsh
     event = await apis.capacity.create(
         command.details, command.seats, command.publish, command.correlation_id
     )
-    log.info(
-        "event created",
-        event_id=str(event.event_id),
-        published=command.publish,
-        organiser_id=str(command.organiser.organiser_id),
-    )
+    _note("event created", command, event_id=event.event_id, published=command.publish)
     return event
 
 
 async def revise_event(command: ReviseEvent, apis: OrganiserApis) -> EventSnapshot:
     event = await apis.capacity.update(command.event_id, command.details, command.correlation_id)
-    log.info(
-        "event revised",
-        event_id=str(command.event_id),
-        organiser_id=str(command.organiser.organiser_id),
-    )
+    _note("event revised", command, event_id=command.event_id)
     return event
 
 
 async def change_event(command: ChangeEvent, apis: OrganiserApis) -> EventSnapshot:
     """Publish, close, reopen or cancel; ``CapacityRefused`` when the state forbids it."""
     event = await apis.capacity.act(command.event_id, command.action, command.correlation_id)
-    log.info(
-        "event changed",
-        event_id=str(command.event_id),
-        action=command.action.value,
-        organiser_id=str(command.organiser.organiser_id),
-    )
+    _note("event changed", command, event_id=command.event_id, action=command.action.value)
     return event
 
 
@@ -84,12 +80,7 @@ async def change_capacity(command: ChangeCapacity, apis: OrganiserApis) -> Event
     event = await apis.capacity.change_capacity(
         command.event_id, command.seats, command.correlation_id
     )
-    log.info(
-        "capacity changed",
-        event_id=str(command.event_id),
-        capacity=command.seats,
-        organiser_id=str(command.organiser.organiser_id),
-    )
+    _note("capacity changed", command, event_id=command.event_id, capacity=command.seats)
     return event
 
 
@@ -99,11 +90,11 @@ async def cancel_for_attendee(command: CancelForAttendee, apis: OrganiserApis) -
     cancellation = await apis.registrations.cancel_for_organiser(
         command.registration_id, command.correlation_id
     )
-    log.info(
+    _note(
         "registration cancelled by organiser",
-        event_id=str(cancellation.event_id),
-        registration_id=str(command.registration_id),
+        command,
+        event_id=cancellation.event_id,
+        registration_id=command.registration_id,
         already_cancelled=cancellation.already_cancelled,
-        organiser_id=str(command.organiser.organiser_id),
     )
     return cancellation
