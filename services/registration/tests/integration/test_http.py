@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -24,6 +24,29 @@ from tests.support import eventually, rows_per_table
 from .conftest import TOKEN, body
 
 
+async def first_registration_message(
+    broker: str, wanted: Callable[[m.IntegrationEvent], bool]
+) -> tuple[bytes | None, Envelope, m.IntegrationEvent]:
+    """The first message on the registrations topic (from its start) that ``wanted`` picks,
+    as its key, envelope and payload; fails after 15 s without one."""
+    consumer = AIOKafkaConsumer(
+        topics.REGISTRATIONS.name,
+        bootstrap_servers=broker,
+        group_id=f"t-{uuid4()}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    try:
+        async with asyncio.timeout(15):
+            async for record in consumer:
+                envelope, payload = decode(topics.REGISTRATIONS, list(record.headers), record.value)
+                if wanted(payload):
+                    return record.key, envelope, payload
+    finally:
+        await consumer.stop()
+    raise AssertionError("unreachable: a consumer iterates until it is stopped")
+
+
 async def test_a_registration_is_accepted_and_published(
     client: httpx.AsyncClient, broker: str
 ) -> None:
@@ -38,23 +61,12 @@ async def test_a_registration_is_accepted_and_published(
     status = (await client.get(accepted["status_url"])).json()
     assert status["status"] == "pending" and "email" not in status
 
-    consumer = AIOKafkaConsumer(
-        topics.REGISTRATIONS.name,
-        bootstrap_servers=broker,
-        group_id=f"t-{uuid4()}",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    try:
-        async with asyncio.timeout(15):
-            async for record in consumer:
-                envelope, payload = decode(topics.REGISTRATIONS, list(record.headers), record.value)
-                assert isinstance(payload, m.RegistrationRequested)
-                if str(payload.registration_id) == accepted["registration_id"]:
-                    break
-    finally:
-        await consumer.stop()
-    assert record.key == data["event_id"].encode()  # type: ignore[union-attr]
+    def requested(payload: m.IntegrationEvent) -> bool:
+        assert isinstance(payload, m.RegistrationRequested)
+        return str(payload.registration_id) == accepted["registration_id"]
+
+    key, envelope, _ = await first_registration_message(broker, requested)
+    assert key == data["event_id"].encode()  # type: ignore[union-attr]
     assert envelope.correlation_id == "corr-http-1"
 
 
@@ -121,27 +133,14 @@ async def test_the_cancel_link_cancels_once_and_is_published(
     assert (second["status"], second["already_cancelled"]) == ("cancelled", True)
     assert (await client.get(f"/registrations/{registration_id}")).json()["status"] == "cancelled"
 
-    consumer = AIOKafkaConsumer(
-        topics.REGISTRATIONS.name,
-        bootstrap_servers=broker,
-        group_id=f"t-{uuid4()}",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    cancellations = 0
-    try:
-        async with asyncio.timeout(15):
-            async for record in consumer:
-                _, payload = decode(topics.REGISTRATIONS, list(record.headers), record.value)
-                if (
-                    isinstance(payload, m.RegistrationCancelled)
-                    and str(payload.registration_id) == registration_id
-                ):
-                    cancellations += 1
-                    break
-    finally:
-        await consumer.stop()
-    assert cancellations == 1
+    def cancellation(payload: m.IntegrationEvent) -> bool:
+        return (
+            isinstance(payload, m.RegistrationCancelled)
+            and str(payload.registration_id) == registration_id
+        )
+
+    _, _, cancelled = await first_registration_message(broker, cancellation)
+    assert cancellation(cancelled)
 
 
 async def test_a_wrong_cancel_link_is_refused_with_a_reason(client: httpx.AsyncClient) -> None:

@@ -39,6 +39,11 @@ RELEASE_REASONS = {
 }
 
 
+def _publish(uow: UnitOfWork, payload: m.IntegrationEvent, correlation_id: str | None) -> None:
+    """Queue ``payload`` in the outbox, carrying the correlation id of the request."""
+    uow.publish(payload, Envelope.new(payload, source=SOURCE, correlation_id=correlation_id))
+
+
 async def register(cmd: commands.RegisterAttendee, uow: UnitOfWork) -> tuple[Registration, bool]:
     """Store a pending registration and ``RegistrationRequested`` in one transaction.
 
@@ -76,9 +81,7 @@ async def register(cmd: commands.RegisterAttendee, uow: UnitOfWork) -> tuple[Reg
                 requested_at=now,
                 locale=cmd.locale,
             )
-            uow.publish(
-                payload, Envelope.new(payload, source=SOURCE, correlation_id=cmd.correlation_id)
-            )
+            _publish(uow, payload, cmd.correlation_id)
         await uow.commit()
     log.info(
         "registration stored" if created else "registration repeated",
@@ -151,9 +154,7 @@ async def cancel_registration(
                 cancelled_at=now,
                 cancelled_by=cmd.by,
             )
-            uow.publish(
-                payload, Envelope.new(payload, source=SOURCE, correlation_id=cmd.correlation_id)
-            )
+            _publish(uow, payload, cmd.correlation_id)
         await uow.commit()
     log.info(
         "registration cancelled" if changed else "cancellation repeated",
