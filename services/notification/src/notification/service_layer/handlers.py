@@ -115,20 +115,32 @@ async def handle_decision(cmd: MailDecision, deps: Dependencies) -> DeliveryStat
 
     sent_at = deps.clock()
     delivery = delivery.sent(sent_at)
-    sent = NotificationSent(
+    await _conclude(deps, delivery, envelope, NotificationSent, sent_at=sent_at)
+    log.info("mail sent", kind=delivery.kind, attempts=delivery.attempts)
+    return delivery.status
+
+
+async def _conclude(
+    deps: Dependencies,
+    delivery: Delivery,
+    cause: Envelope,
+    report: type[NotificationSent | NotificationFailed],
+    **outcome: object,
+) -> None:
+    """Record the delivery's end in the ledger and publish it as ``report`` (the delivery's
+    ids and kind, and ``outcome``), in one transaction."""
+    message = report(
         notification_id=delivery.notification_id,
         decision_id=delivery.decision_id,
         registration_id=delivery.registration_id,
         event_id=delivery.event_id,
         kind=delivery.kind,
-        sent_at=sent_at,
+        **outcome,
     )
     async with deps.uow() as uow:
         await uow.deliveries.save(delivery)
-        uow.publish(sent, Envelope.new(sent, source=SOURCE, causation=envelope))
+        uow.publish(message, Envelope.new(message, source=SOURCE, causation=cause))
         await uow.commit()
-    log.info("mail sent", kind=delivery.kind, attempts=delivery.attempts)
-    return delivery.status
 
 
 async def _save(deps: Dependencies, delivery: Delivery) -> None:
@@ -147,19 +159,14 @@ async def _give_up(
     deps: Dependencies, delivery: Delivery, envelope: Envelope, error: str
 ) -> DeliveryStatus:
     delivery = delivery.failed(error)
-    failed = NotificationFailed(
-        notification_id=delivery.notification_id,
-        decision_id=delivery.decision_id,
-        registration_id=delivery.registration_id,
-        event_id=delivery.event_id,
-        kind=delivery.kind,
+    await _conclude(
+        deps,
+        delivery,
+        envelope,
+        NotificationFailed,
         failed_at=deps.clock(),
         attempts=delivery.attempts,
         error=error,
     )
-    async with deps.uow() as uow:
-        await uow.deliveries.save(delivery)
-        uow.publish(failed, Envelope.new(failed, source=SOURCE, causation=envelope))
-        await uow.commit()
     log.warning("mail failed for good", kind=delivery.kind, attempts=delivery.attempts, error=error)
     return delivery.status
