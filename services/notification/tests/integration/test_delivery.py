@@ -13,9 +13,7 @@ import pytest
 from contracts import topics
 from contracts.envelope import Envelope
 from contracts.messages import (
-    EventKind,
     EventSnapshot,
-    EventStatus,
     NotificationKind,
     ReleaseReason,
     SeatConfirmed,
@@ -27,6 +25,7 @@ from notification.config import Settings
 from notification.domain.commands import MailDecision, RecordEvent
 from notification.domain.model import DeliveryStatus
 from notification.service_layer.handlers import handle_decision, record_event
+from services.notification.tests.events import event_snapshot
 
 TOKEN = "integration-token"
 SITE = "https://veranstaltungen.quartier.example"
@@ -52,22 +51,12 @@ async def deps(settings):
 
 def snapshot() -> EventSnapshot:
     starts = datetime(2026, 9, 17, 7, 30, tzinfo=UTC)  # 09:30 in Berlin (CEST)
-    return EventSnapshot(
-        event_id=uuid4(),
+    return event_snapshot(
         title="Werkstattgespräch Nachbarschaft",
-        kind=EventKind.FACHTAG,
-        description="Austausch der Quartiersmanagerinnen.",
         starts_at=starts,
         ends_at=starts + timedelta(hours=6),
         venue="Bürgerhaus",
         city="Cottbus",
-        capacity=30,
-        seats_taken=1,
-        seats_left=29,
-        waitlist_enabled=True,
-        waitlist_length=0,
-        status=EventStatus.OPEN,
-        revision=1,
     )
 
 

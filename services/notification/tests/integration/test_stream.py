@@ -7,12 +7,11 @@ import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
-import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 
@@ -20,7 +19,6 @@ from contracts import topics
 from contracts.envelope import Envelope, decode
 from contracts.messages import (
     EventCancelled,
-    EventKind,
     EventPublished,
     EventSnapshot,
     EventStatus,
@@ -37,7 +35,8 @@ from devstack.net import free_port
 from devstack.procs import Proc, spawn
 from servicekit.kafka import producer
 from servicekit.settings import KafkaSettings
-from tests.support import eventually
+from services.notification.tests.events import event_snapshot
+from tests.support import eventually, until_ready
 
 TOKEN = "integration-token"
 PACE = {"timeout": 60.0, "interval": 0.2}
@@ -84,19 +83,7 @@ async def worker(broker, service_db, smtp_sink, contact_api, tmp_path) -> AsyncI
         cwd=tmp_path,
     )
     try:
-        async with httpx.AsyncClient(timeout=2) as client:
-
-            async def ready() -> bool:
-                if not proc.alive():
-                    pytest.fail(f"worker exited:\n{proc.log_tail()}")
-                try:
-                    response = await client.get(f"http://127.0.0.1:{web_port}/readyz")
-                except httpx.TransportError as exc:
-                    raise AssertionError("not listening yet") from exc
-                assert response.status_code == 200, response.text
-                return True
-
-            await eventually(ready, what="the worker ready", **PACE)
+        await until_ready(proc, web_port, what="the worker", **PACE)
         yield Worker(proc, proc.log_path, database_url)
     finally:
         proc.stop()
@@ -156,23 +143,7 @@ def published(snapshot: EventSnapshot) -> tuple[EventPublished, Envelope]:
 async def test_a_decision_on_kafka_becomes_one_mail_and_a_notification_sent(
     worker, broker, smtp_sink, contact_api
 ):
-    starts = datetime(2026, 11, 5, 13, 0, tzinfo=UTC)
-    event = EventSnapshot(
-        event_id=uuid.uuid4(),
-        title="Markt der guten Ideen",
-        kind=EventKind.MARKT,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=4),
-        venue="Stadthalle",
-        city="Erfurt",
-        capacity=100,
-        seats_taken=1,
-        seats_left=99,
-        waitlist_enabled=True,
-        waitlist_length=0,
-        status=EventStatus.OPEN,
-        revision=1,
-    )
+    event = event_snapshot(title="Markt der guten Ideen")
     confirmed = SeatConfirmed(
         decision_id=uuid.uuid4(),
         registration_id=uuid.uuid4(),
@@ -239,23 +210,7 @@ async def test_a_decision_on_kafka_becomes_one_mail_and_a_notification_sent(
 
 
 async def test_a_cancelled_event_reaches_its_attendees(worker, broker, smtp_sink, contact_api):
-    starts = datetime(2026, 10, 8, 8, 0, tzinfo=UTC)
-    event = EventSnapshot(
-        event_id=uuid.uuid4(),
-        title="Praxisforum Ehrenamt",
-        kind=EventKind.PRAXISFORUM,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=3),
-        venue="Gemeindesaal",
-        city="Jena",
-        capacity=1,
-        seats_taken=1,
-        seats_left=0,
-        waitlist_enabled=True,
-        waitlist_length=1,
-        status=EventStatus.OPEN,
-        revision=1,
-    )
+    event = event_snapshot(title="Praxisforum Ehrenamt", venue="Gemeindesaal", city="Jena")
     moved = event.model_copy(
         update={"venue": "Volkshaus", "address": "Johannisplatz 26", "revision": 2}
     )

@@ -11,9 +11,7 @@ import pytest
 from contracts.envelope import Envelope
 from contracts.messages import (
     Decision,
-    EventKind,
     EventSnapshot,
-    EventStatus,
     IntegrationEvent,
     Locale,
     SeatConfirmed,
@@ -23,9 +21,8 @@ from notification.config import Settings
 from notification.domain.model import Contact, Delivery, EventInfo, Mail
 from notification.service_layer.handlers import Dependencies
 from notification.service_layer.unit_of_work import UnitOfWork
+from services.notification.tests.events import event_snapshot
 
-STARTS = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)  # Thursday 10:00 in Berlin (CET)
-ENDS = datetime(2026, 3, 12, 15, 30, tzinfo=UTC)
 DECIDED = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
 NOW = datetime(2026, 2, 1, 12, 1, tzinfo=UTC)
 BASE_URL = "https://veranstaltungen.quartier.example"
@@ -112,24 +109,7 @@ class World:
     deps: Dependencies
 
     def snapshot(self, event_id: UUID | None = None, **changes: object) -> EventSnapshot:
-        snapshot = EventSnapshot(
-            event_id=event_id or uuid4(),
-            title="Fachtag Quartiersentwicklung",
-            kind=EventKind.FACHTAG,
-            description="Ein Tag über gute Nachbarschaft.",
-            starts_at=STARTS,
-            ends_at=ENDS,
-            venue="Altes Rathaus",
-            city="Potsdam",
-            capacity=300,
-            seats_taken=1,
-            seats_left=299,
-            waitlist_enabled=True,
-            waitlist_length=0,
-            status=EventStatus.OPEN,
-            revision=1,
-        )
-        return snapshot.model_copy(update=changes)
+        return event_snapshot(event_id=event_id or uuid4(), **changes)
 
     def known_event(self, **changes: object) -> EventInfo:
         event = EventInfo.from_snapshot(self.snapshot(**changes))

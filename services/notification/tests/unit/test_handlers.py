@@ -70,6 +70,16 @@ async def test_a_redelivered_decision_sends_no_second_mail(world):
 CANCELLED_BY_ATTENDEE = {"reason": ReleaseReason.CANCELLED_BY_ATTENDEE}
 CANCELLED_BY_ORGANISER = {"reason": ReleaseReason.CANCELLED_BY_ORGANISER}
 EVENT_CANCELLED = {"reason": ReleaseReason.EVENT_CANCELLED}
+RELEASES = [
+    (SeatReleased, {**reason, "was_waitlisted": was_waitlisted}, kind, False, False)
+    for reason, kind in (
+        (CANCELLED_BY_ATTENDEE, NotificationKind.CANCELLATION),
+        (CANCELLED_BY_ORGANISER, NotificationKind.CANCELLED_BY_ORGANISER),
+        (EVENT_CANCELLED, NotificationKind.EVENT_CANCELLED),
+    )
+    for was_waitlisted in (False, True)
+]
+"""Every release, of a seat and of a waiting-list place: no link, no calendar entry."""
 
 
 @pytest.mark.parametrize(
@@ -85,36 +95,7 @@ EVENT_CANCELLED = {"reason": ReleaseReason.EVENT_CANCELLED}
             False,
             False,
         ),
-        (SeatReleased, CANCELLED_BY_ATTENDEE, NotificationKind.CANCELLATION, False, False),
-        (
-            SeatReleased,
-            {**CANCELLED_BY_ATTENDEE, "was_waitlisted": True},
-            NotificationKind.CANCELLATION,
-            False,
-            False,
-        ),
-        (
-            SeatReleased,
-            CANCELLED_BY_ORGANISER,
-            NotificationKind.CANCELLED_BY_ORGANISER,
-            False,
-            False,
-        ),
-        (
-            SeatReleased,
-            {**CANCELLED_BY_ORGANISER, "was_waitlisted": True},
-            NotificationKind.CANCELLED_BY_ORGANISER,
-            False,
-            False,
-        ),
-        (SeatReleased, EVENT_CANCELLED, NotificationKind.EVENT_CANCELLED, False, False),
-        (
-            SeatReleased,
-            {**EVENT_CANCELLED, "was_waitlisted": True},
-            NotificationKind.EVENT_CANCELLED,
-            False,
-            False,
-        ),
+        *RELEASES,
     ],
 )
 async def test_each_decision_gets_its_kind_of_mail(
