@@ -43,7 +43,7 @@ from servicekit import outbox
 from servicekit.database import create_pool, relay_running
 from servicekit.kafka import client_options, producer
 from servicekit.settings import KafkaSettings
-from tests.support import eventually
+from tests.support import eventually, until_ready
 
 from .conftest import body
 
@@ -193,20 +193,9 @@ async def stream_worker(registration_env: dict[str, str], tmp_path: Path) -> Asy
         cwd=tmp_path,
     )
 
-    async def joined() -> bool:
-        if not proc.alive():
-            pytest.fail(f"registration stream exited:\n{proc.log_tail()}")
-        async with httpx.AsyncClient(timeout=2) as client:
-            try:
-                answer = await client.get(f"http://127.0.0.1:{web_port}/readyz")
-            except httpx.TransportError as exc:
-                raise AssertionError("not listening yet") from exc
-        assert answer.status_code == 200, answer.text
-        return True
-
     try:
-        await eventually(
-            joined, what="the registration stream in its group", timeout=60, interval=0.3
+        await until_ready(
+            proc, web_port, what="the registration stream (in its group)", interval=0.3
         )
         yield proc
     finally:
