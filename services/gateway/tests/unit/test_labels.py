@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -22,30 +23,30 @@ GERMAN = translator(Locale.DE)
 ENGLISH = translator(Locale.EN)
 
 
-def test_a_winter_day_in_berlin_time():
-    starts = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
-    ends = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)
-    assert period(starts, ends, Locale.DE) == "Do., 12.03.2026, 10:00–16:00 Uhr"
-
-
-def test_a_summer_day_in_berlin_time():
-    starts = datetime(2026, 7, 6, 7, 30, tzinfo=UTC)
-    ends = datetime(2026, 7, 6, 14, 0, tzinfo=UTC)
-    assert period(starts, ends, Locale.DE) == "Mo., 06.07.2026, 09:30–16:00 Uhr"
-
-
-def test_several_days_show_both_dates():
-    starts = datetime(2026, 10, 1, 7, 0, tzinfo=UTC)
-    ends = datetime(2026, 10, 2, 14, 0, tzinfo=UTC)
-    assert (
-        period(starts, ends, Locale.DE) == "Do., 01.10.2026, 09:00 Uhr – Fr., 02.10.2026, 16:00 Uhr"
+def state(status: RegistrationStatus, **fields: Any) -> RegistrationState:
+    """A registration in ``status`` (the ids and the time do not show in any label)."""
+    return RegistrationState(
+        registration_id=uuid4(), event_id=uuid4(), created_at=CREATED, status=status, **fields
     )
 
 
-def test_the_day_is_the_day_in_berlin_not_in_utc():
-    starts = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
-    ends = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
-    assert period(starts, ends, Locale.DE) == "So., 29.11.2026, 00:30–03:00 Uhr"
+@pytest.mark.parametrize(
+    ("starts", "ends", "shown"),
+    [
+        ("2026-03-12T09:00Z", "2026-03-12T15:00Z", "Do., 12.03.2026, 10:00–16:00 Uhr"),
+        ("2026-07-06T07:30Z", "2026-07-06T14:00Z", "Mo., 06.07.2026, 09:30–16:00 Uhr"),
+        (
+            "2026-10-01T07:00Z",
+            "2026-10-02T14:00Z",
+            "Do., 01.10.2026, 09:00 Uhr – Fr., 02.10.2026, 16:00 Uhr",
+        ),
+        ("2026-11-28T23:30Z", "2026-11-29T02:00Z", "So., 29.11.2026, 00:30–03:00 Uhr"),
+    ],
+    ids=["winter-day", "summer-day", "several-days-show-both-dates", "the-day-in-berlin-not-utc"],
+)
+def test_periods_in_berlin_time(starts, ends, shown):
+    """The times are UTC; the page shows them as they are in Berlin."""
+    assert period(datetime.fromisoformat(starts), datetime.fromisoformat(ends), Locale.DE) == shown
 
 
 @pytest.mark.parametrize(
@@ -81,15 +82,8 @@ def test_a_moment_in_berlin_time():
     ],
 )
 def test_status_headlines(status, position, cancel_reason, headline):
-    state = RegistrationState(
-        registration_id=uuid4(),
-        event_id=uuid4(),
-        created_at=CREATED,
-        status=status,
-        waitlist_position=position,
-        cancel_reason=cancel_reason,
-    )
-    assert status_headline(state, GERMAN) == headline
+    registration = state(status, waitlist_position=position, cancel_reason=cancel_reason)
+    assert status_headline(registration, GERMAN) == headline
 
 
 @pytest.mark.parametrize(
@@ -102,36 +96,21 @@ def test_status_headlines(status, position, cancel_reason, headline):
     ],
 )
 def test_cancellation_headlines(status, already, cancel_reason, headline):
-    cancellation = Cancellation(
-        registration_id=uuid4(),
-        event_id=uuid4(),
-        created_at=CREATED,
-        status=status,
-        cancel_reason=cancel_reason,
-        already_cancelled=already,
-    )
+    cancelled = state(status, cancel_reason=cancel_reason)
+    cancellation = Cancellation(**cancelled.model_dump(), already_cancelled=already)
     assert cancellation_headline(cancellation, GERMAN) == headline
 
 
 def test_only_a_held_or_awaited_seat_gets_the_cancel_hint():
     for status in RegistrationStatus:
-        state = RegistrationState(
-            registration_id=uuid4(), event_id=uuid4(), created_at=CREATED, status=status
-        )
-        has_hint = cancel_hint(state, GERMAN) is not None
+        has_hint = cancel_hint(state(status), GERMAN) is not None
         assert has_hint == (status in {"pending", "confirmed", "waitlisted"}), status
 
 
 def test_a_rejection_says_why():
-    state = RegistrationState(
-        registration_id=uuid4(),
-        event_id=uuid4(),
-        created_at=CREATED,
-        status=RegistrationStatus.REJECTED,
-        rejection_reason="event_full",
-    )
-    assert status_explanation(state, GERMAN) == "Die Veranstaltung ist ausgebucht."
-    assert status_explanation(state, ENGLISH) == "The event is fully booked."
+    rejected = state(RegistrationStatus.REJECTED, rejection_reason="event_full")
+    assert status_explanation(rejected, GERMAN) == "Die Veranstaltung ist ausgebucht."
+    assert status_explanation(rejected, ENGLISH) == "The event is fully booked."
 
 
 def test_dates_in_english_in_berlin_time():
@@ -146,27 +125,15 @@ def test_dates_in_english_in_berlin_time():
 
 
 def test_english_labels_and_the_waiting_list_place():
-    state = RegistrationState(
-        registration_id=uuid4(),
-        event_id=uuid4(),
-        created_at=CREATED,
-        status=RegistrationStatus.WAITLISTED,
-        waitlist_position=4,
-    )
-    assert status_headline(state, ENGLISH) == "You are on the waiting list (place 4)"
+    waitlisted = state(RegistrationStatus.WAITLISTED, waitlist_position=4)
+    assert status_headline(waitlisted, ENGLISH) == "You are on the waiting list (place 4)"
     assert kind_label(EventKind.WERKSTATTGESPRAECH, ENGLISH) == "Workshop talk"
 
 
 def test_an_organiser_cancellation_is_explained_as_such():
     def explanation(cancel_reason: str) -> str:
-        state = RegistrationState(
-            registration_id=uuid4(),
-            event_id=uuid4(),
-            created_at=CREATED,
-            status=RegistrationStatus.CANCELLED,
-            cancel_reason=cancel_reason,
-        )
-        return status_explanation(state, GERMAN)
+        cancelled = state(RegistrationStatus.CANCELLED, cancel_reason=cancel_reason)
+        return status_explanation(cancelled, GERMAN)
 
     assert "Veranstaltungsteam hat diese Anmeldung storniert" in explanation(
         "cancelled_by_organiser"
