@@ -8,6 +8,7 @@ from contracts.messages import (
     EventClosed,
     EventPublished,
     EventReopened,
+    EventSnapshot,
     EventStatus,
     EventUpdated,
     Locale,
@@ -21,6 +22,13 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 GERMAN = translator(Locale.DE)
 
 
+def listed(catalog: Catalog, event: EventSnapshot) -> Listing:
+    """The catalog's listing of ``event``, which it must have."""
+    listing = catalog.get(event.event_id)
+    assert listing is not None
+    return listing
+
+
 def test_the_newest_revision_wins_whatever_the_order(make_snapshot):
     catalog = Catalog()
     first = make_snapshot(revision=1, seats_left=12)
@@ -30,8 +38,7 @@ def test_the_newest_revision_wins_whatever_the_order(make_snapshot):
     assert not catalog.apply(EventPublished(event=first, occurred_at=NOW))
     assert not catalog.apply(EventPublished(event=second, occurred_at=NOW))
 
-    listing = catalog.get(first.event_id)
-    assert listing is not None
+    listing = listed(catalog, first)
     assert listing.revision == 2
     assert listing.snapshot.seats_left == 11
     assert len(catalog) == 1
@@ -44,48 +51,42 @@ def test_closed_when_full_then_reopened(make_snapshot):
     full = event.model_copy(update={"revision": 2, "seats_left": 0, "status": EventStatus.CLOSED})
     catalog.apply(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
 
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
     assert listing.availability(NOW) is Availability.WAITLIST
     assert listing.accepts_registrations(NOW)
     assert availability_label(listing, NOW, GERMAN) == "ausgebucht – Warteliste"
 
     freed = event.model_copy(update={"revision": 3, "seats_left": 1})
     catalog.apply(EventReopened(event=freed, occurred_at=NOW))
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
     assert listing.close_reason is None
     assert availability_label(listing, NOW, GERMAN) == "noch 1 Platz frei"
 
 
-def test_full_without_waiting_list_takes_no_registrations(make_snapshot):
+@pytest.mark.parametrize(
+    ("changes", "reason", "label"),
+    [
+        ({"seats_left": 0, "waitlist_enabled": False}, CloseReason.FULL, "ausgebucht"),
+        ({"seats_left": 5}, CloseReason.DEADLINE, "Anmeldung geschlossen"),
+        ({"seats_left": 5}, CloseReason.MANUAL, "Anmeldung geschlossen"),
+    ],
+    ids=["full-without-waiting-list", "by-deadline-with-seats-left", "by-hand-with-seats-left"],
+)
+def test_a_closed_event_takes_no_registrations(make_snapshot, changes, reason, label):
     catalog = Catalog()
-    event = make_snapshot(seats_left=0, waitlist_enabled=False, status=EventStatus.CLOSED)
-    catalog.apply(EventClosed(event=event, occurred_at=NOW, reason=CloseReason.FULL))
+    event = make_snapshot(status=EventStatus.CLOSED, **changes)
+    catalog.apply(EventClosed(event=event, occurred_at=NOW, reason=reason))
 
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
     assert not listing.accepts_registrations(NOW)
-    assert availability_label(listing, NOW, GERMAN) == "ausgebucht"
-
-
-def test_closed_by_deadline_or_by_hand_is_closed_even_with_seats_left(make_snapshot):
-    catalog = Catalog()
-    for reason in (CloseReason.DEADLINE, CloseReason.MANUAL):
-        event = make_snapshot(seats_left=5, status=EventStatus.CLOSED)
-        catalog.apply(EventClosed(event=event, occurred_at=NOW, reason=reason))
-        listing = catalog.get(event.event_id)
-        assert listing is not None
-        assert not listing.accepts_registrations(NOW)
-        assert availability_label(listing, NOW, GERMAN) == "Anmeldung geschlossen"
+    assert availability_label(listing, NOW, GERMAN) == label
 
 
 def test_seats_left_label(make_snapshot):
     catalog = Catalog()
     event = make_snapshot(seats_left=12)
     catalog.apply(EventPublished(event=event, occurred_at=NOW))
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
     assert availability_label(listing, NOW, GERMAN) == "noch 12 Plätze frei"
 
 
@@ -93,8 +94,7 @@ def test_an_event_that_has_started_takes_no_registrations(make_snapshot):
     catalog = Catalog()
     event = make_snapshot(starts_at=NOW - timedelta(hours=1), ends_at=NOW + timedelta(hours=5))
     catalog.apply(EventPublished(event=event, occurred_at=NOW))
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
     assert listing.availability(NOW) is Availability.CLOSED
     assert [upcoming.event_id for upcoming in catalog.upcoming(NOW)] == [event.event_id]
 
@@ -119,8 +119,7 @@ def test_upcoming_leaves_out_cancelled_and_past_events_and_sorts_by_start(make_s
         catalog.apply(EventPublished(event=event, occurred_at=NOW))
 
     assert [listing.snapshot.title for listing in catalog.upcoming(NOW)] == ["Früher", "Später"]
-    cancelled_listing = catalog.get(cancelled.event_id)
-    assert cancelled_listing is not None
+    cancelled_listing = listed(catalog, cancelled)
     assert availability_label(cancelled_listing, NOW, GERMAN) == "Abgesagt"
 
 
@@ -134,8 +133,7 @@ def test_event_updated_changes_seats_and_the_newest_revision_wins(make_snapshot)
     assert catalog.apply(EventUpdated(event=rush, occurred_at=NOW))
     assert not catalog.apply(EventUpdated(event=late, occurred_at=NOW))
 
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
     assert listing.revision == 3
     assert availability_label(listing, NOW, GERMAN) == "noch 2 Plätze frei"
 
@@ -144,14 +142,12 @@ def test_more_capacity_while_open(make_snapshot):
     catalog = Catalog()
     event = make_snapshot(revision=1, capacity=10, seats_taken=10, seats_left=0)
     catalog.apply(EventPublished(event=event, occurred_at=NOW))
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
     assert listing.availability(NOW) is Availability.WAITLIST
 
     bigger = event.model_copy(update={"revision": 2, "capacity": 15, "seats_left": 5})
     catalog.apply(EventUpdated(event=bigger, occurred_at=NOW))
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
     assert availability_label(listing, NOW, GERMAN) == "noch 5 Plätze frei"
 
 
@@ -165,15 +161,13 @@ def test_the_close_reason_comes_from_the_snapshot(make_snapshot):
     changed = full.model_copy(update={"revision": 2, "waitlist_length": 3})
     catalog.apply(EventUpdated(event=changed, occurred_at=NOW))
 
-    listing = catalog.get(full.event_id)
-    assert listing is not None
+    listing = listed(catalog, full)
     assert listing.close_reason is CloseReason.FULL
     assert listing.availability(NOW) is Availability.WAITLIST
 
     manual = make_snapshot(seats_left=0, status=EventStatus.CLOSED, close_reason=CloseReason.MANUAL)
     catalog.apply(EventUpdated(event=manual, occurred_at=NOW))
-    manual_listing = catalog.get(manual.event_id)
-    assert manual_listing is not None
+    manual_listing = listed(catalog, manual)
     assert manual_listing.availability(NOW) is Availability.CLOSED
 
 
@@ -181,8 +175,7 @@ def test_an_old_event_closed_without_a_snapshot_reason_still_counts(make_snapsho
     catalog = Catalog()
     full = make_snapshot(seats_left=0, status=EventStatus.CLOSED, close_reason=None)
     catalog.apply(EventClosed(event=full, occurred_at=NOW, reason=CloseReason.FULL))
-    listing = catalog.get(full.event_id)
-    assert listing is not None
+    listing = listed(catalog, full)
     assert listing.close_reason is CloseReason.FULL
 
 
@@ -195,8 +188,7 @@ def test_event_cancelled(make_snapshot):
     assert catalog.apply(EventCancelled(event=cancelled, occurred_at=NOW))
     assert not catalog.apply(EventUpdated(event=event, occurred_at=NOW)), "older revision"
 
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
     assert listing.cancelled
     assert listing.availability(NOW) is Availability.CANCELLED
     assert not listing.accepts_registrations(NOW)
@@ -208,8 +200,7 @@ def test_event_cancelled_counts_even_if_its_snapshot_forgot_the_status(make_snap
     catalog = Catalog()
     event = make_snapshot(status=EventStatus.OPEN)
     catalog.apply(EventCancelled(event=event, occurred_at=NOW))
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
     assert listing.availability(NOW) is Availability.CANCELLED
     assert catalog.upcoming(NOW) == []
 
@@ -219,8 +210,7 @@ def test_the_registration_deadline_closes_registration(make_snapshot):
     deadline = NOW + timedelta(days=1)
     event = make_snapshot(registration_deadline=deadline)
     catalog.apply(EventPublished(event=event, occurred_at=NOW))
-    listing = catalog.get(event.event_id)
-    assert listing is not None
+    listing = listed(catalog, event)
 
     assert listing.registration_deadline == deadline
     assert listing.accepts_registrations(NOW)
