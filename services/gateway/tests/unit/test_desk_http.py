@@ -3,6 +3,7 @@ mock transport."""
 
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import httpx
@@ -61,14 +62,27 @@ def client(handler, **kwargs) -> httpx.AsyncClient:
     )
 
 
+def answering(
+    answer: httpx.Response | Exception, seen: list[httpx.Request] | None = None
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A handler that gives every request ``answer`` (an exception: the request fails with it)
+    and, given ``seen``, keeps the requests there."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(request)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return handler
+
+
 async def test_create_sends_the_contracted_body():
     seen: list[httpx.Request] = []
+    capacity = HttpCapacity(client(answering(httpx.Response(201, json=SNAPSHOT), seen)))
 
-    def handler(request):
-        seen.append(request)
-        return httpx.Response(201, json=SNAPSHOT)
-
-    created = await HttpCapacity(client(handler)).create(DETAILS, 300, False, "corr-7")
+    created = await capacity.create(DETAILS, 300, False, "corr-7")
 
     assert created.event_id == EVENT_ID and created.address == "Büchsenstraße 33"
     (request,) = seen
@@ -106,74 +120,97 @@ async def test_create_sends_the_contracted_body():
 )
 async def test_state_changes_go_to_their_endpoint(action, path):
     seen: list[httpx.Request] = []
+    capacity = HttpCapacity(client(answering(httpx.Response(200, json=SNAPSHOT), seen)))
 
-    def handler(request):
-        seen.append(request)
-        return httpx.Response(200, json=SNAPSHOT)
-
-    await HttpCapacity(client(handler)).act(EVENT_ID, action, "c")
+    await capacity.act(EVENT_ID, action, "c")
     assert seen[0].url.path == f"/events/{EVENT_ID}/{path}"
 
 
-async def test_capacity_errors_are_told_apart():
-    answers = iter(
-        [
-            httpx.Response(
-                409,
-                json={
-                    "code": "seats_taken",
-                    "message_de": "12 Plätze sind bereits vergeben",
-                    "message_en": "12 seats are taken",
-                },
-            ),
-            httpx.Response(
-                422,
-                json={
-                    "code": "invalid_request",
-                    "message_de": "Die Anfrage ist ungültig.",
-                    "message_en": "The request is invalid.",
-                    "errors": [
-                        {
-                            "field": "starts_at",
-                            "code": "x",
-                            "message_de": "Falsch.",
-                            "message_en": "Bad.",
-                        }
-                    ],
-                },
-            ),
-            httpx.Response(404, json={"code": "not_found", "message_de": "-", "message_en": "-"}),
-            httpx.Response(503),
-            httpx.Response(200, json={"unexpected": True}),
-        ]
-    )
+async def read_event(http: httpx.AsyncClient) -> object:
+    return await HttpCapacity(http).event(EVENT_ID, "c")
 
-    def handler(request):
-        return next(answers)
 
-    capacity = HttpCapacity(client(handler))
+async def list_events(http: httpx.AsyncClient) -> object:
+    return await HttpCapacity(http).events("c")
+
+
+async def read_feedback(http: httpx.AsyncClient) -> object:
+    return await HttpRegistrationDesk(http).feedback("c")
+
+
+async def list_participants(http: httpx.AsyncClient) -> object:
+    return await HttpRegistrationDesk(http).participants(EVENT_ID, "c")
+
+
+NOT_FOUND = {"code": "not_found", "message_de": "-", "message_en": "-"}
+INTERNAL_ONLY = {
+    "code": "internal_token_required",
+    "message_de": "Nur für interne Dienste.",
+    "message_en": "Internal services only.",
+}
+
+
+@pytest.mark.parametrize(
+    ("answer", "call", "error"),
+    [
+        (httpx.Response(404, json=NOT_FOUND), read_event, EventNotFound),
+        (httpx.Response(503), list_events, CapacityUnavailable),
+        (httpx.Response(200, json={"unexpected": True}), read_event, CapacityUnavailable),
+        (httpx.ConnectError("refused"), list_events, CapacityUnavailable),
+        (httpx.Response(403, json=INTERNAL_ONLY), read_feedback, RegistrationRefused),
+        (httpx.Response(500), list_participants, RegistrationUnavailable),
+    ],
+    ids=[
+        "capacity-404-is-not-found",
+        "capacity-503-is-unavailable",
+        "capacity-answer-off-contract-is-unavailable",
+        "capacity-unreachable",
+        "registration-403-is-a-refusal",
+        "registration-500-is-unavailable",
+    ],
+)
+async def test_errors_are_told_apart(answer, call, error):
+    with pytest.raises(error):
+        await call(client(answering(answer)))
+
+
+async def refusal(
+    answer: httpx.Response, call: Callable[[HttpCapacity], Awaitable[object]]
+) -> CapacityRefused:
+    """What capacity's refusal, ``answer`` to ``call``, became."""
     with pytest.raises(CapacityRefused) as refused:
-        await capacity.change_capacity(EVENT_ID, 5, "c")
-    assert refused.value.status_code == 409
-    assert refused.value.error.code == "seats_taken"
-    assert refused.value.error.message_de.startswith("12 Plätze sind bereits vergeben")
-    with pytest.raises(CapacityRefused) as invalid:
-        await capacity.update(EVENT_ID, DETAILS, "c")
-    assert invalid.value.fields == ("starts_at",)
-    with pytest.raises(EventNotFound):
-        await capacity.event(EVENT_ID, "c")
-    with pytest.raises(CapacityUnavailable):
-        await capacity.events("c")
-    with pytest.raises(CapacityUnavailable):
-        await capacity.event(EVENT_ID, "c")
+        await call(HttpCapacity(client(answering(answer))))
+    return refused.value
 
 
-async def test_capacity_unreachable():
-    def handler(request):
-        raise httpx.ConnectError("refused")
+async def test_a_capacity_refusal_keeps_its_status_code_and_message():
+    seats_taken = {
+        "code": "seats_taken",
+        "message_de": "12 Plätze sind bereits vergeben",
+        "message_en": "12 seats are taken",
+    }
+    refused = await refusal(
+        httpx.Response(409, json=seats_taken),
+        lambda capacity: capacity.change_capacity(EVENT_ID, 5, "c"),
+    )
+    assert refused.status_code == 409
+    assert refused.error.code == "seats_taken"
+    assert refused.error.message_de.startswith("12 Plätze sind bereits vergeben")
 
-    with pytest.raises(CapacityUnavailable):
-        await HttpCapacity(client(handler)).events("c")
+
+async def test_a_capacity_refusal_names_the_fields():
+    invalid = {
+        "code": "invalid_request",
+        "message_de": "Die Anfrage ist ungültig.",
+        "message_en": "The request is invalid.",
+        "errors": [
+            {"field": "starts_at", "code": "x", "message_de": "Falsch.", "message_en": "Bad."}
+        ],
+    }
+    refused = await refusal(
+        httpx.Response(422, json=invalid), lambda capacity: capacity.update(EVENT_ID, DETAILS, "c")
+    )
+    assert refused.fields == ("starts_at",)
 
 
 async def test_the_registration_desk_reads_participants_and_cancels():
@@ -237,47 +274,20 @@ async def test_the_registration_desk_reads_participants_and_cancels():
     assert all(r.headers["X-Internal-Token"] == "geheim" for r in seen)
 
 
-async def test_the_registration_desk_errors():
-    answers = iter(
-        [
-            httpx.Response(
-                403,
-                json={
-                    "code": "internal_token_required",
-                    "message_de": "Nur für interne Dienste.",
-                    "message_en": "Internal services only.",
-                },
-            ),
-            httpx.Response(500),
-        ]
-    )
-
-    def handler(request):
-        return next(answers)
-
-    desk = HttpRegistrationDesk(client(handler))
-    with pytest.raises(RegistrationRefused):
-        await desk.feedback("c")
-    with pytest.raises(RegistrationUnavailable):
-        await desk.participants(EVENT_ID, "c")
-
-
 async def test_a_refusal_in_both_languages_keeps_both():
-    def handler(request):
-        body = {"code": "draft", "message_de": "Erst veröffentlichen", "message_en": "Publish"}
-        return httpx.Response(409, json=body)
-
-    with pytest.raises(CapacityRefused) as refused:
-        await HttpCapacity(client(handler)).act(EVENT_ID, EventAction.CLOSE, "c")
-    error = refused.value.error
+    body = {"code": "draft", "message_de": "Erst veröffentlichen", "message_en": "Publish"}
+    refused = await refusal(
+        httpx.Response(409, json=body),
+        lambda capacity: capacity.act(EVENT_ID, EventAction.CLOSE, "c"),
+    )
+    error = refused.error
     assert (error.message_de, error.message_en) == ("Erst veröffentlichen", "Publish")
 
 
 async def test_an_answer_not_in_the_one_error_shape_says_nothing_of_its_own():
-    def handler(request):
-        return httpx.Response(409, json={"detail": "Die Veranstaltung ist abgesagt"})
-
-    with pytest.raises(CapacityRefused) as refused:
-        await HttpCapacity(client(handler)).act(EVENT_ID, EventAction.CLOSE, "c")
-    assert refused.value.error.message_de == "Capacity hat die Änderung abgelehnt."
-    assert refused.value.fields == ()
+    refused = await refusal(
+        httpx.Response(409, json={"detail": "Die Veranstaltung ist abgesagt"}),
+        lambda capacity: capacity.act(EVENT_ID, EventAction.CLOSE, "c"),
+    )
+    assert refused.error.message_de == "Capacity hat die Änderung abgelehnt."
+    assert refused.fields == ()
