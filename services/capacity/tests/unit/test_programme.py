@@ -88,8 +88,10 @@ def test_a_changed_choice_without_the_session_held_gives_the_seat_up():
 
     moves = forums.change("anna", ["F2"])
 
-    assert moves == [Move("anna", "F1", None, None), Move("anna", None, "F2", 1)] + [
-        Move("ben", None, "F1", 1)
+    assert moves == [
+        Move("anna", "F1", None, None),
+        Move("anna", None, "F2", 1),
+        Move("ben", None, "F1", 1),
     ]
 
 
