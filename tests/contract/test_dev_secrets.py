@@ -4,6 +4,7 @@ the dev stack that turns dev mode on."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,24 +17,28 @@ from notification.config import Settings as NotificationSettings
 from registration.config import Settings as RegistrationSettings
 from servicekit.settings import SECRET_MIN_LENGTH, ProcessSettings, ServiceSettings
 
-SECRETS: list[tuple[type[ProcessSettings], str, tuple[str, ...]]] = [
-    (RegistrationSettings, "REGISTRATION_", ("INTERNAL_TOKEN", "CANCEL_SECRET")),
-    (CapacitySettings, "CAPACITY_", ("INTERNAL_TOKEN",)),
-    (NotificationSettings, "NOTIFICATION_", ("INTERNAL_TOKEN",)),
-]
+
+@dataclass(frozen=True)
+class Service:
+    """A service's settings, their prefix and the secrets they name in ``dev_secrets``."""
+
+    settings: type[ProcessSettings]
+    prefix: str
+    secrets: tuple[str, ...]
+
+
 EVERY_SERVICE = [
-    *SECRETS,
-    pytest.param(
-        GatewaySettings,
-        "GATEWAY_",
-        ("SECRET_KEY", "INTERNAL_TOKEN"),
-        marks=pytest.mark.skipif(
-            not GatewaySettings.dev_secrets,
-            reason="the gateway's config names no secrets yet (dev_secrets)",
-        ),
-    ),
+    Service(RegistrationSettings, "REGISTRATION_", ("INTERNAL_TOKEN", "CANCEL_SECRET")),
+    Service(CapacitySettings, "CAPACITY_", ("INTERNAL_TOKEN",)),
+    Service(NotificationSettings, "NOTIFICATION_", ("INTERNAL_TOKEN",)),
+    Service(GatewaySettings, "GATEWAY_", ("SECRET_KEY", "INTERNAL_TOKEN")),
 ]
 REAL_SECRET = "k7Qe2vZrT9xWmB4nHs8LpD3cYfGa6JuE"  # 32 characters
+
+
+@pytest.fixture(params=EVERY_SERVICE, ids=lambda service: service.prefix.rstrip("_").lower())
+def service(request: pytest.FixtureRequest) -> Service:
+    return request.param  # type: ignore[no-any-return]
 
 
 def outside_dev_mode(monkeypatch: pytest.MonkeyPatch, prefix: str) -> None:
@@ -41,48 +46,36 @@ def outside_dev_mode(monkeypatch: pytest.MonkeyPatch, prefix: str) -> None:
     monkeypatch.delenv(f"{prefix}DEV_MODE", raising=False)
 
 
-@pytest.mark.parametrize(("settings_class", "prefix", "secrets"), EVERY_SERVICE)
 def test_outside_dev_mode_a_development_secret_is_refused_by_name(
-    settings_class: type[ProcessSettings],
-    prefix: str,
-    secrets: tuple[str, ...],
-    monkeypatch: pytest.MonkeyPatch,
+    service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    outside_dev_mode(monkeypatch, prefix)
+    outside_dev_mode(monkeypatch, service.prefix)
     with pytest.raises(ValidationError) as refused:
-        settings_class()
-    for secret in secrets:
+        service.settings()
+    for secret in service.secrets:
         assert (
-            f"{prefix}{secret} is the development default; set a secret of at least 32 "
-            f"characters (or {prefix}DEV_MODE=true for local development)"
+            f"{service.prefix}{secret} is the development default; set a secret of at least 32 "
+            f"characters (or {service.prefix}DEV_MODE=true for local development)"
         ) in str(refused.value)
 
 
-@pytest.mark.parametrize(("settings_class", "prefix", "secrets"), EVERY_SERVICE)
 def test_in_dev_mode_the_development_secrets_are_accepted(
-    settings_class: type[ProcessSettings],
-    prefix: str,
-    secrets: tuple[str, ...],
-    monkeypatch: pytest.MonkeyPatch,
+    service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(f"{prefix}DEV_MODE", "true")
-    assert settings_class().dev_mode
-    monkeypatch.delenv(f"{prefix}DEV_MODE")
-    assert settings_class(dev_mode=True).dev_mode
+    monkeypatch.setenv(f"{service.prefix}DEV_MODE", "true")
+    assert service.settings().dev_mode
+    monkeypatch.delenv(f"{service.prefix}DEV_MODE")
+    assert service.settings(dev_mode=True).dev_mode
 
 
-@pytest.mark.parametrize(("settings_class", "prefix", "secrets"), EVERY_SERVICE)
 def test_outside_dev_mode_real_secrets_are_accepted(
-    settings_class: type[ProcessSettings],
-    prefix: str,
-    secrets: tuple[str, ...],
-    monkeypatch: pytest.MonkeyPatch,
+    service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    outside_dev_mode(monkeypatch, prefix)
-    for secret in secrets:
-        monkeypatch.setenv(prefix + secret, f"{secret.lower()}-{REAL_SECRET}")
+    outside_dev_mode(monkeypatch, service.prefix)
+    for secret in service.secrets:
+        monkeypatch.setenv(service.prefix + secret, f"{secret.lower()}-{REAL_SECRET}")
 
-    settings = settings_class()
+    settings = service.settings()
 
     assert not settings.dev_mode
     assert REAL_SECRET not in repr(settings)

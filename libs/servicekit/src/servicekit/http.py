@@ -142,13 +142,15 @@ def _api_exception(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.error, exc.headers)
 
 
-def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+def invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    """A body or parameter that does not fit its model: 422 ``invalid_request`` naming the
+    fields."""
     assert isinstance(exc, RequestValidationError)
     body = INVALID_REQUEST.model_copy(update={"errors": tuple(validation_problems(exc.errors()))})
     return error_response(status.HTTP_422_UNPROCESSABLE_CONTENT, body)
 
 
-def _http_error(request: Request, exc: Exception) -> JSONResponse:
+def framework_error(request: Request, exc: Exception) -> JSONResponse:
     """The framework's own refusals (unknown path 404, 405, …) as ``ApiError``."""
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == status.HTTP_404_NOT_FOUND:
@@ -168,8 +170,8 @@ def add_api_errors(app: FastAPI) -> None:
     or parameter that does not fit its model 422 ``invalid_request`` (with ``errors``), the
     framework's refusals (404 ``not_found``, 405 …) and 500 ``internal_error``."""
     app.add_exception_handler(ApiException, _api_exception)
-    app.add_exception_handler(RequestValidationError, _invalid_request)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(StarletteHTTPException, framework_error)
     app.add_exception_handler(Exception, _internal_error)
 
 

@@ -29,7 +29,7 @@ from gateway.site.views import render
 from gateway.web import i18n
 from gateway.web.rendering import STATIC_DIR
 from gateway.web.security import CsrfFailed, RateLimited, RateLimiter, SecureResponses
-from servicekit.http import add_correlation, health_router, validation_problems
+from servicekit.http import add_correlation, framework_error, health_router, invalid_request
 from servicekit.logging import configure
 
 SECURITY_HEADERS = {
@@ -111,7 +111,7 @@ def create_app(
     desk_routes.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(CsrfFailed, csrf_failed)
     app.add_exception_handler(RateLimited, rate_limited)  # type: ignore[arg-type]
     app.state.settings = settings
@@ -129,9 +129,7 @@ def is_api(request: Request) -> bool:
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     """Pages in the visitor's language for the site, ``ApiError`` bodies for the API."""
     if is_api(request):
-        if exc.status_code == 404:
-            return api.not_found()
-        return api.error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
+        return framework_error(request, exc)
     t = i18n.request_translator(request)
     if exc.status_code == 404:
         generic = exc.detail == HTTPStatus.NOT_FOUND.phrase
@@ -177,11 +175,3 @@ async def rate_limited(request: Request, exc: RateLimited) -> Response:
         response = render(request, "error.html", context, 429)
     response.headers.update(headers)
     return response
-
-
-async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-    """A body the API cannot read at all (not JSON, wrong types)."""
-    problems = validation_problems(exc.errors())
-    return api.error(
-        422, "invalid_request", "Die Anfrage ist ungültig.", "The request is invalid.", problems
-    )

@@ -36,7 +36,7 @@ from gateway.web.dependencies import (
     parse_uuid,
 )
 from gateway.web.security import limit_registrations
-from servicekit.http import error_response
+from servicekit.http import NOT_FOUND, error_response
 
 router = APIRouter(prefix="/api/v1", tags=["public API v1"])
 
@@ -144,7 +144,7 @@ def error(
 
 
 def not_found() -> JSONResponse:
-    return error(404, "not_found", "Nicht gefunden.", "Not found.")
+    return error_response(404, NOT_FOUND)
 
 
 def unavailable() -> JSONResponse:
