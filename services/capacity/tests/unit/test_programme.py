@@ -200,3 +200,15 @@ def test_the_session_held_keeps_its_claim_when_it_moves_up():
 
     assert forums.holding("anna") == "F2"
     assert violations(forums) == []
+
+
+def test_a_fallback_seat_ranked_later_keeps_the_claim_of_when_it_was_given():
+    forums = slot(1, 0, 0, fallback=True)
+    forums.admit("anna", [])  # nothing ranked: the free seat of F1
+    forums.admit("ben", ["F1"])  # waits for F1
+
+    forums.change("anna", ["F1"])
+
+    assert forums.holding("anna") == "F1"
+    assert forums.waiting_list("F1") == ["ben"]
+    assert violations(forums) == []

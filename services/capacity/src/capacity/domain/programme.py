@@ -13,8 +13,9 @@ The rules
   session they rank, the moment they asked for it, and a freed seat goes to the earliest
   claim among those waiting for it. Their old seat frees in turn, so the move-ups cascade;
   the cascade ends because every move is to a better rank.
-* Changing one's choice: a session that keeps its rank or moves down keeps its claim; a
-  session that is new or moves up claims anew (it queues behind everyone who asked for it
+* Changing one's choice: a session the person waited for that keeps its rank or moves
+  down keeps its claim; a session that is new, moves up, or was ranked below the seat
+  they held claims anew (it queues behind everyone who asked for it
   earlier, so ranking everything and reordering later gains nothing). The seat held is
   kept while it is still ranked (a change never loses a seat); otherwise it is given up.
 * When all ranked sessions are full, ``fallback`` decides: ``False`` leaves the person
@@ -83,8 +84,9 @@ class SlotAllocation:
         ranking = self._choices[person].ranking
         return ranking.index(session) + 1 if session in ranking else None
 
-    def claim(self, person: Person, session: Session) -> int:
-        return self._choices[person].claims[session]
+    def claim(self, person: Person, session: Session) -> int | None:
+        """When ``person`` asked for ``session`` (or was given it as a fallback seat)."""
+        return self._choices[person].claims.get(session)
 
     def people(self) -> Iterator[Person]:
         return iter(self._choices)
@@ -116,8 +118,11 @@ class SlotAllocation:
         choice = self._choices[person]
         ranked = self._checked(ranking)
         now = self._tick()
+        waited_for = {session for session in choice.ranking if self._wants(person, session)}
         choice.claims = {
-            session: choice.claims[session] if self._keeps_claim(choice, ranked, session) else now
+            session: choice.claims[session]
+            if self._keeps_claim(choice, ranked, session, waited_for)
+            else now
             for session in ranked
         }
         held = choice.holds
@@ -133,11 +138,16 @@ class SlotAllocation:
         return moves
 
     @staticmethod
-    def _keeps_claim(choice: _Choice, ranked: tuple[Session, ...], session: Session) -> bool:
-        """The session held, and one that keeps its rank or moves down, keep their claim."""
-        if session not in choice.ranking:
+    def _keeps_claim(
+        choice: _Choice, ranked: tuple[Session, ...], session: Session, waited_for: set[Session]
+    ) -> bool:
+        """The session held (also a fallback seat, claimed when it was given) keeps its
+        claim, and so does one the person waited for that keeps its rank or moves down."""
+        if session == choice.holds:
+            return session in choice.claims
+        if session not in waited_for:
             return False
-        return session == choice.holds or ranked.index(session) >= choice.ranking.index(session)
+        return ranked.index(session) >= choice.ranking.index(session)
 
     def release(self, person: Person) -> list[Move]:
         """The person leaves (cancelled the day): their seat goes to the next in line."""
@@ -190,10 +200,14 @@ class SlotAllocation:
         for session in choice.ranking:
             if not self._wants(person, session):
                 break
-            if self.seats_left(session) > 0 and self.waiting_list(session)[0] == person:
+            if self.seats_left(session) > 0:  # at rest a free seat has nobody else waiting
                 return self._move(person, session)
         if choice.holds is None and self.fallback:
-            free = [session for session in self.capacities if self.seats_left(session) > 0]
+            free = [
+                session
+                for session in self.capacities
+                if self.seats_left(session) > 0 and not self.waiting_list(session)
+            ]
             if free:
                 return self._move(person, free[0])
         return []
@@ -201,6 +215,7 @@ class SlotAllocation:
     def _move(self, person: Person, session: Session) -> list[Move]:
         choice = self._choices[person]
         previous, choice.holds = choice.holds, session
+        choice.claims.setdefault(session, self._tick())  # a fallback seat: claimed now
         moves = [Move(person, previous, session, self.rank_of(person, session))]
         if previous is not None:
             moves += self._freed(previous)
@@ -252,6 +267,9 @@ def violations(allocation: SlotAllocation) -> list[str]:
     return found
 
 
-def _claims_later(allocation: SlotAllocation, holder: Person, session: Session, than: int) -> bool:
-    """``holder`` asked for ``session`` after ``than`` (an unranked fallback seat asks nothing)."""
-    return session in allocation.ranking(holder) and allocation.claim(holder, session) > than
+def _claims_later(
+    allocation: SlotAllocation, holder: Person, session: Session, than: int | None
+) -> bool:
+    """``holder`` got or asked for ``session`` after ``than``."""
+    claim = allocation.claim(holder, session)
+    return than is not None and claim is not None and claim > than
