@@ -80,6 +80,9 @@ class NotificationKind(StrEnum):
     CANCELLATION = "cancellation"
     CANCELLED_BY_ORGANISER = "cancelled_by_organiser"
     EVENT_CANCELLED = "event_cancelled"
+    SESSION_CHANGED = "session_changed"
+    """The person now holds another session of a choice slot (a move up, their own change
+    of choice, the organisers' move)."""
 
 
 class CancelledBy(StrEnum):
@@ -90,11 +93,30 @@ class CancelledBy(StrEnum):
 # --- registration.registrations.v1 -------------------------------------------------
 
 
+SessionRanking = dict[UUID, list[UUID]]
+"""Per choice slot (``slot_id``), the sessions a person asks for, best first."""
+
+
 class RegistrationRequested(IntegrationEvent):
     registration_id: UUID
     event_id: UUID
     requested_at: AwareDatetime
     locale: Locale = Locale.DE
+    choices: SessionRanking = Field(
+        default_factory=dict,
+        description="The ranked sessions per choice slot of the event's programme (none "
+        "for an event without one)",
+    )
+
+
+class SessionChoicesChanged(IntegrationEvent):
+    """The attendee ranks the sessions anew (the link in their mail, before the change
+    deadline); slots not named keep their ranking."""
+
+    registration_id: UUID
+    event_id: UUID
+    choices: SessionRanking
+    changed_at: AwareDatetime
 
 
 class RegistrationCancelled(IntegrationEvent):
@@ -116,8 +138,30 @@ class Decision(IntegrationEvent):
     decided_at: AwareDatetime
 
 
+class SessionWait(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    session_id: UUID
+    position: int = Field(ge=1, description="1 = next to move in")
+
+
+class SessionPlace(BaseModel):
+    """What a person has in one choice slot: the session held (if any), its rank in their
+    ranking, and their places on the waiting lists of the sessions they ranked higher."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    slot_id: UUID
+    session_id: UUID | None = None
+    rank: int | None = Field(None, ge=1, description="1 = first choice; None: unranked")
+    waiting: list[SessionWait] = Field(default_factory=list)
+
+
 class SeatConfirmed(Decision):
     from_waitlist: bool = Field(False, description="True: promoted from the waiting list")
+    sessions: list[SessionPlace] = Field(
+        default_factory=list, description="Per choice slot of the programme, at this moment"
+    )
 
 
 class Waitlisted(Decision):
@@ -135,7 +179,90 @@ class SeatReleased(Decision):
     was_waitlisted: bool = False
 
 
+# --- capacity.sessions.v1 ------------------------------------------------------------
+
+
+class SessionMoveReason(StrEnum):
+    ALLOCATED = "allocated"
+    """On arrival (or when promoted to a day seat): the best-ranked session with a seat."""
+    MOVED_UP = "moved_up"
+    """A seat in a session ranked higher freed; the earliest claim waiting for it moved in."""
+    CHOICE_CHANGED = "choice_changed"
+    ORGANISER = "organiser"
+    """Moved by hand at the desk."""
+    FALLBACK = "fallback"
+    """All ranked sessions were full and the slot gives any session with a free seat."""
+
+
+class SessionReleaseReason(StrEnum):
+    DAY_RELEASED = "day_released"
+    """The day seat ended (cancelled by the attendee or the organisers, event cancelled)."""
+    CHOICE_CHANGED = "choice_changed"
+    """The person no longer ranks the session they held, and no other had a seat."""
+
+
+class SessionDecision(Decision):
+    """A change of who holds or waits for a session of one choice slot (``slot_id``)."""
+
+    slot_id: UUID
+    session_id: UUID
+
+
+class SessionSeatAssigned(SessionDecision):
+    """The registration now holds ``session_id`` instead of ``previous_session_id``."""
+
+    previous_session_id: UUID | None = None
+    rank: int | None = Field(None, ge=1, description="1 = first choice; None: unranked")
+    reason: SessionMoveReason
+
+
+class SessionWaitlisted(SessionDecision):
+    """The registration joins ``session_id``'s waiting list (it ranks it higher than what it
+    holds); ``position`` is its place at this moment."""
+
+    position: int = Field(ge=1)
+
+
+class SessionSeatReleased(SessionDecision):
+    """The registration gives up ``session_id`` and holds no session of the slot."""
+
+    reason: SessionReleaseReason
+
+
 # --- capacity.catalog.v1 -------------------------------------------------------------
+
+
+class SessionSnapshot(BaseModel):
+    """One of the parallel sessions of a slot (a Praxisforum) with its seats."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    session_id: UUID
+    title: str
+    description: str = ""
+    room: str = ""
+    moderation: str = ""
+    capacity: int = Field(ge=0)
+    seats_taken: int = Field(ge=0)
+    seats_left: int = Field(ge=0)
+    waitlist_length: int = Field(ge=0)
+
+
+class SlotSnapshot(BaseModel):
+    """A time slot of the programme: a plenary (no sessions) or a choice between sessions."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    slot_id: UUID
+    title: str
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    sessions: list[SessionSnapshot] = Field(default_factory=list)
+    ranks: int = Field(0, ge=0, description="How many choices attendees rank (1st, 2nd, …)")
+    choice_required: bool = Field(False, description="A first choice is needed to register")
+    fallback: bool = Field(
+        False, description="All ranked sessions full: give any session with a free seat"
+    )
 
 
 class EventSnapshot(BaseModel):
@@ -165,6 +292,12 @@ class EventSnapshot(BaseModel):
     status: EventStatus
     close_reason: CloseReason | None = None
     registration_deadline: AwareDatetime | None = None
+    programme: list[SlotSnapshot] = Field(
+        default_factory=list, description="Time slots, some with parallel sessions"
+    )
+    choice_deadline: AwareDatetime | None = Field(
+        None, description="Until then attendees may change their ranking of the sessions"
+    )
     revision: int = Field(ge=1, description="Grows with every change; newer wins")
 
 
@@ -222,10 +355,14 @@ class NotificationFailed(Delivery):
 ALL_MESSAGES: tuple[type[IntegrationEvent], ...] = (
     RegistrationRequested,
     RegistrationCancelled,
+    SessionChoicesChanged,
     SeatConfirmed,
     Waitlisted,
     RegistrationRejected,
     SeatReleased,
+    SessionSeatAssigned,
+    SessionWaitlisted,
+    SessionSeatReleased,
     EventPublished,
     EventUpdated,
     EventClosed,

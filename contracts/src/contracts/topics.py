@@ -34,9 +34,9 @@ REGISTRATIONS = Topic(
     key_field="event_id",
     partitions=8,
     owner="registration",
-    messages=(m.RegistrationRequested, m.RegistrationCancelled),
-    description="Every registration and cancellation, keyed by event id so that one event "
-    "stays in order.",
+    messages=(m.RegistrationRequested, m.RegistrationCancelled, m.SessionChoicesChanged),
+    description="Every registration, cancellation and change of session choice, keyed by "
+    "event id so that one event stays in order.",
 )
 
 DECISIONS = Topic(
@@ -47,6 +47,17 @@ DECISIONS = Topic(
     messages=(m.SeatConfirmed, m.Waitlisted, m.RegistrationRejected, m.SeatReleased),
     description="Seat decisions: confirmed (also promotions from the waiting list), "
     "waitlisted, rejected, released (cancelled).",
+)
+
+SESSIONS = Topic(
+    name="capacity.sessions.v1",
+    key_field="event_id",
+    partitions=8,
+    owner="capacity",
+    messages=(m.SessionSeatAssigned, m.SessionWaitlisted, m.SessionSeatReleased),
+    description="Who holds and who waits for which session of an event's programme (the "
+    "Praxisforen): assigned (with rank and previous session), waitlisted, released. "
+    "Written in the same transaction as the day's decisions.",
 )
 
 CATALOG = Topic(
@@ -73,7 +84,7 @@ DELIVERIES = Topic(
     description="What mail was sent (or failed for good) for which decision.",
 )
 
-ALL_TOPICS: tuple[Topic, ...] = (REGISTRATIONS, DECISIONS, CATALOG, DELIVERIES)
+ALL_TOPICS: tuple[Topic, ...] = (REGISTRATIONS, DECISIONS, SESSIONS, CATALOG, DELIVERIES)
 
 
 def topic_for(message: type[m.IntegrationEvent]) -> Topic:

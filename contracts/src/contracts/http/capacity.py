@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.fields import FieldInfo
@@ -27,6 +28,10 @@ ADDRESS_MAX_LENGTH = 300
 CITY_MAX_LENGTH = 100
 ORGANISER_CONTACT_MAX_LENGTH = 300
 MAX_CAPACITY = 100_000
+SESSION_TEXT_MAX_LENGTH = 300
+SESSION_DESCRIPTION_MAX_LENGTH = 2000
+MAX_SESSIONS = 20
+MAX_SLOTS = 30
 
 
 class CapacityErrorCode(StrEnum):
@@ -41,6 +46,10 @@ class CapacityErrorCode(StrEnum):
     DEADLINE_PASSED = "deadline_passed"
     EVENT_CANCELLED = "event_cancelled"
     EVENT_IS_DRAFT = "event_is_draft"
+    SESSION_FULL = "session_full"
+    UNKNOWN_SESSION = "unknown_session"
+    NOT_CONFIRMED = "not_confirmed"
+    """A session is only for a registration with a confirmed day seat."""
 
 
 class EventAction(StrEnum):
@@ -54,6 +63,45 @@ class EventAction(StrEnum):
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+SessionText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=SESSION_TEXT_MAX_LENGTH)
+]
+
+
+class ProgrammeSession(_Model):
+    """One of a slot's parallel sessions (a Praxisforum)."""
+
+    session_id: UUID | None = Field(None, description="None: a new session (an id is given)")
+    title: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=SESSION_TEXT_MAX_LENGTH),
+    ]
+    description: str = Field("", max_length=SESSION_DESCRIPTION_MAX_LENGTH)
+    room: SessionText = ""
+    moderation: SessionText = ""
+    capacity: int = Field(ge=0, le=MAX_CAPACITY)
+
+
+class ProgrammeSlot(_Model):
+    """A time slot: a plenary without sessions, or a choice between parallel sessions."""
+
+    slot_id: UUID | None = Field(None, description="None: a new slot (an id is given)")
+    title: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=SESSION_TEXT_MAX_LENGTH),
+    ]
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    sessions: list[ProgrammeSession] = Field(default_factory=list, max_length=MAX_SESSIONS)
+    ranks: int = Field(
+        3, ge=0, le=MAX_SESSIONS, description="How many choices are asked (capped at the sessions)"
+    )
+    choice_required: bool = Field(False, description="A first choice is needed to register")
+    fallback: bool = Field(
+        False, description="All ranked sessions full: give any session with a free seat"
+    )
 
 
 class EventDetails(_Model):
@@ -79,6 +127,10 @@ class EventDetails(_Model):
     )
     waitlist_enabled: bool = True
     registration_deadline: AwareDatetime | None = None
+    programme: list[ProgrammeSlot] = Field(default_factory=list, max_length=MAX_SLOTS)
+    choice_deadline: AwareDatetime | None = Field(
+        None, description="Until then attendees may change their ranking of the sessions"
+    )
 
 
 class NewEvent(EventDetails):
@@ -88,6 +140,23 @@ class NewEvent(EventDetails):
     publish: bool = Field(
         True, description="false: a draft, not on the catalog until it is published"
     )
+
+
+class NewAssignment(_Model):
+    """``POST /events/{id}/sessions/{session_id}/assignments``: the organisers move a
+    confirmed registration to this session (refused when it is full)."""
+
+    registration_id: UUID
+
+
+class SessionList(_Model):
+    """One session's people: who holds a seat, who waits (first in line first)."""
+
+    slot_id: UUID
+    session_id: UUID
+    capacity: int
+    holders: list[UUID]
+    waiting: list[UUID]
 
 
 class NewCapacity(_Model):
@@ -111,7 +180,7 @@ TEXT_LIMITS: Mapping[str, int] = MappingProxyType(
     {
         name: limit
         for name, field in EventDetails.model_fields.items()
-        if (limit := _length(field, "max_length")) is not None
+        if field.annotation is str and (limit := _length(field, "max_length")) is not None
     }
 )
 """The longest text capacity accepts, per field of ``EventDetails``."""

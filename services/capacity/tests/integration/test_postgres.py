@@ -26,7 +26,7 @@ from servicekit.context import Item
 from servicekit.database import create_pool, relay_running
 from servicekit.outbox import Relay
 from servicekit.settings import KafkaSettings
-from services.capacity.tests.examples import WORKSHOP
+from services.capacity.tests.examples import WORKSHOP, fachtag
 from tests.support import eventually
 
 
@@ -158,3 +158,50 @@ async def test_the_relay_replaces_a_producer_the_broker_refuses(
             await running
         await relay.stop()
     assert [type(p) for p in made] == [_ExpiredProducer, AIOKafkaProducer]
+
+
+async def test_sessions_survive_the_transaction_and_concurrent_workers(pool: asyncpg.Pool) -> None:
+    """The allocations are stored per registration and slot; two workers deciding the
+    same Fachtag at once keep every session within its capacity, and what is stored reads
+    back as the same lists."""
+    details = fachtag(3, 2)
+    created = await handlers.create_event(CreateEvent(details, 8), uow_on(pool))
+    forums = details.programme[1]
+    first, second = (s.session_id for s in forums.sessions)
+
+    def ranked(*sessions: object) -> Item:
+        payload = m.RegistrationRequested(
+            registration_id=uuid4(),
+            event_id=created.event_id,
+            requested_at=datetime.now(UTC),
+            choices={forums.slot_id: list(sessions)},
+        )
+        return Envelope.new(payload, source="test"), payload
+
+    requests = [ranked(first, second) for _ in range(10)]
+    await asyncio.gather(
+        *(handlers.decide_registrations(requests[i::2], uow_on(pool)) for i in range(2))
+    )
+    holds = await pool.fetch(
+        "SELECT holds, count(*) FROM session_choices GROUP BY holds ORDER BY count(*) DESC"
+    )
+    assert {r["holds"]: r["count"] for r in holds} == {first: 3, second: 2, None: 3}
+
+    cancelled = m.RegistrationCancelled(
+        registration_id=(
+            await pool.fetchval(
+                "SELECT registration_id FROM session_choices WHERE holds = $1 LIMIT 1", first
+            )
+        ),
+        event_id=created.event_id,
+        cancelled_at=datetime.now(UTC),
+    )
+    await handlers.decide_registrations(
+        [(Envelope.new(cancelled, source="test"), cancelled)], uow_on(pool)
+    )
+    event, sessions = await handlers.session_lists(created.event_id, uow_on(pool))
+    # the day seat went to the head of the day's waiting list, who waits for both forums
+    assert {s: taken for s, (taken, _) in sessions.counts().items()} == {first: 3, second: 2}
+    assert sessions.counts()[first][1] == 5
+    assert event.session_counts == sessions.counts()
+    assert await pool.fetchval("SELECT count(*) FROM session_choices") == 8

@@ -9,7 +9,13 @@ from uuid import UUID
 from capacity.bootstrap import bootstrap
 from capacity.config import Settings
 from capacity.domain.model import Event, Outcome, Seat
-from capacity.service_layer.unit_of_work import EventRepository, SeatRepository, UnitOfWork
+from capacity.domain.sessions import EventSessions
+from capacity.service_layer.unit_of_work import (
+    EventRepository,
+    SeatRepository,
+    SessionRepository,
+    UnitOfWork,
+)
 from contracts.envelope import Envelope
 from contracts.messages import IntegrationEvent
 
@@ -65,11 +71,24 @@ class FakeSeats(SeatRepository):
             key=lambda s: s.seq,
         )
 
+    async def save_choices(self, seat: Seat) -> None:
+        self.store[seat.registration_id].choices = dict(seat.choices)
+
     async def waiting(self, event_id: UUID, limit: int) -> list[Seat]:
         return self._of(event_id, Outcome.WAITLISTED)[: max(0, limit)]
 
     async def holding(self, event_id: UUID) -> list[Seat]:
         return self._of(event_id, Outcome.CONFIRMED, Outcome.WAITLISTED)
+
+
+class FakeSessions(SessionRepository):
+    def __init__(self, store: dict[UUID, EventSessions]) -> None:
+        self.store = store
+
+    async def get(self, event: Event) -> EventSessions:
+        if event.event_id not in self.store:
+            self.store[event.event_id] = EventSessions.empty(event.details.programme)
+        return self.store[event.event_id]
 
 
 class FakeUnitOfWork(UnitOfWork):
@@ -86,10 +105,13 @@ class FakeUnitOfWork(UnitOfWork):
         self._seats = copy.deepcopy(self.world.seat_store)
         self.events = FakeEvents(self._events)
         self.seats = FakeSeats(self._seats)
+        self._sessions = copy.deepcopy(self.world.session_store)
+        self.sessions = FakeSessions(self._sessions)
         return self
 
     async def commit(self) -> None:
         self.world.event_store, self.world.seat_store = self._events, self._seats
+        self.world.session_store = self._sessions
         self.world.outbox.extend(self.messages)
         self.messages = []
 
@@ -104,6 +126,7 @@ class World:
     def __init__(self) -> None:
         self.event_store: dict[UUID, Event] = {}
         self.seat_store: dict[UUID, Seat] = {}
+        self.session_store: dict[UUID, EventSessions] = {}
         self.outbox: list[tuple[IntegrationEvent, Envelope]] = []
         self.deps = bootstrap(Settings(), uow=lambda: FakeUnitOfWork(self))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+import json
+from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -19,7 +20,14 @@ from capacity.domain.model import (
     Seat,
     Status,
 )
-from capacity.service_layer.unit_of_work import EventRepository, SeatRepository, UnitOfWork
+from capacity.domain.programme import SlotAllocation
+from capacity.domain.sessions import EventSessions, Session, Slot
+from capacity.service_layer.unit_of_work import (
+    EventRepository,
+    SeatRepository,
+    SessionRepository,
+    UnitOfWork,
+)
 from servicekit import outbox
 
 EVENT_FIELDS = (
@@ -36,12 +44,15 @@ EVENT_FIELDS = (
     "capacity",
     "waitlist_enabled",
     "registration_deadline",
+    "programme",
+    "choice_deadline",
     "status",
     "close_reason",
     "seats_taken",
     "waitlist_length",
     "next_seq",
     "revision",
+    "session_counts",
 )
 EVENT_COLUMNS = ", ".join(EVENT_FIELDS)
 INSERT_EVENT = (
@@ -54,7 +65,8 @@ UPDATE_EVENT = (
     + ", updated_at=now() WHERE event_id=$1"
 )
 SEAT_COLUMNS = (
-    "registration_id, event_id, outcome, seq, rejection_reason, from_waitlist, release_reason"
+    "registration_id, event_id, outcome, seq, rejection_reason, from_waitlist, release_reason, "
+    "choices"
 )
 
 
@@ -62,19 +74,55 @@ DETAILS_FIELDS = frozenset(f.name for f in fields(Details))
 """The columns that hold the event's ``Details``; the rest are ``Event`` attributes."""
 
 
+def _programme(stored: str) -> tuple[Slot, ...]:
+    slots = []
+    for slot in json.loads(stored):
+        sessions = tuple(
+            Session(**{**session, "session_id": UUID(session["session_id"])})
+            for session in slot.pop("sessions")
+        )
+        slots.append(
+            Slot(
+                **{
+                    **slot,
+                    "slot_id": UUID(slot["slot_id"]),
+                    "starts_at": datetime.fromisoformat(slot["starts_at"]),
+                    "ends_at": datetime.fromisoformat(slot["ends_at"]),
+                },
+                sessions=sessions,
+            )
+        )
+    return tuple(slots)
+
+
+def _stored(value: object) -> str:
+    return json.dumps(value, default=str)
+
+
 def _event(row: asyncpg.Record) -> Event:
     data: dict[str, Any] = dict(row)
+    data["programme"] = _programme(data["programme"])
     details = Details(**{name: data.pop(name) for name in DETAILS_FIELDS})
     data["status"] = Status(data["status"])
     data["close_reason"] = CloseReason(data["close_reason"]) if data["close_reason"] else None
+    data["session_counts"] = {
+        UUID(session): (taken, waiting)
+        for session, (taken, waiting) in json.loads(data["session_counts"]).items()
+    }
     return Event(details=details, **data)
 
 
 def _values(event: Event) -> list[object]:
     """The event's column values in ``EVENT_FIELDS`` order (``$1`` is the event id)."""
-    return [
-        getattr(event.details if name in DETAILS_FIELDS else event, name) for name in EVENT_FIELDS
-    ]
+    values = {
+        name: getattr(event.details if name in DETAILS_FIELDS else event, name)
+        for name in EVENT_FIELDS
+    }
+    values["programme"] = _stored([asdict(slot) for slot in event.details.programme])
+    values["session_counts"] = _stored(
+        {str(session): list(counts) for session, counts in event.session_counts.items()}
+    )
+    return list(values.values())
 
 
 def _seat(row: asyncpg.Record) -> Seat:
@@ -86,7 +134,15 @@ def _seat(row: asyncpg.Record) -> Seat:
         rejection=Rejection(row["rejection_reason"]) if row["rejection_reason"] else None,
         from_waitlist=row["from_waitlist"],
         release_reason=ReleaseReason(row["release_reason"]) if row["release_reason"] else None,
+        choices={
+            UUID(slot): tuple(UUID(s) for s in ranking)
+            for slot, ranking in json.loads(row["choices"]).items()
+        },
     )
+
+
+def _choices(seat: Seat) -> str:
+    return _stored({str(slot): [str(s) for s in ranking] for slot, ranking in seat.choices.items()})
 
 
 class PostgresEvents(EventRepository):
@@ -157,7 +213,7 @@ class PostgresSeats(SeatRepository):
         s = seat
         await self.conn.execute(
             f"INSERT INTO seats ({SEAT_COLUMNS}, decision_id, requested_at, decided_at) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
             s.registration_id,
             s.event_id,
             s.outcome.value,
@@ -165,6 +221,7 @@ class PostgresSeats(SeatRepository):
             s.rejection,
             s.from_waitlist,
             s.release_reason,
+            _choices(s),
             decision_id,
             requested_at,
             decided_at,
@@ -173,13 +230,21 @@ class PostgresSeats(SeatRepository):
     async def save(self, seat: Seat, *, decision_id: UUID, decided_at: datetime) -> None:
         await self.conn.execute(
             "UPDATE seats SET outcome=$2, from_waitlist=$3, release_reason=$4, decision_id=$5, "
-            "decided_at=$6 WHERE registration_id=$1",
+            "decided_at=$6, choices=$7 WHERE registration_id=$1",
             seat.registration_id,
             seat.outcome.value,
             seat.from_waitlist,
             seat.release_reason,
             decision_id,
             decided_at,
+            _choices(seat),
+        )
+
+    async def save_choices(self, seat: Seat) -> None:
+        await self.conn.execute(
+            "UPDATE seats SET choices=$2 WHERE registration_id=$1",
+            seat.registration_id,
+            _choices(seat),
         )
 
     async def waiting(self, event_id: UUID, limit: int) -> list[Seat]:
@@ -202,12 +267,91 @@ class PostgresSeats(SeatRepository):
         return [_seat(r) for r in rows]
 
 
+State = tuple[tuple[UUID, ...], dict[UUID, int], UUID | None]
+"""A person's ranking, claims and session held in one slot, as ``session_choices`` keeps it."""
+
+
+def _states(sessions: EventSessions) -> dict[tuple[UUID, UUID], State]:
+    return {
+        (person, slot_id): allocation.state(person)
+        for slot_id, allocation in sessions.slots.items()
+        for person in allocation.people()
+    }
+
+
+class PostgresSessions(SessionRepository):
+    """Loaded once per event and transaction; at commit only the rows that changed are
+    written."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self._loaded: dict[UUID, tuple[EventSessions, dict[tuple[UUID, UUID], State]]] = {}
+
+    async def get(self, event: Event) -> EventSessions:
+        if event.event_id in self._loaded:
+            return self._loaded[event.event_id][0]
+        rows = await self.conn.fetch(
+            "SELECT registration_id, slot_id, ranking, claims, holds FROM session_choices "
+            "WHERE event_id = $1 ORDER BY registration_id",
+            event.event_id,
+        )
+        by_slot: dict[UUID, list[tuple[UUID, list[UUID], dict[UUID, int], UUID | None]]] = {}
+        for row in rows:
+            claims = {UUID(s): claim for s, claim in json.loads(row["claims"]).items()}
+            by_slot.setdefault(row["slot_id"], []).append(
+                (row["registration_id"], row["ranking"], claims, row["holds"])
+            )
+        sessions = EventSessions(
+            {
+                slot.slot_id: SlotAllocation.restored(
+                    {s.session_id: s.capacity for s in slot.sessions},
+                    slot.fallback,
+                    by_slot.get(slot.slot_id, []),
+                )
+                for slot in event.details.programme
+                if slot.is_choice
+            }
+        )
+        self._loaded[event.event_id] = (sessions, _states(sessions))
+        return sessions
+
+    async def flush(self) -> None:
+        for event_id, (sessions, before) in self._loaded.items():
+            now = _states(sessions)
+            gone = [key for key in before if key not in now]
+            changed = [(key, state) for key, state in now.items() if before.get(key) != state]
+            if gone:
+                await self.conn.executemany(
+                    "DELETE FROM session_choices WHERE registration_id = $1 AND slot_id = $2",
+                    gone,
+                )
+            if changed:
+                await self.conn.executemany(
+                    "INSERT INTO session_choices (registration_id, event_id, slot_id, ranking, "
+                    "claims, holds) VALUES ($1, $2, $3, $4, $5, $6) "
+                    "ON CONFLICT (registration_id, slot_id) DO UPDATE SET ranking = $4, "
+                    "claims = $5, holds = $6",
+                    [
+                        (person, event_id, slot_id, list(ranking), _claims(claims), holds)
+                        for (person, slot_id), (ranking, claims, holds) in changed
+                    ],
+                )
+            self._loaded[event_id] = (sessions, now)
+
+
+def _claims(claims: dict[UUID, int]) -> str:
+    return _stored({str(session): claim for session, claim in claims.items()})
+
+
 class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):
     def bind(self, conn: asyncpg.Connection) -> None:
         self._events = PostgresEvents(conn)
         self.events = self._events
         self.seats = PostgresSeats(conn)
+        self._sessions = PostgresSessions(conn)
+        self.sessions = self._sessions
 
     async def commit(self) -> None:
+        await self._sessions.flush()
         await self._events.flush()
         await super().commit()

@@ -44,6 +44,14 @@ class ReviseEvent(OrganiseEvent):
 
 
 @dataclass(frozen=True)
+class AssignSession(OrganiseEvent):
+    """Move a confirmed registration to a session by hand (it becomes their one choice)."""
+
+    registration_id: UUID
+    session_id: UUID
+
+
+@dataclass(frozen=True)
 class CloseEvent(OrganiseEvent):
     """Close registration by hand."""
 

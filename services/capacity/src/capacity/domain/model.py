@@ -7,11 +7,12 @@ The service layer locks the event while it changes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from capacity.domain.sessions import Slot, programme_problems
 from contracts.http.capacity import CapacityErrorCode
 from contracts.http.errors import Problem
 from contracts.messages import CloseReason, ReleaseReason
@@ -91,12 +92,16 @@ class Details:
     address: str = ""
     organiser_contact: str = ""
     registration_deadline: datetime | None = None
+    programme: tuple[Slot, ...] = ()
+    choice_deadline: datetime | None = None
+    """Until then attendees may change their ranking of the sessions."""
 
     def check(self) -> None:
         """Raise ``InvalidEvent`` for details an organiser must correct."""
         problems = [
             *([TITLE_MISSING] if not self.title.strip() else []),
             *([ENDS_BEFORE_START] if self.ends_at < self.starts_at else []),
+            *programme_problems(self.programme),
         ]
         if problems:
             raise InvalidEvent(*problems)
@@ -113,6 +118,8 @@ class Seat:
     rejection: Rejection | None = None
     from_waitlist: bool = False
     release_reason: ReleaseReason | None = None
+    choices: dict[UUID, tuple[UUID, ...]] = field(default_factory=dict)
+    """The sessions asked for per choice slot, best first (kept while on the waiting list)."""
 
     @property
     def holds_place(self) -> bool:
@@ -130,6 +137,8 @@ class Event:
     waitlist_length: int = 0
     next_seq: int = 1
     revision: int = 1
+    session_counts: dict[UUID, tuple[int, int]] = field(default_factory=dict)
+    """Per session of the programme: seats taken, people waiting."""
 
     def __post_init__(self) -> None:
         self.details.check()
@@ -145,6 +154,17 @@ class Event:
     @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
+
+    def choices_open(self, now: datetime) -> bool:
+        """Attendees may still change their ranking of the sessions."""
+        deadline = self.details.choice_deadline
+        return self.status is not Status.CANCELLED and (deadline is None or now <= deadline)
+
+    def count_sessions(self, counts: dict[UUID, tuple[int, int]]) -> None:
+        """The allocations' new counts (a new revision when they moved)."""
+        if counts != self.session_counts:
+            self.session_counts = counts
+            self._changed()
 
     def deadline_passed(self, now: datetime) -> bool:
         deadline = self.details.registration_deadline

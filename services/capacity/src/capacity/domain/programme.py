@@ -22,17 +22,20 @@ The rules
   without a session, waiting on all of them; ``True`` gives them any session with a free
   seat (unranked, so they wait for all the ranked ones), and nobody is left without a
   session while one has a free seat.
-* A capacity never goes below the seats taken (``Refused``); raising it moves waiting
-  people up.
+* A capacity never goes below the seats taken (``SessionsRefused``); raising it moves
+  waiting people up.
+* The organisers may move a person to a session with a free seat by hand: that session
+  becomes their one choice (they wait for no other), so the move sticks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
-Person = Hashable
-Session = Hashable
+Person = TypeVar("Person", bound=Hashable)
+Session = TypeVar("Session", bound=Hashable)
 
 
 class SessionsRefused(ValueError):
@@ -40,7 +43,7 @@ class SessionsRefused(ValueError):
 
 
 @dataclass(frozen=True)
-class Move:
+class Move(Generic[Person, Session]):
     """``person`` now holds ``to`` (None: no session) instead of ``previous``; ``rank`` is
     the place of ``to`` in their ranking (1 = first choice; None: unranked or no session)."""
 
@@ -51,19 +54,19 @@ class Move:
 
 
 @dataclass
-class _Choice:
+class _Choice(Generic[Session]):
     ranking: tuple[Session, ...]
     claims: dict[Session, int]
     holds: Session | None = None
 
 
 @dataclass
-class SlotAllocation:
+class SlotAllocation(Generic[Person, Session]):
     """The sessions of one choice slot with their capacities, and everyone's choice."""
 
     capacities: dict[Session, int]
     fallback: bool = False
-    _choices: dict[Person, _Choice] = field(default_factory=dict)
+    _choices: dict[Person, _Choice[Session]] = field(default_factory=dict)
     _clock: int = 0
 
     # --- what it shows -----------------------------------------------------------------
@@ -91,6 +94,30 @@ class SlotAllocation:
     def people(self) -> Iterator[Person]:
         return iter(self._choices)
 
+    def takes_part(self, person: Person) -> bool:
+        return person in self._choices
+
+    def state(
+        self, person: Person
+    ) -> tuple[tuple[Session, ...], dict[Session, int], Session | None]:
+        """What storage keeps of ``person``: ranking, claims, the session held."""
+        choice = self._choices[person]
+        return choice.ranking, dict(choice.claims), choice.holds
+
+    @classmethod
+    def restored(
+        cls,
+        capacities: dict[Session, int],
+        fallback: bool,
+        choices: Iterable[tuple[Person, Sequence[Session], Mapping[Session, int], Session | None]],
+    ) -> SlotAllocation[Person, Session]:
+        """The allocation as storage kept it (``state`` of every person)."""
+        allocation = cls(dict(capacities), fallback)
+        for person, ranking, claims, holds in choices:
+            allocation._choices[person] = _Choice(tuple(ranking), dict(claims), holds)
+            allocation._clock = max(allocation._clock, *claims.values(), 0)
+        return allocation
+
     def waiting_list(self, session: Session) -> list[Person]:
         """Everyone who ranks ``session`` above what they hold, earliest claim first."""
         waiting = [person for person in self._choices if self._wants(person, session)]
@@ -103,7 +130,7 @@ class SlotAllocation:
 
     # --- what changes it ---------------------------------------------------------------
 
-    def admit(self, person: Person, ranking: Sequence[Session]) -> list[Move]:
+    def admit(self, person: Person, ranking: Sequence[Session]) -> list[Move[Person, Session]]:
         """A person with a day seat takes part with ``ranking`` (best first)."""
         if person in self._choices:
             raise SessionsRefused(f"{person!r} takes part already")
@@ -112,7 +139,7 @@ class SlotAllocation:
         self._choices[person] = _Choice(ranked, claims)
         return self._seat(person)
 
-    def change(self, person: Person, ranking: Sequence[Session]) -> list[Move]:
+    def change(self, person: Person, ranking: Sequence[Session]) -> list[Move[Person, Session]]:
         """A new ranking; the claims as the module says, the seat kept while still ranked
         (or when it was a fallback seat)."""
         choice = self._choices[person]
@@ -128,18 +155,21 @@ class SlotAllocation:
         held = choice.holds
         gives_up = held is not None and held in choice.ranking and held not in ranked
         choice.ranking = ranked
-        moves: list[Move] = []
+        moves: list[Move[Person, Session]] = []
         if gives_up:
             choice.holds = None
             moves.append(Move(person, held, None, None))
         moves += self._seat(person)
-        if gives_up:
+        if gives_up and held is not None:
             moves += self._freed(held)
         return moves
 
     @staticmethod
     def _keeps_claim(
-        choice: _Choice, ranked: tuple[Session, ...], session: Session, waited_for: set[Session]
+        choice: _Choice[Session],
+        ranked: tuple[Session, ...],
+        session: Session,
+        waited_for: set[Session],
     ) -> bool:
         """The session held (also a fallback seat, claimed when it was given) keeps its
         claim, and so does one the person waited for that keeps its rank or moves down."""
@@ -149,7 +179,7 @@ class SlotAllocation:
             return False
         return ranked.index(session) >= choice.ranking.index(session)
 
-    def release(self, person: Person) -> list[Move]:
+    def release(self, person: Person) -> list[Move[Person, Session]]:
         """The person leaves (cancelled the day): their seat goes to the next in line."""
         choice = self._choices.pop(person)
         moves = [Move(person, choice.holds, None, None)] if choice.holds is not None else []
@@ -157,7 +187,26 @@ class SlotAllocation:
             moves += self._freed(choice.holds)
         return moves
 
-    def set_capacity(self, session: Session, capacity: int) -> list[Move]:
+    def assign(self, person: Person, session: Session) -> list[Move[Person, Session]]:
+        """The organisers move ``person`` to ``session``, which must have a free seat; it
+        becomes their one choice."""
+        if self.holding(person) != session and self.seats_left(session) <= 0:
+            raise SessionsRefused(f"{session!r} has no free seat")
+        return self.change(person, (session,))
+
+    def add_session(self, session: Session, capacity: int) -> None:
+        self.capacities[session] = capacity
+
+    def remove_session(self, session: Session) -> None:
+        """Drop a session nobody holds; it leaves everyone's ranking."""
+        if self.holder_count(session):
+            raise SessionsRefused(f"{session!r} is held by {self.holder_count(session)}")
+        del self.capacities[session]
+        for choice in self._choices.values():
+            choice.ranking = tuple(s for s in choice.ranking if s != session)
+            choice.claims.pop(session, None)
+
+    def set_capacity(self, session: Session, capacity: int) -> list[Move[Person, Session]]:
         """A new capacity, never below the seats taken; more seats move people up."""
         if capacity < self.holder_count(session):
             raise SessionsRefused(
@@ -166,7 +215,7 @@ class SlotAllocation:
             )
         added = capacity - self.capacities[session]
         self.capacities[session] = capacity
-        moves: list[Move] = []
+        moves: list[Move[Person, Session]] = []
         for _ in range(max(0, added)):
             moves += self._freed(session)
         return moves
@@ -193,7 +242,7 @@ class SlotAllocation:
             return True
         return choice.ranking.index(session) < choice.ranking.index(choice.holds)
 
-    def _seat(self, person: Person) -> list[Move]:
+    def _seat(self, person: Person) -> list[Move[Person, Session]]:
         """Move ``person`` to the best session they want that has a free seat (or, with
         ``fallback`` and nothing held, any session with one)."""
         choice = self._choices[person]
@@ -212,7 +261,7 @@ class SlotAllocation:
                 return self._move(person, free[0])
         return []
 
-    def _move(self, person: Person, session: Session) -> list[Move]:
+    def _move(self, person: Person, session: Session) -> list[Move[Person, Session]]:
         choice = self._choices[person]
         previous, choice.holds = choice.holds, session
         choice.claims.setdefault(session, self._tick())  # a fallback seat: claimed now
@@ -221,7 +270,7 @@ class SlotAllocation:
             moves += self._freed(previous)
         return moves
 
-    def _freed(self, session: Session) -> list[Move]:
+    def _freed(self, session: Session) -> list[Move[Person, Session]]:
         """A seat of ``session`` is free: the earliest claim waiting for it moves in (their
         old seat frees in turn); with ``fallback``, else someone without a session."""
         if self.seats_left(session) <= 0:
@@ -236,14 +285,14 @@ class SlotAllocation:
         return []
 
 
-def violations(allocation: SlotAllocation) -> list[str]:
+def violations(allocation: SlotAllocation[Any, Any]) -> list[str]:
     """What breaks the rules, checked from the outside (the property tests use it on any
     allocator): capacities, a free seat someone better-ranked waits for, a later claim
     holding a seat an earlier claim waits for, and (with ``fallback``) someone without a
     session while a seat is free."""
     found: list[str] = []
     people = list(allocation.people())
-    holders: Mapping[Session, list[Person]] = {
+    holders: Mapping[Any, list[Any]] = {
         session: [p for p in people if allocation.holding(p) == session]
         for session in allocation.capacities
     }
@@ -268,7 +317,7 @@ def violations(allocation: SlotAllocation) -> list[str]:
 
 
 def _claims_later(
-    allocation: SlotAllocation, holder: Person, session: Session, than: int | None
+    allocation: SlotAllocation[Any, Any], holder: Any, session: Any, than: int | None
 ) -> bool:
     """``holder`` got or asked for ``session`` after ``than``."""
     claim = allocation.claim(holder, session)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, FastAPI, Request, status
 
@@ -19,12 +19,21 @@ from capacity import bootstrap
 from capacity.config import Settings
 from capacity.domain import commands
 from capacity.domain.model import Details, Event, InvalidEvent, Refused
+from capacity.domain.sessions import Session, Slot
 from capacity.service_layer import handlers
-from capacity.service_layer.messages import snapshot
+from capacity.service_layer.messages import session_places, snapshot
 from capacity.service_layer.unit_of_work import UnitOfWork
-from contracts.http.capacity import CapacityErrorCode, EventDetails, NewCapacity, NewEvent
+from contracts.http.capacity import (
+    CapacityErrorCode,
+    EventDetails,
+    NewAssignment,
+    NewCapacity,
+    NewEvent,
+    ProgrammeSlot,
+    SessionList,
+)
 from contracts.http.errors import ApiError
-from contracts.messages import EventSnapshot
+from contracts.messages import EventSnapshot, SessionPlace
 from servicekit.http import (
     INTERNAL_TOKEN_RESPONSES,
     ApiException,
@@ -98,7 +107,33 @@ def conflict(description: str) -> dict[int | str, dict[str, Any]]:
 
 
 def details(body: EventDetails) -> Details:
-    return Details(**body.model_dump(include=set(EventDetails.model_fields)))
+    """The body as domain details; new slots and sessions get their ids here."""
+    data = body.model_dump(include=set(EventDetails.model_fields) - {"programme"})
+    return Details(**data, programme=tuple(_slot(slot) for slot in body.programme))
+
+
+def _slot(slot: ProgrammeSlot) -> Slot:
+    sessions = tuple(
+        Session(
+            session_id=session.session_id or uuid4(),
+            title=session.title,
+            capacity=session.capacity,
+            description=session.description,
+            room=session.room,
+            moderation=session.moderation,
+        )
+        for session in slot.sessions
+    )
+    return Slot(
+        slot_id=slot.slot_id or uuid4(),
+        title=slot.title,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        sessions=sessions,
+        ranks=min(slot.ranks, len(sessions)) if sessions else 0,
+        choice_required=slot.choice_required and bool(sessions),
+        fallback=slot.fallback and bool(sessions),
+    )
 
 
 @contextmanager
@@ -190,6 +225,65 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             event_id, body.capacity, correlation_id=request.state.correlation_id
         )
         return await organise(handlers.change_capacity, cmd, unit)
+
+    @app.get("/events/{event_id}/sessions", response_model=list[SessionList])
+    async def sessions(event_id: UUID, unit: Uow) -> list[SessionList]:
+        """Per session of the programme: the registrations holding a seat and those waiting
+        (first in line first); ids only, the names are the registration service's."""
+        with answers():
+            event, allocations = await handlers.session_lists(event_id, unit)
+        lists = []
+        for slot in event.details.programme:
+            allocation = allocations.slots.get(slot.slot_id)
+            for session in slot.sessions:
+                holders = (
+                    []
+                    if allocation is None
+                    else [
+                        p
+                        for p in allocation.people()
+                        if allocation.holding(p) == session.session_id
+                    ]
+                )
+                waiting = [] if allocation is None else allocation.waiting_list(session.session_id)
+                lists.append(
+                    SessionList(
+                        slot_id=slot.slot_id,
+                        session_id=session.session_id,
+                        capacity=session.capacity,
+                        holders=holders,
+                        waiting=waiting,
+                    )
+                )
+        return lists
+
+    @app.get(
+        "/events/{event_id}/registrations/{registration_id}/sessions",
+        response_model=list[SessionPlace],
+    )
+    async def places(event_id: UUID, registration_id: UUID, unit: Uow) -> list[SessionPlace]:
+        """A registration's places in the programme: the session held per choice slot, its
+        rank, the places on the waiting lists of sessions ranked higher."""
+        with answers():
+            return session_places(await handlers.places(event_id, registration_id, unit))
+
+    @organiser.post(
+        "/events/{event_id}/sessions/{session_id}/assignments",
+        response_model=EventSnapshot,
+        responses=conflict("session_full, unknown_session or not_confirmed"),
+    )
+    async def assign(
+        event_id: UUID, session_id: UUID, body: NewAssignment, request: Request, unit: Uow
+    ) -> EventSnapshot:
+        """Move a confirmed registration to the session by hand; it becomes their one
+        choice.  Refused when the session is full (``session_full``)."""
+        cmd = commands.AssignSession(
+            event_id,
+            body.registration_id,
+            session_id,
+            correlation_id=request.state.correlation_id,
+        )
+        return await organise(handlers.assign_session, cmd, unit)
 
     def transition(action: Transition) -> Callable[..., Awaitable[EventSnapshot]]:
         async def endpoint(event_id: UUID, request: Request, unit: Uow) -> EventSnapshot:

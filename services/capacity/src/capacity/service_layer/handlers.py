@@ -15,11 +15,28 @@ from uuid import UUID, uuid4
 import structlog
 
 from capacity.domain import commands
-from capacity.domain.model import CloseReason, Event, Outcome, ReleaseReason, Seat
-from capacity.service_layer.messages import catalog_change, decision_message, snapshot
+from capacity.domain.model import (
+    CloseReason,
+    Event,
+    InvalidEvent,
+    Outcome,
+    Refused,
+    ReleaseReason,
+    Seat,
+)
+from capacity.domain.programme import SessionsRefused
+from capacity.domain.sessions import EventSessions, Place, SessionChange
+from capacity.service_layer.messages import (
+    catalog_change,
+    decision_message,
+    session_message,
+    snapshot,
+)
 from capacity.service_layer.unit_of_work import UnitOfWork
 from contracts import messages as m
 from contracts.envelope import Envelope
+from contracts.http.capacity import CapacityErrorCode
+from contracts.http.errors import Problem
 from servicekit.context import Batch, bind_message
 
 log = structlog.get_logger(__name__)
@@ -54,9 +71,11 @@ async def _decided(
     new: datetime | None = None,
     position: int | None = None,
     was_waitlisted: bool = False,
+    sessions: list[Place] | None = None,
 ) -> None:
     """Store the seat's new outcome and announce it; ``new`` = requested_at of a new seat,
-    ``position`` = its place when it joins the waiting list."""
+    ``position`` = its place when it joins the waiting list, ``sessions`` = what a confirmed
+    seat holds in the programme."""
     decision_id, at = uuid4(), _now()
     if new is not None:
         await uow.seats.add(seat, decision_id=decision_id, requested_at=new, decided_at=at)
@@ -64,9 +83,54 @@ async def _decided(
         await uow.seats.save(seat, decision_id=decision_id, decided_at=at)
     _publish(
         uow,
-        decision_message(seat, decision_id, at, position=position, was_waitlisted=was_waitlisted),
+        decision_message(
+            seat,
+            decision_id,
+            at,
+            position=position,
+            was_waitlisted=was_waitlisted,
+            sessions=sessions,
+        ),
         cause,
     )
+
+
+def _sessions_changed(
+    uow: UnitOfWork,
+    event: Event,
+    sessions: EventSessions,
+    changes: list[SessionChange],
+    cause: Envelope | None,
+) -> None:
+    """Announce the changes on ``capacity.sessions.v1`` and count the sessions anew."""
+    if not changes:
+        return
+    at = _now()
+    for change in changes:
+        _publish(uow, session_message(change, event.event_id, uuid4(), at), cause)
+    event.count_sessions(sessions.counts())
+
+
+async def _admit(
+    uow: UnitOfWork, event: Event, seat: Seat, cause: Envelope | None
+) -> list[Place] | None:
+    """A seat was confirmed: the sessions it asked for (or a fallback), announced; the
+    places it now has."""
+    if not event.details.programme:
+        return None
+    sessions = await uow.sessions.get(event)
+    changes = sessions.admit(seat.registration_id, seat.choices, event.details.programme)
+    _sessions_changed(uow, event, sessions, changes, cause)
+    return sessions.places(seat.registration_id)
+
+
+async def _leave_sessions(
+    uow: UnitOfWork, event: Event, seat: Seat, cause: Envelope | None
+) -> None:
+    """A confirmed seat ended: its session seats go to those waiting."""
+    if event.details.programme:
+        sessions = await uow.sessions.get(event)
+        _sessions_changed(uow, event, sessions, sessions.release(seat.registration_id), cause)
 
 
 async def _apply(
@@ -80,7 +144,7 @@ async def _apply(
     tell the catalog what changed."""
     for seat in await uow.seats.waiting(event.event_id, event.promotable()):
         event.promote(seat)
-        await _decided(uow, seat, cause)
+        await _decided(uow, seat, cause, sessions=await _admit(uow, event, seat, cause))
     event.settle()
     await uow.events.save(event)
     change = catalog_change(before, snapshot(event), _now())
@@ -109,6 +173,8 @@ async def decide_registrations(batch: Batch, uow: UnitOfWork) -> None:
                 await _decide(uow, payload, envelope)
             elif isinstance(payload, m.RegistrationCancelled):
                 await _release(uow, payload, envelope)
+            elif isinstance(payload, m.SessionChoicesChanged):
+                await _change_choices(uow, payload, envelope)
         await uow.commit()
 
 
@@ -130,13 +196,16 @@ async def _decide(uow: UnitOfWork, request: m.RegistrationRequested, cause: Enve
         return
     before = snapshot(event)
     seat = event.decide(request.registration_id, _now())
+    seat.choices = {slot: tuple(ranking) for slot, ranking in request.choices.items()}
     waiting = seat.outcome is Outcome.WAITLISTED
+    places = await _admit(uow, event, seat, cause) if seat.outcome is Outcome.CONFIRMED else None
     await _decided(
         uow,
         seat,
         cause,
         new=request.requested_at,
         position=event.waitlist_length if waiting else None,
+        sessions=places,
     )
     await _apply(uow, event, before, cause)
     log.info(
@@ -166,12 +235,40 @@ async def _release(uow: UnitOfWork, cancelled: m.RegistrationCancelled, cause: E
     was_waitlisted = seat.outcome is Outcome.WAITLISTED
     event.release(seat, RELEASED_BECAUSE[cancelled.cancelled_by])
     await _decided(uow, seat, cause, was_waitlisted=was_waitlisted)
+    if not was_waitlisted:
+        await _leave_sessions(uow, event, seat, cause)
     await _apply(uow, event, before, cause)
     log.info(
         "registration released",
         registration_id=str(cancelled.registration_id),
         cancelled_by=cancelled.cancelled_by.value,
     )
+
+
+async def _change_choices(
+    uow: UnitOfWork, changed: m.SessionChoicesChanged, cause: Envelope
+) -> None:
+    """New rankings: kept with the seat; a confirmed seat's sessions change by the rule in
+    ``capacity.domain.programme``.  Ignored after the change deadline (the gateway says so
+    before it sends) and for a registration that holds no place."""
+    event = await uow.events.get(changed.event_id, lock=True)
+    seat = await uow.seats.get(changed.registration_id)
+    if event is None or seat is None or not seat.holds_place:
+        log.info("no choices to change", registration_id=str(changed.registration_id))
+        return
+    if not event.choices_open(_now()):
+        log.warning("choice change after the deadline ignored")
+        return
+    new = {slot: tuple(ranking) for slot, ranking in changed.choices.items()}
+    seat.choices = {**seat.choices, **new}
+    await uow.seats.save_choices(seat)
+    if seat.outcome is Outcome.CONFIRMED and event.details.programme:
+        before = snapshot(event)
+        sessions = await uow.sessions.get(event)
+        changes = sessions.change(seat.registration_id, new, event.details.programme)
+        _sessions_changed(uow, event, sessions, changes, cause)
+        await _apply(uow, event, before, cause)
+    log.info("session choices changed", registration_id=str(changed.registration_id))
 
 
 # --- organiser actions ---------------------------------------------------------------
@@ -224,8 +321,73 @@ async def publish_event(cmd: commands.PublishEvent, uow: UnitOfWork) -> Event:
 
 
 async def revise_event(cmd: commands.ReviseEvent, uow: UnitOfWork) -> Event:
-    """New details (``EventUpdated`` unless a draft); ``Refused`` once cancelled."""
-    return await _organise(uow, cmd.event_id, lambda e: e.revise(cmd.details), cmd.correlation_id)
+    """New details (``EventUpdated`` unless a draft); ``Refused`` once cancelled.  A new
+    programme keeps everyone's sessions: more seats in a session move people up; a
+    capacity below the seats taken, or removing a session someone holds, is
+    ``InvalidEvent``."""
+    async with uow:
+        event, before = await _locked(uow, cmd.event_id)
+        sessions = await uow.sessions.get(event)
+        event.revise(cmd.details)
+        try:
+            changes = sessions.reprogramme(cmd.details.programme)
+        except SessionsRefused as exc:
+            raise InvalidEvent(
+                Problem(
+                    field="programme",
+                    code="seats_taken",
+                    message_de="Ein Forum hat mehr Teilnehmende als die neue Kapazität "
+                    "(oder wird entfernt, obwohl Personen es belegen).",
+                    message_en="A session has more participants than its new capacity (or "
+                    "is removed while people hold it).",
+                )
+            ) from exc
+        _sessions_changed(uow, event, sessions, changes, None)
+        await _apply(uow, event, before, None, cmd.correlation_id)
+        await uow.commit()
+    log.info("event revised", event_id=str(cmd.event_id))
+    return event
+
+
+async def assign_session(cmd: commands.AssignSession, uow: UnitOfWork) -> Event:
+    """The organisers move a confirmed registration to a session by hand; ``Refused`` when
+    the session is full, unknown, or the registration holds no day seat."""
+    async with uow:
+        event, before = await _locked(uow, cmd.event_id)
+        seat = await uow.seats.get(cmd.registration_id)
+        if seat is None or seat.event_id != event.event_id or seat.outcome is not Outcome.CONFIRMED:
+            raise Refused(
+                CapacityErrorCode.NOT_CONFIRMED,
+                "Die Anmeldung hat keinen bestätigten Platz.",
+                "The registration holds no confirmed seat.",
+            )
+        slot = next(
+            (s for s in event.details.programme if s.session(cmd.session_id) is not None), None
+        )
+        if slot is None:
+            raise Refused(
+                CapacityErrorCode.UNKNOWN_SESSION,
+                "Dieses Forum gibt es im Programm nicht.",
+                "The programme has no such session.",
+            )
+        session = slot.session(cmd.session_id)
+        assert session is not None
+        sessions = await uow.sessions.get(event)
+        try:
+            changes = sessions.assign(cmd.registration_id, slot.slot_id, cmd.session_id)
+        except SessionsRefused:
+            raise Refused(
+                CapacityErrorCode.SESSION_FULL,
+                f"„{session.title}“ ist voll ({session.capacity} Plätze). Erhöhen Sie die "
+                "Kapazität oder wählen Sie ein anderes Forum.",
+                f"“{session.title}” is full ({session.capacity} seats). Raise its capacity "
+                "or choose another session.",
+            ) from None
+        _sessions_changed(uow, event, sessions, changes, None)
+        await _apply(uow, event, before, None, cmd.correlation_id)
+        await uow.commit()
+    log.info("session assigned by organiser", registration_id=str(cmd.registration_id))
+    return event
 
 
 async def close_event(cmd: commands.CloseEvent, uow: UnitOfWork) -> Event:
@@ -247,6 +409,8 @@ async def cancel_event(cmd: commands.CancelEvent, uow: UnitOfWork) -> Event:
             was_waitlisted = seat.outcome is Outcome.WAITLISTED
             event.release(seat, ReleaseReason.EVENT_CANCELLED)
             await _decided(uow, seat, None, was_waitlisted=was_waitlisted)
+            if not was_waitlisted:
+                await _leave_sessions(uow, event, seat, None)
         await _apply(uow, event, before, None, cmd.correlation_id)
         await uow.commit()
     log.info("event cancelled", event_id=str(cmd.event_id))
@@ -281,3 +445,18 @@ async def list_events(uow: UnitOfWork) -> list[Event]:
 async def get_event(event_id: UUID, uow: UnitOfWork) -> Event | None:
     async with uow:
         return await uow.events.get(event_id)
+
+
+async def session_lists(event_id: UUID, uow: UnitOfWork) -> tuple[Event, EventSessions]:
+    """Who holds and waits for which session of the event (the desk's lists)."""
+    async with uow:
+        event = await uow.events.get(event_id)
+        if event is None:
+            raise EventNotFound(event_id)
+        return event, await uow.sessions.get(event)
+
+
+async def places(event_id: UUID, registration_id: UUID, uow: UnitOfWork) -> list[Place]:
+    """A registration's places in the programme (the status page)."""
+    _, sessions = await session_lists(event_id, uow)
+    return sessions.places(registration_id)

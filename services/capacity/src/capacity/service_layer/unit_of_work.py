@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from capacity.domain.model import Event, Seat
+from capacity.domain.sessions import EventSessions
 from servicekit import unit_of_work
 
 
@@ -44,6 +45,10 @@ class SeatRepository(abc.ABC):
         """Store a changed outcome (promotion, release) with the id of its decision."""
 
     @abc.abstractmethod
+    async def save_choices(self, seat: Seat) -> None:
+        """Store the sessions the registration asks for (a change of choice)."""
+
+    @abc.abstractmethod
     async def waiting(self, event_id: UUID, limit: int) -> list[Seat]:
         """The head of the waiting list, first come first."""
 
@@ -52,6 +57,14 @@ class SeatRepository(abc.ABC):
         """Every confirmed or waiting seat of the event."""
 
 
+class SessionRepository(abc.ABC):
+    @abc.abstractmethod
+    async def get(self, event: Event) -> EventSessions:
+        """Who holds and waits for which session of ``event``'s programme; the same object
+        for the rest of the transaction, its changes written at commit."""
+
+
 class UnitOfWork(unit_of_work.UnitOfWork):
     events: EventRepository
     seats: SeatRepository
+    sessions: SessionRepository
