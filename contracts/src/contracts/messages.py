@@ -184,14 +184,16 @@ class SeatReleased(Decision):
 
 class SessionMoveReason(StrEnum):
     ALLOCATED = "allocated"
-    """On arrival (or when promoted to a day seat): the best-ranked session with a seat."""
+    """On arrival (or when promoted to a day seat): the best-ranked session with a seat, or
+    (``rank`` None) a fallback seat; the ``SeatConfirmed`` of the same moment names it."""
     MOVED_UP = "moved_up"
     """A seat in a session ranked higher freed; the earliest claim waiting for it moved in."""
     CHOICE_CHANGED = "choice_changed"
     ORGANISER = "organiser"
     """Moved by hand at the desk."""
     FALLBACK = "fallback"
-    """All ranked sessions were full and the slot gives any session with a free seat."""
+    """A freed seat given to someone without a session (all they ranked is full and the
+    slot gives any session with a free seat)."""
 
 
 class SessionReleaseReason(StrEnum):

@@ -142,7 +142,7 @@ async def test_all_ranked_full_with_fallback_gives_a_free_session() -> None:
 
     [assigned] = [a for a in world.sent(m.SessionSeatAssigned) if a.registration_id == late]
     assert isinstance(assigned, m.SessionSeatAssigned)
-    assert (assigned.reason, assigned.rank) == (m.SessionMoveReason.FALLBACK, None)
+    assert (assigned.reason, assigned.rank) == (m.SessionMoveReason.ALLOCATED, None)
     assert held(world, forums, late) == 2
 
 

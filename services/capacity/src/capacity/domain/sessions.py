@@ -276,8 +276,8 @@ class EventSessions:
                 continue
             if isinstance(mover_reason, SessionReleaseReason):
                 mover_reason = SessionMoveReason.MOVED_UP
-            if move.rank is None and mover_reason is not SessionMoveReason.ORGANISER:
-                mover_reason = SessionMoveReason.FALLBACK
+            if move.rank is None and mover_reason is SessionMoveReason.MOVED_UP:
+                mover_reason = SessionMoveReason.FALLBACK  # a freed seat for someone without
             changes.append(
                 SessionChange(
                     slot_id,
