@@ -163,6 +163,19 @@ class NewRegistration(_Model):
     health_data_consent: bool = Field(
         False, description="Explicit consent to keep the accessibility needs (health data)"
     )
+    choices: dict[UUID, list[UUID]] = Field(
+        default_factory=dict,
+        description="Per choice slot of the event's programme (slot_id), the sessions "
+        "ranked, best first",
+    )
+
+
+class NewChoices(_Model):
+    """``POST /choices/{token}`` (the cancel token from the mail): rank the sessions anew;
+    slots not named keep their ranking.  The change is decided by the capacity service
+    (``SessionChoicesChanged``); the status page shows the result."""
+
+    choices: dict[UUID, list[UUID]]
 
 
 class RegistrationAccepted(_Model):
