@@ -3,7 +3,9 @@
 One event with capacity 300; 2,000 distinct attendees each send one registration through the
 gateway's public JSON API at the same moment, with 50 and with 200 requests in flight, a
 fresh connection per attendee, no retries; each then polls its status (long polling: the
-answer is held until decided).
+answer is held until decided).  Then the Praxisforen rush: the same Fachtag with six
+parallel forums (60/50/50/50/40/50 seats), each attendee ranking three (forum 1 the first
+choice of 40 %); it reports the share of confirmed attendees who got their first choice.
 Three runs per setting, medians.  Results: ``bench/results/<date>-kafka-<version>.json``
 and a table.
 """
@@ -15,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -33,6 +36,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from devstack.broker import kafka_version
+from devstack.demo import fachtag_programme, skewed_ranking
 from devstack.net import free_port, wait_until
 from devstack.stack import ROOT, Stack, StackConfig
 
@@ -142,7 +146,8 @@ class MemorySampler:
         self._task.cancel()
 
 
-async def create_event(stack: Stack) -> str:
+async def create_event(stack: Stack, *, forums: bool = False) -> dict[str, Any]:
+    """The benchmark's Fachtag (with ``forums`` the six Praxisforen to rank); its snapshot."""
     start = datetime.now(UTC) + timedelta(days=60)
     async with httpx.AsyncClient() as client:
         answer = await client.post(
@@ -157,21 +162,25 @@ async def create_event(stack: Stack) -> str:
                 "city": "Stuttgart",
                 "capacity": CAPACITY,
                 "waitlist_enabled": True,
+                "programme": fachtag_programme(start) if forums else [],
             },
         )
         answer.raise_for_status()
-        event_id: str = answer.json()["event_id"]
-        url = f"{stack.gateway_url}/api/v1/events/{event_id}"
+        event: dict[str, Any] = answer.json()
+        url = f"{stack.gateway_url}/api/v1/events/{event['event_id']}"
         await wait_until(lambda: _ok(client, url), what="event in the catalogue", timeout=30)
-    return event_id
+    return event
 
 
 async def _ok(client: httpx.AsyncClient, url: str) -> bool:
     return (await client.get(url)).status_code == 200
 
 
-async def watch_confirmations(bootstrap: str, event_id: str, seen: list[float]) -> None:
-    """Record when each SeatConfirmed of the event arrives on the decisions topic."""
+async def watch_confirmations(
+    bootstrap: str, event_id: str, seen: list[float], ranks: list[int | None]
+) -> None:
+    """Record when each SeatConfirmed of the event arrives on the decisions topic, and the
+    rank of the forum it came with (a Fachtag with Praxisforen)."""
     consumer = AIOKafkaConsumer(
         "capacity.decisions.v1",
         bootstrap_servers=bootstrap,
@@ -192,15 +201,27 @@ async def watch_confirmations(bootstrap: str, event_id: str, seen: list[float]) 
                     if body["event_id"] == event_id and body["decision_id"] not in ids:
                         ids.add(body["decision_id"])
                         seen.append(time.perf_counter())
+                        ranks.extend(place["rank"] for place in body.get("sessions", []))
     finally:
         await consumer.stop()
 
 
-async def one_run(stack: Stack, in_flight: int) -> dict[str, Any]:
-    event_id = await create_event(stack)
+async def one_run(stack: Stack, in_flight: int, *, forums: bool = False) -> dict[str, Any]:
+    event = await create_event(stack, forums=forums)
+    event_id = event["event_id"]
+    rng = random.Random(in_flight)
+    choices: list[dict[str, list[str]]] = [{} for _ in range(ATTENDEES)]
+    for slot in event["programme"]:
+        if slot["sessions"]:
+            sessions = [s["session_id"] for s in slot["sessions"]]
+            for wish in choices:
+                wish[slot["slot_id"]] = skewed_ranking(rng, sessions)
     url = f"{stack.gateway_url}/api/v1/events/{event_id}/registrations"
     confirmations: list[float] = []
-    watcher = asyncio.create_task(watch_confirmations(stack.bootstrap, event_id, confirmations))
+    ranks: list[int | None] = []
+    watcher = asyncio.create_task(
+        watch_confirmations(stack.bootstrap, event_id, confirmations, ranks)
+    )
     await asyncio.sleep(1.0)  # the watcher is reading
     gate = asyncio.Semaphore(in_flight)
     go = asyncio.Event()
@@ -229,6 +250,7 @@ async def one_run(stack: Stack, in_flight: int) -> dict[str, Any]:
                         "email": f"bench{i}.{event_id[:8]}@example.org",
                         "organisation": "Gemeinde",
                         "privacy_consent": True,
+                        **({"choices": choices[i]} if choices[i] else {}),
                     },
                 )
             except httpx.HTTPError as exc:
@@ -274,6 +296,8 @@ async def one_run(stack: Stack, in_flight: int) -> dict[str, Any]:
     confirmed = sorted(confirmations)
     return {
         "in_flight": in_flight,
+        "forums": forums,
+        "first_choice_share": ranks.count(1) / len(ranks) if ranks else None,
         "seat_300_confirmed_s": (confirmed[CAPACITY - 1] - start)
         if len(confirmed) >= CAPACITY
         else None,
@@ -450,10 +474,11 @@ def table(summary: dict[str, Any]) -> str:
             "errors",
         )
     ]
-    for r in summary["rush"]:
+    for r in summary["rush"] + summary.get("forum_rush", []):
+        forums = f", forums (1st choice {r['first_choice_share']:.0%})" if r.get("forums") else ""
         rows.append(
             (
-                f"{r['in_flight']} in flight",
+                f"{r['in_flight']} in flight{forums}",
                 f"{r['seat_300_confirmed_s']:.2f}",
                 f"{r['all_outcomes_s']:.2f}",
                 f"{r['http_answers_per_s']:.0f}",
@@ -483,8 +508,11 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
         values = [r[key][sub] if sub else r[key] for r in runs]
         return statistics.median(v for v in values if v is not None)
 
+    shares = [r["first_choice_share"] for r in runs if r.get("first_choice_share") is not None]
     return {
         "in_flight": runs[0]["in_flight"],
+        "forums": runs[0].get("forums", False),
+        "first_choice_share": statistics.median(shares) if shares else None,
         "runs": len(runs),
         "seat_300_confirmed_s": med("seat_300_confirmed_s"),
         "all_outcomes_s": med("all_outcomes_s"),
@@ -506,23 +534,32 @@ def raise_file_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-async def main(runs: int, settings: list[int]) -> dict[str, Any]:
+async def rushes(stack: Stack, runs: int, in_flight: int, *, forums: bool) -> dict[str, Any]:
+    results = []
+    for run in range(runs):
+        result = await one_run(stack, in_flight, forums=forums)
+        label = "forum rush" if forums else "rush"
+        sys.stderr.write(f"{label}, {in_flight} in flight, run {run + 1}: {json.dumps(result)}\n")
+        results.append(result)
+    return median_of(results)
+
+
+async def main(runs: int, settings: list[int], forum_settings: list[int]) -> dict[str, Any]:
     raise_file_limit()
     database_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     data = Path(tempfile.mkdtemp(prefix="quartier-bench-"))
-    summary: dict[str, Any] = {"date": datetime.now(UTC).isoformat(), "rush": []}
+    summary: dict[str, Any] = {
+        "date": datetime.now(UTC).isoformat(),
+        "rush": [],
+        "forum_rush": [],
+    }
     try:
         async with running_stack(data, database_url) as stack:
             with MemorySampler() as memory:
                 for in_flight in settings:
-                    results = []
-                    for run in range(runs):
-                        result = await one_run(stack, in_flight)
-                        sys.stderr.write(
-                            f"{in_flight} in flight, run {run + 1}: {json.dumps(result)}\n"
-                        )
-                        results.append(result)
-                    summary["rush"].append(median_of(results))
+                    summary["rush"].append(await rushes(stack, runs, in_flight, forums=False))
+                for in_flight in forum_settings:
+                    summary["forum_rush"].append(await rushes(stack, runs, in_flight, forums=True))
             summary["peak_stack_mib"] = memory.peak_stack_kib / 1024
             summary["peak_postgres_mib"] = memory.peak_postgres_kib / 1024
             summary["peak_broker_mib"] = memory.peak_broker_kib / 1024
@@ -542,8 +579,15 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--in-flight", type=int, nargs="+", default=[50, 200])
+    parser.add_argument(
+        "--forums-in-flight",
+        type=int,
+        nargs="*",
+        default=[50],
+        help="the Praxisforen rush (six forums ranked), at these settings",
+    )
     args = parser.parse_args()
-    result = asyncio.run(main(args.runs, args.in_flight))
+    result = asyncio.run(main(args.runs, args.in_flight, args.forums_in_flight))
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-kafka-{kafka_version()}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")

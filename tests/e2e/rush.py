@@ -19,6 +19,8 @@ class Attendee:
     idempotency_key: str = field(default_factory=lambda: str(uuid4()))
     registration_id: str | None = None
     attempts: int = 0
+    choices: dict[str, list[str]] = field(default_factory=dict)
+    """Per choice slot of the programme, the sessions ranked."""
 
 
 def attendees(n: int, tag: str) -> list[Attendee]:
@@ -52,6 +54,7 @@ async def register_all(
                             "email": person.email,
                             "organisation": "Landkreis Musterhausen",
                             "privacy_consent": True,
+                            **({"choices": person.choices} if person.choices else {}),
                         },
                         headers={"Idempotency-Key": person.idempotency_key},
                     )

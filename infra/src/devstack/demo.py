@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,58 @@ from servicekit.http import INTERNAL_TOKEN_HEADER
 
 DEV_TOKEN = "dev-internal-token"  # noqa: S105 - capacity's own dev default
 DEVSTACK_TOKEN_FILE = ROOT / ".data" / INTERNAL_TOKEN_FILE
+
+
+FORUMS = (
+    ("Praxisforum 1: Quartiersarbeit in kleinen Gemeinden", 60),
+    ("Praxisforum 2: Wohnen im Alter und Nachbarschaftshilfe", 50),
+    ("Praxisforum 3: Pflege und Sorge im Quartier", 50),
+    ("Praxisforum 4: Beteiligung, die alle erreicht", 50),
+    ("Praxisforum 5: Begegnungsorte und offene Treffs", 40),
+    ("Praxisforum 6: Förderung und Finanzierung", 50),
+)
+"""The Fachtag's six parallel Praxisforen with their capacities (300 seats together)."""
+
+
+def fachtag_programme(starts_at: datetime, *, fallback: bool = True) -> list[dict[str, Any]]:
+    """The Fachtag's day: a keynote, the six Praxisforen (three choices ranked), the Markt
+    der guten Ideen."""
+    hour = timedelta(hours=1)
+
+    def at(hours: float) -> str:
+        return (starts_at + hours * hour).isoformat()
+
+    return [
+        {"title": "Begrüßung und Keynote", "starts_at": at(0), "ends_at": at(1.5)},
+        {
+            "title": "Praxisforen",
+            "starts_at": at(2),
+            "ends_at": at(3.5),
+            "ranks": 3,
+            "choice_required": True,
+            "fallback": fallback,
+            "sessions": [
+                {
+                    "title": title,
+                    "capacity": capacity,
+                    "room": f"Raum {number}",
+                    "moderation": "Team Quartier",
+                    "description": "Erfahrungen aus Kommunen, Austausch in kleiner Runde.",
+                }
+                for number, (title, capacity) in enumerate(FORUMS, start=1)
+            ],
+        },
+        {"title": "Markt der guten Ideen", "starts_at": at(4.5), "ends_at": at(6)},
+    ]
+
+
+def skewed_ranking(rng: random.Random, sessions: list[str], ranks: int = 3) -> list[str]:
+    """A Fachtag attendee's wishes: the first forum is the first choice of 40 %, the
+    others share the rest; then further choices at random."""
+    weights = [0.4] + [0.6 / (len(sessions) - 1)] * (len(sessions) - 1)
+    first = rng.choices(sessions, weights)[0]
+    others = [s for s in sessions if s != first]
+    return [first, *rng.sample(others, ranks - 1)]
 
 
 def samples() -> list[dict[str, Any]]:
@@ -87,11 +140,14 @@ async def seed(capacity_url: str, token: str) -> int:
             base = (datetime.now(UTC) + timedelta(days=45)).replace(
                 hour=7, minute=0, second=0, microsecond=0
             )
+            starts_at = base + timedelta(hours=start_h)
             sample |= {
-                "starts_at": (base + timedelta(hours=start_h)).isoformat(),
+                "starts_at": starts_at.isoformat(),
                 "ends_at": (base + timedelta(hours=end_h)).isoformat(),
                 "waitlist_enabled": True,
             }
+            if sample["kind"] == "fachtag":
+                sample["programme"] = fachtag_programme(starts_at)
             (await client.post("/events", json=sample)).raise_for_status()
             created += 1
         return created
