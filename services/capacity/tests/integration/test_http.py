@@ -16,6 +16,9 @@ from fastapi import FastAPI
 
 from capacity.config import Settings
 from capacity.entrypoints.http import create_app
+from capacity.service_layer import handlers
+from contracts import messages as m
+from contracts.envelope import Envelope
 from tests.support import rows_per_table
 
 START = datetime(2030, 5, 6, 8, tzinfo=UTC)
@@ -230,3 +233,94 @@ async def test_only_the_internal_token_changes_events(
     assert (await stranger.get("/healthz")).status_code == 200
     assert (await stranger.get("/readyz")).status_code == 200
     assert (await client.post(f"{url}/publish")).json()["status"] == "open"
+
+
+async def test_a_programme_is_created_kept_and_its_lists_and_moves_answered(
+    app: FastAPI, client: httpx.AsyncClient, stranger: httpx.AsyncClient
+) -> None:
+    """The programme with ids given by capacity, the lists per session, a registration's
+    places, the organisers' move (refused when full, with the reason in both languages) and
+    a capacity below the seats taken refused as invalid."""
+    forums = {
+        "title": "Praxisforen",
+        "starts_at": (START + timedelta(hours=1)).isoformat(),
+        "ends_at": (START + timedelta(hours=2)).isoformat(),
+        "ranks": 2,
+        "sessions": [
+            {"title": "Forum A", "capacity": 1, "room": "Raum 1"},
+            {"title": "Forum B", "capacity": 1, "room": "Raum 2"},
+        ],
+    }
+    created = await client.post("/events", json=details(capacity=5, programme=[forums]))
+    assert created.status_code == 201, created.text
+    event = created.json()
+    [slot] = event["programme"]
+    a, b = (s["session_id"] for s in slot["sessions"])
+    assert [s["seats_left"] for s in slot["sessions"]] == [1, 1]
+
+    # registrations decided through the use case the stream worker runs
+    uow = app.state.services.uow
+    people = []
+    for _ in range(2):
+        request = m.RegistrationRequested(
+            registration_id=uuid4(),
+            event_id=event["event_id"],
+            requested_at=datetime.now(UTC),
+            choices={slot["slot_id"]: [a, b]},
+        )
+        await handlers.decide_registrations([(Envelope.new(request, source="t"), request)], uow())
+        people.append(str(request.registration_id))
+
+    lists = (await stranger.get(f"/events/{event['event_id']}/sessions")).json()
+    assert [(entry["holders"], entry["waiting"]) for entry in lists] == [
+        ([people[0]], [people[1]]),
+        ([people[1]], []),
+    ]
+    places = (
+        await stranger.get(f"/events/{event['event_id']}/registrations/{people[1]}/sessions")
+    ).json()
+    assert places == [
+        {
+            "slot_id": slot["slot_id"],
+            "session_id": b,
+            "rank": 2,
+            "waiting": [{"session_id": a, "position": 1}],
+        }
+    ]
+
+    full = await client.post(
+        f"/events/{event['event_id']}/sessions/{a}/assignments", json={"registration_id": people[1]}
+    )
+    assert full.status_code == 409
+    assert full.json()["code"] == "session_full" and "Forum A" in full.json()["message_de"]
+    assert (
+        await stranger.post(
+            f"/events/{event['event_id']}/sessions/{b}/assignments",
+            json={"registration_id": people[0]},
+        )
+    ).status_code == 403
+
+    # Forum A with no seat at all: below the one taken
+    lowered = {
+        **forums,
+        "slot_id": slot["slot_id"],
+        "sessions": [
+            {"session_id": a, "title": "Forum A", "capacity": 0},
+            {"session_id": b, "title": "Forum B", "capacity": 1},
+        ],
+    }
+    refused = await client.put(f"/events/{event['event_id']}", json=details(programme=[lowered]))
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "programme"
+
+    raised = {
+        **lowered,
+        "sessions": [
+            {"session_id": a, "title": "Forum A", "capacity": 2},
+            {"session_id": b, "title": "Forum B", "capacity": 1},
+        ],
+    }
+    answer = await client.put(f"/events/{event['event_id']}", json=details(programme=[raised]))
+    assert answer.status_code == 200, answer.text
+    lists = (await stranger.get(f"/events/{event['event_id']}/sessions")).json()
+    assert [sorted(entry["holders"]) for entry in lists] == [sorted(people), []]
