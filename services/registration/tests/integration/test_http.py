@@ -212,3 +212,64 @@ async def test_a_waiting_status_request_returns_when_the_decision_arrives(
     answer = await waiting
     assert answer.json()["status"] == "confirmed"
     assert held.is_set(), "the decision woke the request (its 20 s had not run out)"
+
+
+async def test_a_change_of_choice_by_the_cancel_link_is_stored_and_published(
+    client: httpx.AsyncClient, broker: str
+) -> None:
+    slot, forum_a, forum_b = (str(uuid4()) for _ in range(3))
+    accepted = (
+        await client.post("/registrations", json=body(choices={slot: [forum_a, forum_b]}))
+    ).json()
+    registration_id = accepted["registration_id"]
+    contact = await client.get(
+        f"/registrations/{registration_id}/contact", headers={"X-Internal-Token": TOKEN}
+    )
+    token = contact.json()["cancel_token"]
+    assert (await client.get(f"/choices/{token}")).json() == {"choices": {slot: [forum_a, forum_b]}}
+
+    answer = await client.post(
+        f"/choices/{token}",
+        json={"choices": {slot: [forum_b]}},
+        headers={"X-Correlation-ID": "corr-choice-1"},
+    )
+
+    assert answer.status_code == 202
+    assert answer.json()["registration_id"] == registration_id
+    assert (await client.get(f"/choices/{token}")).json() == {"choices": {slot: [forum_b]}}
+
+    def change(payload: m.IntegrationEvent) -> bool:
+        return (
+            isinstance(payload, m.SessionChoicesChanged)
+            and str(payload.registration_id) == registration_id
+        )
+
+    _, envelope, changed = await first_registration_message(broker, change)
+    assert isinstance(changed, m.SessionChoicesChanged)
+    assert changed.choices == {UUID(slot): [UUID(forum_b)]}
+    assert envelope.correlation_id == "corr-choice-1"
+
+    def requested(payload: m.IntegrationEvent) -> bool:
+        return (
+            isinstance(payload, m.RegistrationRequested)
+            and str(payload.registration_id) == registration_id
+        )
+
+    _, _, first = await first_registration_message(broker, requested)
+    assert isinstance(first, m.RegistrationRequested)
+    assert first.choices == {UUID(slot): [UUID(forum_a), UUID(forum_b)]}
+
+
+async def test_a_cancelled_registration_takes_no_new_choice(client: httpx.AsyncClient) -> None:
+    _, token = await cancel_token(client)
+    await client.post(f"/cancellations/{token}")
+
+    answer = await client.post(f"/choices/{token}", json={"choices": {str(uuid4()): []}})
+
+    assert answer.status_code == 409
+    refusal = answer.json()
+    assert refusal["code"] == "registration_ended"
+    assert refusal["message_de"] and refusal["message_en"]
+    assert (await client.get(f"/choices/{token}")).json() == {"choices": {}}  # nothing stored
+    wrong = await client.post(f"/choices/{token[:-2]}xx", json={"choices": {}})
+    assert (wrong.status_code, wrong.json()["code"]) == (404, "invalid_token")

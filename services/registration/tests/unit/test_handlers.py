@@ -20,6 +20,7 @@ from registration.domain.model import (
     AccessibilityReport,
     CancelReason,
     HealthConsentMissing,
+    NotActive,
     Registration,
     RegistrationStatus,
     normalize_email,
@@ -295,3 +296,72 @@ async def test_the_accessibility_report_counts_active_registrations_only() -> No
     assert (report.active_registrations, report.with_needs) == (3, 2)
     assert report.needs[AccessibilityNeed.STEP_FREE] == 2
     assert report.needs[AccessibilityNeed.SIGN_LANGUAGE] == 0
+
+
+SLOT, OTHER_SLOT = UUID(int=10), UUID(int=20)
+FORUM_A, FORUM_B, FORUM_C = UUID(int=11), UUID(int=12), UUID(int=13)
+
+
+async def test_the_ranking_is_stored_and_travels_with_the_request() -> None:
+    world = World()
+    cmd = replace(command(), choices={SLOT: (FORUM_B, FORUM_A), OTHER_SLOT: ()})
+    registration, _ = await handlers.register(cmd, world.uow())
+    assert world.store[registration.registration_id].choices == {
+        SLOT: [FORUM_B, FORUM_A],
+        OTHER_SLOT: [],
+    }
+    (msg,) = world.outbox
+    assert isinstance(msg, m.RegistrationRequested)
+    assert msg.choices == {SLOT: [FORUM_B, FORUM_A], OTHER_SLOT: []}
+
+
+async def test_a_change_of_choice_keeps_the_slots_not_named_and_tells_capacity() -> None:
+    world = World()
+    cmd = replace(command(), choices={SLOT: (FORUM_A,), OTHER_SLOT: (FORUM_C,)})
+    registration, _ = await handlers.register(cmd, world.uow())
+    change = commands.ChangeChoices(
+        registration.registration_id, {SLOT: [FORUM_B, FORUM_A]}, correlation_id="c-1"
+    )
+    changed = await handlers.change_choices(change, world.uow())
+    assert changed is not None
+    assert world.store[registration.registration_id].choices == {
+        SLOT: [FORUM_B, FORUM_A],
+        OTHER_SLOT: [FORUM_C],
+    }
+    msg = world.outbox[-1]
+    assert isinstance(msg, m.SessionChoicesChanged)
+    assert msg.registration_id == registration.registration_id
+    assert msg.event_id == registration.event_id
+    assert msg.choices == {SLOT: [FORUM_B, FORUM_A]}  # only what changed
+
+
+@pytest.mark.parametrize(
+    "ended",
+    [
+        (m.SeatReleased, {"reason": m.ReleaseReason.CANCELLED_BY_ATTENDEE}),
+        (m.RegistrationRejected, {"reason": m.RejectionReason.EVENT_FULL}),
+    ],
+    ids=["cancelled", "rejected"],
+)
+async def test_a_registration_that_ended_takes_no_new_choice(
+    ended: tuple[type[m.Decision], dict[str, object]],
+) -> None:
+    world = World()
+    registration, _ = await handlers.register(
+        replace(command(), choices={SLOT: (FORUM_A,)}), world.uow()
+    )
+    kind, extra = ended
+    await apply(world, decision(kind, registration, **extra))
+    published = list(world.outbox)
+    change = commands.ChangeChoices(registration.registration_id, {SLOT: [FORUM_B]})
+    with pytest.raises(NotActive):
+        await handlers.change_choices(change, world.uow())
+    assert world.store[registration.registration_id].choices == {SLOT: [FORUM_A]}
+    assert world.outbox == published
+
+
+async def test_a_change_of_choice_for_nobody_is_none() -> None:
+    world = World()
+    change = commands.ChangeChoices(uuid4(), {SLOT: [FORUM_A]})
+    assert await handlers.change_choices(change, world.uow()) is None
+    assert world.outbox == []

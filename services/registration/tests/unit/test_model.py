@@ -6,7 +6,12 @@ from uuid import uuid4
 import pytest
 
 from contracts.attendees import AccessibilityNeed as Need
-from registration.domain.model import Accessibility, AccessibilityReport, HealthConsentMissing
+from registration.domain.model import (
+    Accessibility,
+    AccessibilityReport,
+    HealthConsentMissing,
+    ranking,
+)
 
 NOW = datetime(2030, 3, 12, 9, tzinfo=UTC)
 
@@ -37,3 +42,8 @@ def test_without_needs_nothing_health_related_is_kept(consent: bool) -> None:
 def test_the_report_lists_every_need_even_when_nobody_declared_it() -> None:
     report = AccessibilityReport.count(uuid4(), 5, 1, {"step_free": 1})
     assert report.needs == {need: int(need is Need.STEP_FREE) for need in Need}
+
+
+def test_a_session_ranked_twice_keeps_its_better_rank() -> None:
+    slot, first, second = uuid4(), uuid4(), uuid4()
+    assert ranking({slot: [first, second, first]}) == {slot: [first, second]}

@@ -17,6 +17,7 @@ from registration.domain.model import (
     AccessibilityReport,
     CancelReason,
     Feedback,
+    Ranking,
     Registration,
     RegistrationStatus,
 )
@@ -46,10 +47,12 @@ FIELDS = (
     "accessibility_needs",
     "accessibility_other",
     "health_consent_at",
+    "choices",
     "email_normalized",
 )
 COLUMNS = ", ".join(FIELDS)
-PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, len(FIELDS) + 1))
+CASTS = {"choices": "::jsonb"}
+PLACEHOLDERS = ", ".join(f"${i}{CASTS.get(f, '')}" for i, f in enumerate(FIELDS, start=1))
 # one pass over the event's rows (index registrations_event); the place is counted among
 # the waiting in the order of position() below
 OF_EVENT = (
@@ -90,8 +93,18 @@ def _values(r: Registration) -> tuple[Any, ...]:
         [need.value for need in a.needs],
         a.other,
         a.consent_at,
+        _choices_json(r.choices),
         r.email_normalized,
     )
+
+
+def _choices_json(choices: Ranking) -> str:
+    return json.dumps({str(slot): [str(s) for s in sessions] for slot, sessions in choices.items()})
+
+
+def _choices(stored: str) -> Ranking:
+    ranked: dict[str, list[str]] = json.loads(stored)
+    return {UUID(slot): [UUID(s) for s in sessions] for slot, sessions in ranked.items()}
 
 
 def _registration(row: asyncpg.Record) -> Registration:
@@ -116,6 +129,7 @@ def _registration(row: asyncpg.Record) -> Registration:
             other=row["accessibility_other"],
             consent_at=row["health_consent_at"],
         ),
+        choices=_choices(row["choices"]),
     )
 
 
@@ -154,13 +168,15 @@ class PostgresRegistrations(RegistrationRepository):
         r = registration
         await self.conn.execute(
             "UPDATE registrations SET status=$2, waitlisted_at=$3, rejection_reason=$4, "
-            "cancelled_at=$5, cancel_reason=$6, updated_at=now() WHERE registration_id=$1",
+            "cancelled_at=$5, cancel_reason=$6, choices=$7::jsonb, updated_at=now() "
+            "WHERE registration_id=$1",
             r.registration_id,
             r.status.value,
             r.waitlisted_at,
             r.rejection_reason,
             r.cancelled_at,
             r.cancel_reason,
+            _choices_json(r.choices),
         )
         # delivered at commit: wakes requests waiting for this registration's status
         await self.conn.execute("SELECT pg_notify($1, $2)", CHANNEL, str(r.registration_id))

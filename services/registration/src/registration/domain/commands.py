@@ -5,7 +5,8 @@ service. Pure Python.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from contracts import messages as m
@@ -42,3 +43,15 @@ class RegisterAttendee:
     accessibility_needs: tuple[AccessibilityNeed, ...] = ()
     accessibility_other: str = ""
     health_data_consent: bool = False
+    choices: Mapping[UUID, Sequence[UUID]] = field(default_factory=dict)
+    """Per choice slot of the programme, the sessions ranked, best first."""
+
+
+@dataclass(frozen=True)
+class ChangeChoices:
+    """The attendee ranks the sessions anew (the link in their mail); slots not named keep
+    their ranking."""
+
+    registration_id: UUID
+    choices: Mapping[UUID, Sequence[UUID]]
+    correlation_id: str | None = None

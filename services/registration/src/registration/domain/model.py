@@ -5,7 +5,7 @@ API contract's own (``contracts.http.registration``), shared with the callers.""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -26,17 +26,35 @@ __all__ = [
     "CancelReason",
     "Feedback",
     "HealthConsentMissing",
+    "NotActive",
+    "Ranking",
     "Registration",
     "RegistrationStatus",
     "normalize_email",
+    "ranking",
 ]
 
 LIST_ORDER = (*ACTIVE, RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED)
 """The organisers' list: seats first, then pending, the waiting list, the ones that ended."""
 
 
+Ranking = dict[UUID, list[UUID]]
+"""Per choice slot of the programme (``slot_id``), the sessions a person asks for, best
+first; capacity decides who holds which session."""
+
+
 class HealthConsentMissing(Exception):
     """Accessibility needs were given without the explicit consent to keep health data."""
+
+
+class NotActive(Exception):
+    """The registration no longer holds or waits for a seat (cancelled or rejected)."""
+
+
+def ranking(choices: Mapping[UUID, Sequence[UUID]]) -> Ranking:
+    """The sessions per slot in the order given, a session named twice kept at its better
+    rank."""
+    return {slot: list(dict.fromkeys(sessions)) for slot, sessions in choices.items()}
 
 
 @dataclass(frozen=True)
@@ -106,6 +124,7 @@ class Registration:
     cancel_reason: CancelReason | None = None
     role: AttendeeRole = AttendeeRole.OTHER
     accessibility: Accessibility = field(default_factory=Accessibility)
+    choices: Ranking = field(default_factory=dict)
 
     @property
     def email_normalized(self) -> str:
@@ -114,6 +133,21 @@ class Registration:
     @property
     def cancelled(self) -> bool:
         return self.status is RegistrationStatus.CANCELLED
+
+    @property
+    def active(self) -> bool:
+        """Holds or waits for a seat."""
+        return self.status in ACTIVE
+
+    def rank(self, choices: Mapping[UUID, Sequence[UUID]]) -> Ranking:
+        """Rank the sessions of the slots named anew (the others keep their ranking) and
+        return the new ranking of those slots; raises ``NotActive`` once the registration
+        has ended."""
+        if not self.active:
+            raise NotActive
+        changed = ranking(choices)
+        self.choices = {**self.choices, **changed}
+        return changed
 
     def confirm(self) -> None:
         if not self.cancelled:

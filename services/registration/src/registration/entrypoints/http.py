@@ -25,6 +25,7 @@ from contracts.http.registration import (
     Contact,
     FeedbackEntry,
     FeedbackReceived,
+    NewChoices,
     NewFeedback,
     NewRegistration,
     Participant,
@@ -46,7 +47,7 @@ from registration.adapters.cancel_tokens import (
 from registration.adapters.status_changes import StatusChanges, listening
 from registration.config import Settings
 from registration.domain import commands
-from registration.domain.model import HealthConsentMissing, Registration
+from registration.domain.model import HealthConsentMissing, NotActive, Registration
 from registration.service_layer import handlers
 from registration.service_layer.unit_of_work import UnitOfWork
 from servicekit.http import (
@@ -118,6 +119,16 @@ HEALTH_CONSENT_REQUIRED = ApiError(
     "Einwilligung (Gesundheitsdaten).",
     message_en="For accessibility needs we need your explicit consent (health data).",
     errors=(HEALTH_DATA_CONSENT_MISSING,),
+)
+NOT_ACTIVE_CODE = "registration_ended"
+"""409 to a change of choice: the registration was cancelled or rejected.  (Not yet one of
+``RegistrationErrorCode``'s values.)"""
+NOT_ACTIVE = ApiError(
+    code=NOT_ACTIVE_CODE,
+    message_de="Ihre Anmeldung ist storniert oder wurde abgelehnt. Ihre Wahl der Sessions "
+    "kann deshalb nicht mehr geändert werden.",
+    message_en="Your registration was cancelled or declined, so your choice of sessions can "
+    "no longer be changed.",
 )
 
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
@@ -211,6 +222,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             accessibility_needs=body.accessibility_needs,
             accessibility_other=body.accessibility_other,
             health_data_consent=body.health_data_consent,
+            choices=body.choices,
         )
         try:
             registration, _ = await handlers.register(cmd, unit)
@@ -276,6 +288,35 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     async def cancel(token: str, request: Request, unit: Uow) -> Cancellation:
         """Cancel the registration the link is for; doing it twice is harmless."""
         return await cancelled(unit, token_owner(token), request, CancelledBy.ATTENDEE)
+
+    @app.get("/choices/{token}", response_model=NewChoices)
+    async def current_choices(token: str, unit: Uow) -> NewChoices:
+        """The ranking of the sessions stored with the registration the link is for (to
+        prefill the change); 404 invalid, 410 expired."""
+        registration, _ = await found(unit, token_owner(token))
+        return NewChoices(choices=registration.choices)
+
+    @app.post(
+        "/choices/{token}",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=RegistrationState,
+        responses={409: {"model": ApiError, "description": f"{NOT_ACTIVE_CODE}"}},
+    )
+    async def change_choices(
+        token: str, body: NewChoices, request: Request, unit: Uow
+    ) -> RegistrationState:
+        """Rank the sessions anew (slots not named keep their ranking); capacity decides
+        the change (``SessionChoicesChanged``), the places follow asynchronously.  Refused
+        (409 ``registration_ended``) once the registration was cancelled or rejected."""
+        registration_id = token_owner(token)
+        cmd = commands.ChangeChoices(
+            registration_id, body.choices, correlation_id=request.state.correlation_id
+        )
+        try:
+            await handlers.change_choices(cmd, unit)
+        except NotActive:
+            raise ApiException(status.HTTP_409_CONFLICT, NOT_ACTIVE) from None
+        return _status(*await found(unit, registration_id))
 
     @internal.post(
         "/registrations/{registration_id}/organiser-cancellation", response_model=Cancellation

@@ -21,6 +21,7 @@ from registration.domain.model import (
     CancelReason,
     Feedback,
     Registration,
+    ranking,
 )
 from registration.service_layer.unit_of_work import UnitOfWork
 from servicekit.context import Batch, bind_message
@@ -70,6 +71,7 @@ async def register(cmd: commands.RegisterAttendee, uow: UnitOfWork) -> tuple[Reg
         created_at=now,
         role=cmd.role,
         accessibility=accessibility,
+        choices=ranking(cmd.choices),
     )
     async with uow:
         stored = await uow.registrations.add(candidate)
@@ -80,6 +82,7 @@ async def register(cmd: commands.RegisterAttendee, uow: UnitOfWork) -> tuple[Reg
                 event_id=stored.event_id,
                 requested_at=now,
                 locale=cmd.locale,
+                choices=stored.choices,
             )
             _publish(uow, payload, cmd.correlation_id)
         await uow.commit()
@@ -162,6 +165,29 @@ async def cancel_registration(
         cancelled_by=cmd.by.value,
     )
     return registration, changed
+
+
+async def change_choices(cmd: commands.ChangeChoices, uow: UnitOfWork) -> Registration | None:
+    """Store the attendee's new ranking and tell capacity (``SessionChoicesChanged``, which
+    capacity decides) in one transaction; ``None`` if the registration does not exist.
+
+    Raises ``NotActive`` (nothing stored) once it no longer holds or waits for a seat."""
+    async with uow:
+        registration = await uow.registrations.get(cmd.registration_id, lock=True)
+        if registration is None:
+            return None
+        changed = registration.rank(cmd.choices)
+        await uow.registrations.save(registration)
+        payload = m.SessionChoicesChanged(
+            registration_id=registration.registration_id,
+            event_id=registration.event_id,
+            choices=changed,
+            changed_at=datetime.now(UTC),
+        )
+        _publish(uow, payload, cmd.correlation_id)
+        await uow.commit()
+    log.info("choices changed", registration_id=str(cmd.registration_id), slots=len(changed))
+    return registration
 
 
 async def get_registration(
