@@ -18,6 +18,10 @@ from contracts.messages import (
     ReleaseReason,
     SeatConfirmed,
     SeatReleased,
+    SessionMoveReason,
+    SessionPlace,
+    SessionSeatAssigned,
+    SessionWait,
     Waitlisted,
 )
 from notification.bootstrap import bootstrap
@@ -25,7 +29,7 @@ from notification.config import Settings
 from notification.domain.commands import MailDecision, RecordEvent
 from notification.domain.model import DeliveryStatus
 from notification.service_layer.handlers import handle_decision, record_event
-from services.notification.tests.events import event_snapshot
+from services.notification.tests.events import FORUM, MORNING, event_snapshot, programme
 
 TOKEN = "integration-token"
 SITE = "https://veranstaltungen.quartier.example"
@@ -67,6 +71,16 @@ def text_of(mail) -> str:
 
 def mails_with(sink, message_id):
     return [m for m in sink.messages() if m["Message-ID"] == message_id]
+
+
+async def ledger(settings) -> set[tuple[object, str, str]]:
+    """(decision_id, kind, status) of every delivery."""
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        rows = await conn.fetch("SELECT decision_id, kind, status FROM deliveries")
+    finally:
+        await conn.close()
+    return {(row["decision_id"], row["kind"], row["status"]) for row in rows}
 
 
 async def test_a_confirmation_arrives_with_a_calendar_entry(deps, smtp_sink, contact_api):
@@ -193,12 +207,7 @@ async def test_promotion_and_releases_are_mailed_and_recorded_by_kind(
     assert "/abmeldung/" not in text_of(called_off)
     assert list(called_off.iter_attachments()) == []
 
-    conn = await asyncpg.connect(settings.database_url)
-    try:
-        ledger = await conn.fetch("SELECT decision_id, kind, status FROM deliveries")
-    finally:
-        await conn.close()
-    assert {(r["decision_id"], r["kind"], r["status"]) for r in ledger} == {
+    assert await ledger(settings) == {
         (promotion.decision_id, NotificationKind.PROMOTION, "sent"),
         (cancellation.decision_id, NotificationKind.CANCELLATION, "sent"),
         (event_cancelled.decision_id, NotificationKind.EVENT_CANCELLED, "sent"),
@@ -237,3 +246,77 @@ async def test_an_organiser_cancellation_is_mailed_with_the_teams_contact(
     finally:
         await conn.close()
     assert kind == NotificationKind.CANCELLED_BY_ORGANISER
+
+
+def calendar_of(mail):
+    [attachment] = list(mail.iter_attachments())
+    [entry] = icalendar.Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")
+    return entry
+
+
+async def test_sessions_are_named_from_the_stored_programme_and_each_change_updates_the_calendar(
+    settings, deps, smtp_sink, contact_api
+):
+    event = event_snapshot(programme=programme(), venue="Bürgerhaus", city="Cottbus")
+    await record_event(RecordEvent(event), deps)
+    registration_id = uuid4()
+    contact_api.add(registration_id)
+    decided = {
+        "registration_id": registration_id,
+        "event_id": event.event_id,
+        "decided_at": datetime.now(UTC),
+    }
+    confirmed = SeatConfirmed(
+        decision_id=uuid4(),
+        sessions=[
+            SessionPlace(
+                slot_id=MORNING,
+                session_id=FORUM[3],
+                rank=3,
+                waiting=[SessionWait(session_id=FORUM[1], position=4)],
+            )
+        ],
+        **decided,
+    )
+    changes = [
+        SessionSeatAssigned(
+            decision_id=uuid4(),
+            slot_id=MORNING,
+            session_id=to,
+            previous_session_id=before,
+            rank=rank,
+            reason=SessionMoveReason.MOVED_UP,
+            **decided,
+        )
+        for to, before, rank in ((FORUM[2], FORUM[3], 2), (FORUM[1], FORUM[2], 1))
+    ]
+
+    for decision in (confirmed, *changes, changes[0]):
+        envelope = Envelope.new(decision, source="capacity")
+        assert await handle_decision(MailDecision(decision, envelope), deps) is DeliveryStatus.SENT
+
+    [seat] = mails_with(smtp_sink, f"<{confirmed.decision_id}@quartier.example>")
+    assert (
+        "Ihre Plätze im Programm:\n- Praxisforum 3 – Raum 2.04, 10:30–12:00 Uhr\n"
+        "  Warteliste Praxisforum 1: Platz 4\n"
+    ) in text_of(seat)
+    [first, second] = [
+        mail
+        for change in changes
+        for mail in mails_with(smtp_sink, f"<{change.decision_id}@quartier.example>")
+    ]
+    assert first["Subject"] == "Ihr Programm hat sich geändert: Fachtag Quartiersentwicklung"
+    assert "Bisher:          Praxisforum 3 – Raum 2.04, 10:30–12:00 Uhr\n" in text_of(first)
+    assert (
+        "Ihr Platz jetzt: Praxisforum 1 – Raum 1.01, 10:30–12:00 Uhr\n"
+        "Bisher:          Praxisforum 2 – Raum 1.02, 10:30–12:00 Uhr\n"
+    ) in text_of(second)
+    entries = [calendar_of(mail) for mail in (seat, first, second)]
+    assert {entry["UID"] for entry in entries} == {f"{registration_id}@quartier.example"}
+    assert [entry.get("SEQUENCE") for entry in entries] == [None, 1, 2]
+    assert entries[2]["LOCATION"] == "Bürgerhaus, Cottbus – Raum 1.01"
+
+    assert await ledger(settings) == {
+        (confirmed.decision_id, NotificationKind.CONFIRMATION, "sent"),
+        *((c.decision_id, NotificationKind.SESSION_CHANGED, "sent") for c in changes),
+    }

@@ -29,13 +29,19 @@ from contracts.messages import (
     ReleaseReason,
     SeatConfirmed,
     SeatReleased,
+    SessionMoveReason,
+    SessionPlace,
+    SessionReleaseReason,
+    SessionSeatAssigned,
+    SessionSeatReleased,
+    SessionWaitlisted,
     Waitlisted,
 )
 from devstack.net import free_port
 from devstack.procs import Proc, spawn
 from servicekit.kafka import producer
 from servicekit.settings import KafkaSettings
-from services.notification.tests.events import event_snapshot
+from services.notification.tests.events import FORUM, MORNING, event_snapshot, programme
 from tests.support import eventually, until_ready
 
 TOKEN = "integration-token"
@@ -105,10 +111,10 @@ async def produce(broker: str, *records: tuple[IntegrationEvent, Envelope]) -> N
         await kafka.stop()
 
 
-async def deliveries(broker: str) -> list[tuple[Envelope, IntegrationEvent]]:
-    """Everything on the deliveries topic so far."""
+async def records(broker: str, topic: str) -> list[tuple[list[tuple[str, bytes]], bytes]]:
+    """Headers and value of every record on ``topic`` so far."""
     consumer = AIOKafkaConsumer(
-        topics.DELIVERIES.name,
+        topic,
         bootstrap_servers=broker,
         group_id=None,
         auto_offset_reset="earliest",
@@ -117,13 +123,17 @@ async def deliveries(broker: str) -> list[tuple[Envelope, IntegrationEvent]]:
     await consumer.start()
     try:
         batches = await consumer.getmany(timeout_ms=1000)
-        return [
-            decode(topics.DELIVERIES, list(record.headers), record.value)
-            for records in batches.values()
-            for record in records
-        ]
+        return [(list(r.headers), r.value) for batch in batches.values() for r in batch]
     finally:
         await consumer.stop()
+
+
+async def deliveries(broker: str) -> list[tuple[Envelope, IntegrationEvent]]:
+    """Everything on the deliveries topic so far."""
+    return [
+        decode(topics.DELIVERIES, headers, value)
+        for headers, value in await records(broker, topics.DELIVERIES.name)
+    ]
 
 
 def text_of(mail) -> str:
@@ -285,3 +295,90 @@ async def test_a_cancelled_event_reaches_its_attendees(worker, broker, smtp_sink
 
     kinds = await eventually(both_sent, what="NotificationSent for both releases", **PACE)
     assert {kinds[r.decision_id] for r in releases} == {NotificationKind.EVENT_CANCELLED}
+
+
+async def test_session_changes_on_kafka_are_mailed_when_they_are_news(
+    worker, broker, smtp_sink, contact_api
+):
+    event = event_snapshot(title="Fachtag Quartier", programme=programme())
+    now = datetime.now(UTC)
+    person, other = uuid.uuid4(), uuid.uuid4()
+    contact_api.add(person)
+    contact_api.add(other, locale="en")
+
+    def decided(registration_id: uuid.UUID) -> dict[str, object]:
+        return {
+            "decision_id": uuid.uuid4(),
+            "registration_id": registration_id,
+            "event_id": event.event_id,
+            "decided_at": now,
+            "slot_id": MORNING,
+        }
+
+    confirmed = SeatConfirmed(
+        decision_id=uuid.uuid4(),
+        registration_id=person,
+        event_id=event.event_id,
+        decided_at=now,
+        sessions=[SessionPlace(slot_id=MORNING, session_id=FORUM[3], rank=3)],
+    )
+    allocated = SessionSeatAssigned(
+        **decided(person), session_id=FORUM[3], rank=3, reason=SessionMoveReason.ALLOCATED
+    )
+    waiting = SessionWaitlisted(**decided(person), session_id=FORUM[1], position=1)
+    moved_up = SessionSeatAssigned(
+        **decided(person),
+        session_id=FORUM[1],
+        previous_session_id=FORUM[3],
+        rank=1,
+        reason=SessionMoveReason.MOVED_UP,
+    )
+    day_released = SessionSeatReleased(
+        **decided(other), session_id=FORUM[2], reason=SessionReleaseReason.DAY_RELEASED
+    )
+    dropped = SessionSeatReleased(
+        **decided(other), session_id=FORUM[2], reason=SessionReleaseReason.CHOICE_CHANGED
+    )
+    sessions = [allocated, waiting, day_released, moved_up, dropped]
+    await produce(
+        broker,
+        published(event),
+        (confirmed, Envelope.new(confirmed, source="capacity")),
+        *[(message, Envelope.new(message, source="capacity")) for message in sessions],
+    )
+
+    def mail_of(decision):
+        return mails_with(smtp_sink, f"<{decision.decision_id}@quartier.example>")
+
+    await eventually(
+        lambda: present(all(mail_of(d) for d in (confirmed, moved_up, dropped)), worker),
+        what="the confirmation and both session-change mails",
+        **PACE,
+    )
+    [mail] = mail_of(moved_up)
+    assert mail["Subject"] == "Ihr Programm hat sich geändert: Fachtag Quartier"
+    text = text_of(mail)
+    assert "Ihr Platz jetzt: Praxisforum 1 – Raum 1.01, 10:30–12:00 Uhr\n" in text
+    assert "Bisher:          Praxisforum 3 – Raum 2.04, 10:30–12:00 Uhr\n" in text
+    assert [a.get_filename() for a in mail.iter_attachments()] == ["termin.ics"]
+    [english] = mail_of(dropped)
+    assert "Your seat:  none at the moment\n" in text_of(english)
+    # the ones before moved_up on the same partition were handled first: passed over
+    for skipped in (allocated, waiting, day_released):
+        assert mail_of(skipped) == []
+
+    async def changes_sent() -> dict[uuid.UUID, NotificationKind]:
+        kinds = {
+            msg.decision_id: msg.kind
+            for _, msg in await deliveries(broker)
+            if isinstance(msg, NotificationSent)
+        }
+        assert {moved_up.decision_id, dropped.decision_id} <= set(kinds), worker.proc.log_tail()
+        return kinds
+
+    kinds = await eventually(changes_sent, what="NotificationSent for both changes", **PACE)
+    assert kinds[moved_up.decision_id] is NotificationKind.SESSION_CHANGED
+    assert kinds[dropped.decision_id] is NotificationKind.SESSION_CHANGED
+    assert not {d.decision_id for d in (allocated, waiting, day_released)} & set(kinds)
+    dead = await records(broker, topics.SESSIONS.dlq)
+    assert not [value for _, value in dead if str(event.event_id).encode() in value]

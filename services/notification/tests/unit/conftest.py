@@ -14,11 +14,12 @@ from contracts.messages import (
     EventSnapshot,
     IntegrationEvent,
     Locale,
+    NotificationKind,
     SeatConfirmed,
 )
 from notification.bootstrap import bootstrap
 from notification.config import Settings
-from notification.domain.model import Contact, Delivery, EventInfo, Mail
+from notification.domain.model import Contact, Delivery, DeliveryStatus, EventInfo, Mail
 from notification.service_layer.handlers import Dependencies
 from notification.service_layer.unit_of_work import UnitOfWork
 from services.notification.tests.events import event_snapshot
@@ -48,6 +49,13 @@ class FakeDeliveries:
 
     async def save(self, delivery: Delivery) -> None:
         self._store.deliveries[delivery.decision_id] = delivery
+
+    async def count_sent(self, registration_id: UUID, kind: NotificationKind) -> int:
+        return sum(
+            1
+            for d in self._store.deliveries.values()
+            if (d.registration_id, d.kind, d.status) == (registration_id, kind, DeliveryStatus.SENT)
+        )
 
 
 class FakeEvents:

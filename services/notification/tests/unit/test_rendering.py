@@ -15,10 +15,17 @@ from contracts.messages import (
     ReleaseReason,
     SeatConfirmed,
     SeatReleased,
+    SessionMoveReason,
+    SessionPlace,
+    SessionReleaseReason,
+    SessionSeatAssigned,
+    SessionSeatReleased,
+    SessionWait,
     Waitlisted,
 )
 from notification.adapters.rendering import to_message
 from notification.domain.model import EventInfo, compose
+from services.notification.tests.events import AFTERNOON, FORUM, MORNING, programme
 
 SENDER = "Quartier Veranstaltungen <veranstaltungen@quartier.example>"
 TOKEN = "ImQ5YjQxZDc2Ig.aB3xYw.kT9v-Ls1_qPz0"
@@ -27,7 +34,7 @@ CANCEL_URL = f"https://veranstaltungen.quartier.example/abmeldung/{TOKEN}"
 
 @pytest.fixture
 def render(world):
-    def render(decision, *, locale=Locale.DE, event=None, cancel_token=TOKEN):
+    def render(decision, *, locale=Locale.DE, event=None, cancel_token=TOKEN, sequence=0):
         contact = world.known_contact(decision.registration_id, locale, cancel_token)
         if event is None and decision.event_id in world.store.events:
             event = world.store.events[decision.event_id]
@@ -37,6 +44,7 @@ def render(world):
             event,
             correlation_id="corr-42",
             public_base_url="https://veranstaltungen.quartier.example/",
+            calendar_sequence=sequence,
         )
         return to_message(
             mail,
@@ -520,3 +528,228 @@ def test_without_an_address_the_calendar_entry_has_venue_and_city(world, render)
 def test_the_city_is_named_once_even_when_the_address_has_it(world, address, city, location):
     event = world.known_event(**{**HOSPITALHOF, "address": address, "city": city})
     assert event.location == location
+
+
+# --- the programme (issue 10) -----------------------------------------------------------
+
+
+def place(slot, forum=None, *, rank=None, waiting=()):
+    """A ``SessionPlace``: Praxisforum ``forum`` held in ``slot`` (None: none), and the
+    waiting lists as (forum, position)."""
+    return SessionPlace(
+        slot_id=slot,
+        session_id=FORUM[forum] if forum else None,
+        rank=rank,
+        waiting=[SessionWait(session_id=FORUM[n], position=p) for n, p in waiting],
+    )
+
+
+# listed afternoon first: the mail follows the programme's order
+HELD = [place(AFTERNOON, 5, rank=1), place(MORNING, 3, rank=3, waiting=[(1, 4), (2, 1)])]
+PROGRAMME_TEXT = {
+    Locale.DE: "\n\nIhre Plätze im Programm:\n"
+    "- Praxisforum 3 – Raum 2.04, 10:30–12:00 Uhr\n"
+    "  Warteliste Praxisforum 1: Platz 4\n"
+    "  Warteliste Praxisforum 2: Platz 1\n"
+    "- Praxisforum 5, 13:30–15:00 Uhr\n\n",
+    Locale.EN: "\n\nYour places in the programme:\n"
+    "- Praxisforum 3 – Raum 2.04, 10:30–12:00 CET\n"
+    "  Waiting list Praxisforum 1: place 4\n"
+    "  Waiting list Praxisforum 2: place 1\n"
+    "- Praxisforum 5, 13:30–15:00 CET\n\n",
+}
+
+
+@pytest.mark.parametrize("locale", [Locale.DE, Locale.EN])
+@pytest.mark.parametrize("from_waitlist", [False, True])
+def test_a_seat_names_the_sessions_held_and_the_waiting_lists_for_better_ones(
+    world, render, locale, from_waitlist
+):
+    event = world.known_event(programme=programme())
+    decision = world.decision(
+        SeatConfirmed, event=event, from_waitlist=from_waitlist, sessions=HELD
+    )
+
+    text = body(render(decision, locale=locale))
+
+    assert f"{WHERE[locale]}Altes Rathaus, Potsdam{PROGRAMME_TEXT[locale]}" in text
+
+
+NO_SEAT_IN_THE_SLOT = {
+    Locale.DE: "- Praxisforen am Nachmittag, 13:30–15:00 Uhr: zurzeit kein Platz\n"
+    "  Warteliste Praxisforum 4: Platz 2\n",
+    Locale.EN: "- Praxisforen am Nachmittag, 13:30–15:00 CET: no seat at the moment\n"
+    "  Waiting list Praxisforum 4: place 2\n",
+}
+
+
+@pytest.mark.parametrize("locale", [Locale.DE, Locale.EN])
+def test_a_slot_without_a_session_held_says_so(world, render, locale):
+    event = world.known_event(programme=programme())
+    sessions = [place(MORNING, 1, rank=1), place(AFTERNOON, waiting=[(4, 2)])]
+    decision = world.decision(SeatConfirmed, event=event, sessions=sessions)
+
+    assert NO_SEAT_IN_THE_SLOT[locale] in body(render(decision, locale=locale))
+
+
+def test_the_calendar_entry_of_a_seat_names_the_sessions_held(world, render):
+    event = world.known_event(programme=programme())
+    decision = world.decision(SeatConfirmed, event=event, sessions=HELD)
+
+    raw, entry = calendar_entry(render(decision))
+
+    assert entry["LOCATION"] == "Altes Rathaus, Potsdam – Raum 2.04"
+    assert entry["DESCRIPTION"] == (
+        "Ein Tag über gute Nachbarschaft." + PROGRAMME_TEXT[Locale.DE].rstrip("\n")
+    )
+    assert b"SEQUENCE" not in raw
+
+
+def confirmation_today(decision, cancel_url=CANCEL_URL):
+    """The German confirmation, word for word as before the programme."""
+    return (
+        "Guten Tag Dr. Jörg Müller-Lüdenscheidt,\n\n"
+        "vielen Dank für Ihre Anmeldung. Ihr Platz bei „Fachtag Quartiersentwicklung“ ist "
+        "bestätigt.\n\n"
+        "Wann: Donnerstag, 12. März 2026, 10:00–16:30 Uhr\n"
+        "Wo:   Altes Rathaus, Potsdam\n\n"
+        "Im Anhang finden Sie den Termin für Ihren Kalender (termin.ics).\n\n"
+        "Den Stand Ihrer Anmeldung finden Sie jederzeit hier:\n"
+        f"https://veranstaltungen.quartier.example/anmeldung/{decision.registration_id}\n\n"
+        "Falls Sie nicht teilnehmen können, sagen Sie bitte ab, damit jemand von der "
+        f"Warteliste\nnachrücken kann:\n{cancel_url}\n\n"
+        "Mit freundlichen Grüßen\nIhr Veranstaltungsteam\n\n--\n"
+        "Diese E-Mail wurde automatisch versandt.\n"
+    )
+
+
+@pytest.mark.parametrize("with_programme", [False, True])
+def test_without_sessions_the_confirmation_stays_as_it_was(world, render, with_programme):
+    """No programme, or (a seat from before) no places in it: not a line more."""
+    event = world.known_event(programme=programme() if with_programme else [])
+    decision = world.decision(SeatConfirmed, event=event)
+
+    message = render(decision)
+
+    assert body(message) == confirmation_today(decision)
+    raw, entry = calendar_entry(message)
+    assert entry["LOCATION"] == "Altes Rathaus, Potsdam"
+    assert entry["DESCRIPTION"] == "Ein Tag über gute Nachbarschaft."
+    assert b"SEQUENCE" not in raw
+
+
+def moved(world, reason=SessionMoveReason.MOVED_UP, *, to=1, before=3, registration_id=None):
+    event = world.known_event(programme=programme())
+    ids = {"registration_id": registration_id} if registration_id else {}
+    return world.decision(
+        SessionSeatAssigned,
+        event=event,
+        slot_id=MORNING,
+        session_id=FORUM[to],
+        previous_session_id=FORUM[before] if before else None,
+        rank=1,
+        reason=reason,
+        **ids,
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "subject", "words", "lines"),
+    [
+        (
+            Locale.DE,
+            "Ihr Programm hat sich geändert: Fachtag Quartiersentwicklung",
+            "Sie sind von der Warteliste nachgerückt.",
+            "Programmpunkt: Praxisforen am Vormittag\n"
+            "Ihr Platz jetzt: Praxisforum 1 – Raum 1.01, 10:30–12:00 Uhr\n"
+            "Bisher:          Praxisforum 3 – Raum 2.04, 10:30–12:00 Uhr\n",
+        ),
+        (
+            Locale.EN,
+            "Your programme has changed: Fachtag Quartiersentwicklung",
+            "You have moved up\nfrom its waiting list.",
+            "Programme:  Praxisforen am Vormittag\n"
+            "Your seat:  Praxisforum 1 – Raum 1.01, 10:30–12:00 CET\n"
+            "Before:     Praxisforum 3 – Raum 2.04, 10:30–12:00 CET\n",
+        ),
+    ],
+)
+def test_a_move_up_names_the_session_now_and_the_one_before(
+    world, render, locale, subject, words, lines
+):
+    message = render(moved(world), locale=locale)
+
+    assert message["Subject"] == subject
+    text = body(message)
+    assert words in text
+    assert lines in text
+    assert CANCEL_URL in text
+    assert attachments(message) == ["termin.ics"]
+    assert "{{" not in text
+
+
+NEWS = [
+    (SessionMoveReason.CHOICE_CHANGED, "Ihre geänderte Wahl ist eingetragen.\n", "recorded.\n"),
+    (SessionMoveReason.ORGANISER, "Veranstaltungsteam hat Sie in eine andere", "event team"),
+    (SessionMoveReason.FALLBACK, "Sessions Ihrer Wahl sind ausgebucht", "fully booked"),
+]
+
+
+@pytest.mark.parametrize(("reason", "german", "english"), NEWS)
+def test_a_change_of_session_says_why(world, render, reason, german, english):
+    decision = moved(world, reason)
+
+    assert german in body(render(decision))
+    assert english in body(render(decision, locale=Locale.EN))
+    assert "nachgerückt" not in body(render(decision))
+
+
+def test_a_session_given_to_someone_without_one_names_no_session_before(world, render):
+    text = body(render(moved(world, SessionMoveReason.FALLBACK, to=2, before=None)))
+
+    assert "Ihr Platz jetzt: Praxisforum 2 – Raum 1.02, 10:30–12:00 Uhr\n\n" in text
+    assert "Bisher" not in text
+
+
+GIVEN_UP = {
+    Locale.DE: "Ihr Platz jetzt: zurzeit keiner\n"
+    "Bisher:          Praxisforum 3 – Raum 2.04, 10:30–12:00 Uhr\n",
+    Locale.EN: "Your seat:  none at the moment\n"
+    "Before:     Praxisforum 3 – Raum 2.04, 10:30–12:00 CET\n",
+}
+
+
+@pytest.mark.parametrize("locale", [Locale.DE, Locale.EN])
+def test_a_session_given_up_by_a_new_choice_says_there_is_none_now(world, render, locale):
+    event = world.known_event(programme=programme())
+    decision = world.decision(
+        SessionSeatReleased,
+        event=event,
+        slot_id=MORNING,
+        session_id=FORUM[3],
+        reason=SessionReleaseReason.CHOICE_CHANGED,
+    )
+
+    message = render(decision, locale=locale, sequence=1)
+
+    assert GIVEN_UP[locale] in body(message)
+    _, entry = calendar_entry(message)
+    assert entry["LOCATION"] == "Altes Rathaus, Potsdam"
+    assert "Praxisforum 3" not in entry["DESCRIPTION"]
+
+
+def test_a_change_of_session_updates_the_calendar_entry_of_the_seat(world, render):
+    confirmed = world.decision(
+        SeatConfirmed, event=world.known_event(programme=programme()), sessions=HELD
+    )
+    change = moved(world, registration_id=confirmed.registration_id)
+
+    _, seat_entry = calendar_entry(render(confirmed))
+    raw, entry = calendar_entry(render(change, sequence=2))
+
+    assert entry["UID"] == seat_entry["UID"] == f"{confirmed.registration_id}@quartier.example"
+    assert b"\r\nSEQUENCE:2\r\n" in raw
+    assert entry["SEQUENCE"] == 2
+    assert entry["LOCATION"] == "Altes Rathaus, Potsdam – Raum 1.01"
+    assert "Praxisforum 1 – Raum 1.01, 10:30–12:00 Uhr" in entry["DESCRIPTION"]
+    assert entry.decoded("DTSTART") == seat_entry.decoded("DTSTART")

@@ -24,28 +24,44 @@ _templates = Environment(
 )
 
 
+def programme_text(mail: Mail) -> str:
+    """The choice slots the mail names (``{locale}/programme.txt``): the session held with
+    room and time, the waiting lists; empty without a programme."""
+    if not mail.places:
+        return ""
+    text = _templates.get_template(f"{mail.locale}/programme.txt").render(mail=mail)
+    return text.rstrip("\n")
+
+
 def render_text(mail: Mail) -> tuple[str, str]:
     """Subject (one line) and plain-text body of ``mail`` in its language."""
     template = _templates.get_template(f"{mail.locale}/{mail.kind}.txt")
-    context = template.new_context({"mail": mail, "event": mail.event})
+    context = template.new_context(
+        {"mail": mail, "event": mail.event, "programme": programme_text(mail)}
+    )
     subject = "".join(template.blocks["subject"](context))
     body = "".join(template.blocks["body"](context))
     return " ".join(subject.split()), body
 
 
 def calendar(mail: Mail) -> bytes:
-    """The event as an iCalendar object (METHOD:PUBLISH) with times in UTC."""
+    """The event as an iCalendar object (METHOD:PUBLISH) with times in UTC; with a
+    programme, the sessions held in LOCATION (rooms) and DESCRIPTION. Every entry of a
+    registration has its UID; an update (a change of session) a higher SEQUENCE."""
     event = mail.event
     if event is None:
         raise ValueError("a calendar entry needs the event")
     entry = icalendar.Event()
     entry.add("uid", mail.calendar_uid)
+    if mail.calendar_sequence:
+        entry.add("sequence", mail.calendar_sequence)
     entry.add("dtstamp", mail.issued_at.astimezone(UTC))
     entry.add("dtstart", event.starts_at.astimezone(UTC))
     entry.add("dtend", event.ends_at.astimezone(UTC))
     entry.add("summary", event.title)
-    entry.add("location", event.location)
-    entry.add("description", event.description)
+    entry.add("location", mail.calendar_location)
+    programme = programme_text(mail)
+    entry.add("description", "\n\n".join(part for part in (event.description, programme) if part))
     entry.add("url", mail.status_url)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Quartier//Veranstaltungen//DE")

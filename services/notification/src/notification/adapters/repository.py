@@ -5,11 +5,15 @@ from __future__ import annotations
 from uuid import UUID
 
 import asyncpg
+from pydantic import TypeAdapter
 
-from contracts.messages import NotificationKind
+from contracts.messages import NotificationKind, SlotSnapshot
 from notification.domain.model import Delivery, DeliveryStatus, EventInfo
 from notification.service_layer.unit_of_work import UnitOfWork
 from servicekit import outbox
+
+_PROGRAMME = TypeAdapter(tuple[SlotSnapshot, ...])
+"""The programme as JSON (``events.programme``, jsonb)."""
 
 
 class PostgresDeliveries:
@@ -59,6 +63,17 @@ class PostgresDeliveries:
             delivery.sent_at,
         )
 
+    async def count_sent(self, registration_id: UUID, kind: NotificationKind) -> int:
+        count: int = await self._conn.fetchval(
+            """
+            SELECT count(*) FROM deliveries
+            WHERE registration_id = $1 AND kind = $2 AND status = 'sent'
+            """,
+            registration_id,
+            kind.value,
+        )
+        return count
+
 
 class PostgresEvents:
     def __init__(self, conn: asyncpg.Connection) -> None:
@@ -68,26 +83,28 @@ class PostgresEvents:
         row = await self._conn.fetchrow(
             """
             SELECT event_id, title, starts_at, ends_at, venue, city, description, revision,
-                   organiser_contact, address
+                   organiser_contact, address, programme
             FROM events WHERE event_id = $1
             """,
             event_id,
         )
-        return EventInfo(**dict(row)) if row else None
+        if row is None:
+            return None
+        return EventInfo(**{**dict(row), "programme": _PROGRAMME.validate_json(row["programme"])})
 
     async def upsert(self, event: EventInfo) -> bool:
         stored = await self._conn.fetchval(
             """
             INSERT INTO events
                 (event_id, title, starts_at, ends_at, venue, city, description, revision,
-                 organiser_contact, address)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 organiser_contact, address, programme)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
             ON CONFLICT (event_id) DO UPDATE SET
                 title = EXCLUDED.title, starts_at = EXCLUDED.starts_at,
                 ends_at = EXCLUDED.ends_at, venue = EXCLUDED.venue, city = EXCLUDED.city,
                 description = EXCLUDED.description, revision = EXCLUDED.revision,
                 organiser_contact = EXCLUDED.organiser_contact, address = EXCLUDED.address,
-                updated_at = now()
+                programme = EXCLUDED.programme, updated_at = now()
             WHERE events.revision < EXCLUDED.revision
             RETURNING event_id
             """,
@@ -101,6 +118,7 @@ class PostgresEvents:
             event.revision,
             event.organiser_contact,
             event.address,
+            _PROGRAMME.dump_json(event.programme).decode(),
         )
         return stored is not None
 

@@ -63,10 +63,20 @@ def format_datetime(moment: datetime, locale: Locale) -> str:
     return f"{_day(local, locale)}, {local:%H:%M}{_suffix(local, locale)}"
 
 
+def same_day(first: datetime, second: datetime) -> bool:
+    """Whether both moments fall on one calendar day in Europe/Berlin."""
+    return first.astimezone(BERLIN).date() == second.astimezone(BERLIN).date()
+
+
+def format_times(starts: datetime, ends: datetime, locale: Locale) -> str:
+    """The hours of one day: ``10:30–12:00 Uhr`` / ``10:30–12:00 CET``."""
+    start, end = starts.astimezone(BERLIN), ends.astimezone(BERLIN)
+    return f"{start:%H:%M}–{end:%H:%M}{_suffix(end, locale)}"
+
+
 def format_period(starts: datetime, ends: datetime, locale: Locale) -> str:
     """One day: ``Donnerstag, 12. März 2026, 10:00–16:00 Uhr``; longer: ``… bis …``."""
-    start, end = starts.astimezone(BERLIN), ends.astimezone(BERLIN)
-    if start.date() == end.date():
-        return f"{_day(start, locale)}, {start:%H:%M}–{end:%H:%M}{_suffix(end, locale)}"
+    if same_day(starts, ends):
+        return f"{_day(starts.astimezone(BERLIN), locale)}, {format_times(starts, ends, locale)}"
     until = "to" if locale is Locale.EN else "bis"
-    return f"{format_datetime(start, locale)} {until} {format_datetime(end, locale)}"
+    return f"{format_datetime(starts, locale)} {until} {format_datetime(ends, locale)}"

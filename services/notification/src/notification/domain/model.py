@@ -20,20 +20,39 @@ from contracts.messages import (
     ReleaseReason,
     SeatConfirmed,
     SeatReleased,
+    SessionDecision,
+    SessionMoveReason,
+    SessionPlace,
+    SessionReleaseReason,
+    SessionSeatAssigned,
+    SessionSeatReleased,
+    SessionSnapshot,
+    SlotSnapshot,
     Waitlisted,
 )
-from notification.domain.dates import format_period
+from notification.domain.dates import format_period, format_times, same_day
 
 MAIL_DOMAIN = "quartier.example"
 """Right-hand side of Message-IDs and calendar UIDs; stable, so resent mails match."""
 
 _NOTIFICATION_IDS = UUID("5d0f3c1e-7a51-4c43-9a0e-3f1c2b6e8d21")
 
-WITH_CALENDAR = frozenset({NotificationKind.CONFIRMATION, NotificationKind.PROMOTION})
+WITH_CALENDAR = frozenset(
+    {NotificationKind.CONFIRMATION, NotificationKind.PROMOTION, NotificationKind.SESSION_CHANGED}
+)
 """Mails that carry the event as ``termin.ics``: the attendee has a seat."""
 
+CALENDAR_UPDATES = frozenset({NotificationKind.SESSION_CHANGED})
+"""Mails whose ``termin.ics`` updates the one sent with the seat: the same UID, a higher
+SEQUENCE (one more than the mails of the kind sent to the registration before)."""
+
 WITH_CANCEL_LINK = frozenset(
-    {NotificationKind.CONFIRMATION, NotificationKind.PROMOTION, NotificationKind.WAITLIST}
+    {
+        NotificationKind.CONFIRMATION,
+        NotificationKind.PROMOTION,
+        NotificationKind.WAITLIST,
+        NotificationKind.SESSION_CHANGED,
+    }
 )
 """Mails for a registration that is still on: a seat or a waiting-list place to give up."""
 
@@ -44,6 +63,31 @@ RELEASE_MAILS = {
     ReleaseReason.EVENT_CANCELLED: NotificationKind.EVENT_CANCELLED,
 }
 """The mail for a released registration, by why it was released."""
+
+
+class SessionNews(StrEnum):
+    """What a session-change mail tells: how the person came to hold another session of a
+    choice slot, or (``dropped``) none any more."""
+
+    MOVED_UP = "moved_up"
+    CHOICE_CHANGED = "choice_changed"
+    ORGANISER = "organiser"
+    FALLBACK = "fallback"
+    DROPPED = "dropped"
+
+
+SESSION_MOVES = {
+    SessionMoveReason.MOVED_UP: SessionNews.MOVED_UP,
+    SessionMoveReason.CHOICE_CHANGED: SessionNews.CHOICE_CHANGED,
+    SessionMoveReason.ORGANISER: SessionNews.ORGANISER,
+    SessionMoveReason.FALLBACK: SessionNews.FALLBACK,
+}
+"""The session assignments that are news for the person; ``allocated`` is not (the
+confirmation or promotion of the same moment names the session)."""
+
+SESSION_RELEASES = {SessionReleaseReason.CHOICE_CHANGED: SessionNews.DROPPED}
+"""The session releases that are news; ``day_released`` is not (the day's release mail
+tells)."""
 
 
 class DeliveryStatus(StrEnum):
@@ -68,6 +112,9 @@ class EventInfo:
     """The organising team's functional contact, for questions; may be empty."""
     address: str = ""
     """The venue's street address (e.g. ``Büchsenstraße 33``); may be empty."""
+    programme: tuple[SlotSnapshot, ...] = ()
+    """Time slots, some with parallel sessions (titles, rooms), as the catalogue's newest
+    revision has them; empty for an event without a programme."""
 
     @classmethod
     def from_snapshot(cls, snapshot: EventSnapshot) -> EventInfo:
@@ -82,7 +129,20 @@ class EventInfo:
             revision=snapshot.revision,
             organiser_contact=snapshot.organiser_contact,
             address=snapshot.address,
+            programme=tuple(snapshot.programme),
         )
+
+    def slot(self, slot_id: UUID) -> SlotSnapshot | None:
+        return next((slot for slot in self.programme if slot.slot_id == slot_id), None)
+
+    def knows(self, sessions: dict[UUID, set[UUID]]) -> bool:
+        """Whether the programme has every slot and session named (``slot_id`` → its
+        ``session_id``s): a copy older than the decision may not have them yet."""
+        for slot_id, named in sessions.items():
+            slot = self.slot(slot_id)
+            if slot is None or any(session_in(slot, s) is None for s in named):
+                return False
+        return True
 
     @property
     def location(self) -> str:
@@ -93,6 +153,11 @@ class EventInfo:
         if not re.search(rf"\b{re.escape(self.city)}\b", self.address, re.IGNORECASE):
             parts.append(self.city)
         return ", ".join(part.strip() for part in parts if part.strip())
+
+
+def session_in(slot: SlotSnapshot, session_id: UUID | None) -> SessionSnapshot | None:
+    """The session of ``slot`` with that id, if it has one."""
+    return next((s for s in slot.sessions if s.session_id == session_id), None)
 
 
 @dataclass(frozen=True)
@@ -169,7 +234,55 @@ def mail_kind(decision: Decision) -> NotificationKind:
         return NotificationKind.REJECTION
     if isinstance(decision, SeatReleased):
         return RELEASE_MAILS[decision.reason]
+    if session_news(decision) is not None:
+        return NotificationKind.SESSION_CHANGED
     raise TypeError(f"no mail for {type(decision).__name__}")
+
+
+def session_news(decision: Decision) -> SessionNews | None:
+    """What a session decision tells the person; ``None``: nothing a mail has to say."""
+    if isinstance(decision, SessionSeatAssigned):
+        return SESSION_MOVES.get(decision.reason)
+    if isinstance(decision, SessionSeatReleased):
+        return SESSION_RELEASES.get(decision.reason)
+    return None
+
+
+def mailed(decision: Decision) -> bool:
+    """Whether the decision gets a mail: every seat decision does; of the session decisions
+    only those that are news (not an allocation the seat's mail names, not a place on a
+    session's waiting list, not the end of the day's seat)."""
+    return not isinstance(decision, SessionDecision) or session_news(decision) is not None
+
+
+def _session_places(decision: Decision) -> tuple[list[SessionPlace], UUID | None]:
+    """The places in the programme a decision's mail names, and the session held before (a
+    change of session)."""
+    if isinstance(decision, SeatConfirmed):
+        return list(decision.sessions), None
+    if isinstance(decision, SessionSeatAssigned):
+        place = SessionPlace(
+            slot_id=decision.slot_id, session_id=decision.session_id, rank=decision.rank
+        )
+        return [place], decision.previous_session_id
+    if isinstance(decision, SessionSeatReleased):
+        return [SessionPlace(slot_id=decision.slot_id)], decision.session_id
+    return [], None
+
+
+def sessions_named(decision: Decision) -> dict[UUID, set[UUID]]:
+    """The slots (``slot_id`` → the sessions held or waited for) the mail for ``decision``
+    names, which the copy of the event must know; the session held before need not be
+    known (it may be gone from the programme by now)."""
+    places, _ = _session_places(decision)
+    return {
+        place.slot_id: {
+            session
+            for session in (place.session_id, *(wait.session_id for wait in place.waiting))
+            if session is not None
+        }
+        for place in places
+    }
 
 
 def needs_event(decision: Decision) -> bool:
@@ -188,6 +301,65 @@ def message_id(decision_id: UUID) -> str:
 def cancel_url(site_url: str, cancel_token: str) -> str:
     """The public cancel link (a confirm page on the site, then the cancellation)."""
     return f"{site_url}/abmeldung/{quote(cancel_token, safe='')}"
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A place on the waiting list of a session ranked higher than the one held."""
+
+    session: SessionSnapshot
+    position: int
+
+
+@dataclass(frozen=True)
+class SlotPlace:
+    """What a mail says about one choice slot of the programme: the session held (``None``:
+    none), the waiting lists the person is on and, for a change, the session held before."""
+
+    slot: SlotSnapshot
+    time: str
+    """The slot's hours in the mail's language (``10:30–12:00 Uhr``)."""
+    session: SessionSnapshot | None
+    waiting: tuple[Waiting, ...] = ()
+    previous: SessionSnapshot | None = None
+
+    def label(self, session: SessionSnapshot) -> str:
+        """``Praxisforum 3 – Raum 2.04, 10:30–12:00 Uhr`` (without a room: no dash)."""
+        room = f" – {session.room}" if session.room else ""
+        return f"{session.title}{room}, {self.time}"
+
+
+def slot_time(slot: SlotSnapshot, event: EventInfo, locale: Locale) -> str:
+    """A slot's hours, with its day when it is not on the event's first day."""
+    if same_day(slot.starts_at, event.starts_at) and same_day(slot.starts_at, slot.ends_at):
+        return format_times(slot.starts_at, slot.ends_at, locale)
+    return format_period(slot.starts_at, slot.ends_at, locale)
+
+
+def programme_places(
+    decision: Decision, event: EventInfo | None, locale: Locale
+) -> tuple[SlotPlace, ...]:
+    """The choice slots the mail for ``decision`` names, in the programme's order: every
+    slot of a confirmed seat, the one slot of a change of session."""
+    places, previous = _session_places(decision)
+    if event is None or not places:
+        return ()
+    by_slot = {place.slot_id: place for place in places}
+    return tuple(
+        SlotPlace(
+            slot=slot,
+            time=slot_time(slot, event, locale),
+            session=session_in(slot, place.session_id),
+            waiting=tuple(
+                Waiting(session, wait.position)
+                for wait in place.waiting
+                if (session := session_in(slot, wait.session_id)) is not None
+            ),
+            previous=session_in(slot, previous),
+        )
+        for slot in event.programme
+        if (place := by_slot.get(slot.slot_id)) is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -212,10 +384,26 @@ class Mail:
     """For a released registration: it held a waiting-list place, not a seat."""
     position: int | None = None
     reason: RejectionReason | None = None
+    places: tuple[SlotPlace, ...] = ()
+    """The programme's choice slots the mail names (none for an event without one)."""
+    news: SessionNews | None = None
+    """For a change of session: what happened."""
+    calendar_sequence: int = 0
+    """SEQUENCE of the calendar entry: 0 with the seat, higher with every update."""
 
     @property
     def calendar_uid(self) -> str:
+        """The same for every calendar entry of a registration, so that updates replace it."""
         return f"{self.registration_id}@{MAIL_DOMAIN}"
+
+    @property
+    def calendar_location(self) -> str:
+        """The event's place and the rooms of the sessions held
+        (``Hospitalhof, Büchsenstraße 33, Stuttgart – Raum 2.04``)."""
+        location = self.event.location if self.event else ""
+        rooms = [place.session.room for place in self.places if place.session]
+        held = ", ".join(dict.fromkeys(room for room in rooms if room))
+        return f"{location} – {held}" if held else location
 
     @property
     def with_calendar(self) -> bool:
@@ -229,8 +417,10 @@ def compose(
     *,
     correlation_id: str,
     public_base_url: str,
+    calendar_sequence: int = 0,
 ) -> Mail:
-    """The mail for ``decision`` in the recipient's language."""
+    """The mail for ``decision`` in the recipient's language; ``calendar_sequence`` for a
+    mail that updates the calendar entry (``CALENDAR_UPDATES``)."""
     kind = mail_kind(decision)
     locale = contact.locale
     site_url = public_base_url.rstrip("/")
@@ -252,4 +442,7 @@ def compose(
         was_waitlisted=isinstance(decision, SeatReleased) and decision.was_waitlisted,
         position=decision.position if isinstance(decision, Waitlisted) else None,
         reason=decision.reason if isinstance(decision, RegistrationRejected) else None,
+        places=programme_places(decision, event, locale),
+        news=session_news(decision),
+        calendar_sequence=calendar_sequence,
     )

@@ -1,5 +1,6 @@
-"""The notification worker: keeps the event catalogue, mails every seat decision once and
-runs the outbox relay for ``NotificationSent`` / ``NotificationFailed``.
+"""The notification worker: keeps the event catalogue, mails every seat decision and every
+change of session that is news once, and runs the outbox relay for ``NotificationSent`` /
+``NotificationFailed``.
 
 Run: ``python -m notification.entrypoints.stream`` (settings from ``NOTIFICATION_*``).
 """
@@ -46,7 +47,8 @@ async def side_by_side(
 
 
 def build(settings: Settings) -> faust.App:
-    """The Faust app: both consumers, the database pool, health pages and the relay."""
+    """The Faust app: the consumers (catalogue, decisions, sessions), the database pool,
+    health pages and the relay."""
     app, database = worker(settings.app_id, settings, relay_lock=bootstrap.RELAY_LOCK)
     wired: Dependencies | None = None
 
@@ -66,7 +68,8 @@ def build(settings: Settings) -> faust.App:
         log.info("event stored" if stored else "older revision ignored", revision=snapshot.revision)
 
     async def mail_in_order(items: list[Item]) -> None:
-        """The decisions of one registration, one after the other."""
+        """The decisions of one registration, one after the other (those without a mail,
+        such as a place on a session's waiting list, are passed over by the use case)."""
         for envelope, payload in items:
             if not isinstance(payload, Decision):
                 raise Unprocessable(f"{envelope.type} is not a decision")
@@ -83,7 +86,8 @@ def build(settings: Settings) -> faust.App:
 
     async def on_decisions(items: Sequence[Item]) -> None:
         """Mails for different registrations go out side by side; each registration's in
-        order. A batch that fails is retried: mails already sent are not sent again."""
+        order. A batch that fails is retried: mails already sent are not sent again. The
+        seat decisions and the session decisions are two topics, each handled so."""
         by_registration: dict[object, list[Item]] = defaultdict(list)
         for envelope, payload in items:
             by_registration[getattr(payload, "registration_id", envelope.id)].append(
@@ -92,13 +96,14 @@ def build(settings: Settings) -> faust.App:
         await side_by_side(by_registration.values(), mail_in_order, settings.mail_concurrency)
 
     consume(app, topics.CATALOG, on_catalog)
-    consume(
-        app,
-        topics.DECISIONS,
-        on_decisions,
-        batch_size=settings.batch_size,
-        handler_timeout=settings.batch_timeout,
-    )
+    for topic in (topics.DECISIONS, topics.SESSIONS):
+        consume(
+            app,
+            topic,
+            on_decisions,
+            batch_size=settings.batch_size,
+            handler_timeout=settings.batch_timeout,
+        )
     return app
 
 

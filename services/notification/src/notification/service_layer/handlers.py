@@ -1,5 +1,6 @@
 """Use cases: keep the event catalogue, send one mail per seat decision (confirmation,
-promotion, waiting list, rejection, cancellation, event cancelled).
+promotion, waiting list, rejection, cancellation, event cancelled) and per change of session
+that is news for the person.
 
 A use case is ``handler(command, deps)``: mail sending needs more than a unit of work, so
 ``Dependencies`` carries the ports, and each step opens and commits its own unit of work
@@ -18,12 +19,15 @@ from contracts.envelope import Envelope
 from contracts.messages import NotificationFailed, NotificationSent
 from notification.domain.commands import MailDecision, RecordEvent
 from notification.domain.model import (
+    CALENDAR_UPDATES,
     WITH_CANCEL_LINK,
     Delivery,
     DeliveryStatus,
     EventInfo,
     compose,
+    mailed,
     needs_event,
+    sessions_named,
 )
 from notification.service_layer.ports import (
     ContactDirectory,
@@ -69,14 +73,19 @@ async def record_event(cmd: RecordEvent, deps: Dependencies) -> bool:
     return stored
 
 
-async def handle_decision(cmd: MailDecision, deps: Dependencies) -> DeliveryStatus:
-    """Send the mail for the decision once, however often the decision is delivered.
+async def handle_decision(cmd: MailDecision, deps: Dependencies) -> DeliveryStatus | None:
+    """Send the mail for the decision once, however often the decision is delivered;
+    ``None`` for a decision that gets no mail (``mailed``).
 
-    Raises a ``TransientError`` while something the mail needs is missing; the caller
-    retries. A crash between sending and recording sends the mail again on redelivery
-    (same Message-ID): at least once, never lost.
+    Raises a ``TransientError`` while something the mail needs is missing (the event, the
+    sessions it names in the event's programme, the contact); the caller retries. A crash
+    between sending and recording sends the mail again on redelivery (same Message-ID): at
+    least once, never lost.
     """
     decision, envelope = cmd.decision, cmd.envelope
+    if not mailed(decision):
+        log.info("no mail for this decision", decision=type(decision).__name__)
+        return None
     async with deps.uow() as uow:
         delivery = await uow.deliveries.claim(Delivery.for_decision(decision))
         await uow.commit()
@@ -86,8 +95,16 @@ async def handle_decision(cmd: MailDecision, deps: Dependencies) -> DeliveryStat
 
     async with deps.uow() as uow:
         event = await uow.events.get(decision.event_id)
+        # an update of the calendar entry: one more than the updates sent before (the mails
+        # of a registration go one after the other, so a retry counts the same)
+        sequence = 0
+        if delivery.kind in CALENDAR_UPDATES:
+            sent = await uow.deliveries.count_sent(delivery.registration_id, delivery.kind)
+            sequence = sent + 1
     if event is None and needs_event(decision):
         raise EventNotKnownYet(f"event {decision.event_id} is not in the catalogue yet")
+    if event is not None and not event.knows(sessions_named(decision)):
+        raise EventNotKnownYet(f"the programme of event {decision.event_id} lacks a session yet")
 
     contact = await deps.contacts.find(decision.registration_id)
     if contact is None:
@@ -102,6 +119,7 @@ async def handle_decision(cmd: MailDecision, deps: Dependencies) -> DeliveryStat
         event,
         correlation_id=envelope.correlation_id,
         public_base_url=deps.public_base_url,
+        calendar_sequence=sequence,
     )
     if mail.kind in WITH_CANCEL_LINK and mail.cancel_url is None:
         log.warning("no cancel token from the registration service, mail without cancel link")

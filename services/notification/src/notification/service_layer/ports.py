@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
+from contracts.messages import NotificationKind
 from notification.domain.model import Contact, Delivery, EventInfo, Mail
 
 
@@ -45,6 +46,9 @@ class DeliveryRepository(Protocol):
 
     async def save(self, delivery: Delivery) -> None:
         """Store status, attempts, last error and sending time."""
+
+    async def count_sent(self, registration_id: UUID, kind: NotificationKind) -> int:
+        """How many mails of ``kind`` the registration was sent."""
 
 
 class EventCatalog(Protocol):
