@@ -11,7 +11,13 @@ from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.http.registration import RegistrationStatus
 from contracts.messages import Locale
 from gateway.desk.domain.model import spreadsheet_safe
-from gateway.desk.entrypoints.exports import csv_document, xlsx_document
+from gateway.desk.entrypoints.exports import (
+    Sheet,
+    csv_document,
+    sheet_titles,
+    xlsx_document,
+    xlsx_workbook,
+)
 
 HEADINGS_DE = [
     "Name",
@@ -64,6 +70,37 @@ def test_csv_and_xlsx_quote_every_text_cell_and_keep_numbers():
     values = [cell.value for cell in sheet[2]]
     assert values == ["'=cmd|' /C calc'!A0", "'@x", 3, None]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_sheet_names_are_ones_a_workbook_accepts():
+    titles = sheet_titles(
+        [
+            "Forum A: Wohnen/Pflege [neu]?",
+            "Forum A: Wohnen/Pflege [neu]*",
+            "'Zitat'",
+            "Ein sehr langer Titel für ein Forum am Nachmittag",
+            "",
+        ]
+    )
+    assert titles == [
+        "Forum A Wohnen Pflege neu",
+        "Forum A Wohnen Pflege neu (2)",
+        "Zitat",
+        "Ein sehr langer Titel für ein F",
+        "-",
+    ]
+    assert all(len(title) <= 31 for title in titles)
+
+
+def test_a_workbook_has_a_sheet_each():
+    workbook = load_workbook(
+        io.BytesIO(
+            xlsx_workbook([Sheet("Eins", ["a"], [["=1"]]), Sheet("Zwei", ["b"], [[2], [3]])])
+        )
+    )
+    assert workbook.sheetnames == ["Eins", "Zwei"]
+    assert [c.value for c in workbook["Eins"]["A"]] == ["a", "'=1"]
+    assert [c.value for c in workbook["Zwei"]["A"]] == ["b", 2, 3]
 
 
 @pytest.fixture

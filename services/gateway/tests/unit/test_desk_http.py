@@ -104,9 +104,12 @@ async def test_create_sends_the_contracted_body():
         "organiser_contact",
         "waitlist_enabled",
         "registration_deadline",
+        "programme",
+        "choice_deadline",
         "capacity",
         "publish",
     }
+    assert body["programme"] == [] and body["choice_deadline"] is None
 
 
 @pytest.mark.parametrize(
@@ -291,3 +294,61 @@ async def test_an_answer_not_in_the_one_error_shape_says_nothing_of_its_own():
     )
     assert refused.error.message_de == "Capacity hat die Änderung abgelehnt."
     assert refused.fields == ()
+
+
+SESSION_ID = uuid.uuid4()
+
+
+async def test_the_session_lists_are_read_with_the_internal_token():
+    seen: list[httpx.Request] = []
+    holder, waiting = uuid.uuid4(), uuid.uuid4()
+    listed = {
+        "slot_id": str(uuid.uuid4()),
+        "session_id": str(SESSION_ID),
+        "capacity": 1,
+        "holders": [str(holder)],
+        "waiting": [str(waiting)],
+    }
+    http = client(
+        answering(httpx.Response(200, json=[listed]), seen), headers={"X-Internal-Token": "t"}
+    )
+
+    (session,) = await HttpCapacity(http).session_lists(EVENT_ID, "corr-9")
+
+    assert (session.session_id, session.holders, session.waiting) == (
+        SESSION_ID,
+        [holder],
+        [waiting],
+    )
+    (request,) = seen
+    assert (request.method, request.url.path) == ("GET", f"/events/{EVENT_ID}/sessions")
+    assert request.headers["X-Correlation-ID"] == "corr-9"
+    assert request.headers["X-Internal-Token"] == "t"
+
+
+async def test_an_assignment_posts_the_registration_to_the_session():
+    seen: list[httpx.Request] = []
+    registration_id = uuid.uuid4()
+    capacity = HttpCapacity(client(answering(httpx.Response(200, json=SNAPSHOT), seen)))
+
+    event = await capacity.assign_session(EVENT_ID, SESSION_ID, registration_id, "c")
+
+    assert event.event_id == EVENT_ID
+    (request,) = seen
+    assert request.method == "POST"
+    assert request.url.path == f"/events/{EVENT_ID}/sessions/{SESSION_ID}/assignments"
+    assert json.loads(request.content) == {"registration_id": str(registration_id)}
+
+
+async def test_a_full_session_is_a_refusal_in_both_languages():
+    full = {
+        "code": "session_full",
+        "message_de": "„Forum A“ ist voll (20 Plätze).",
+        "message_en": "“Forum A” is full (20 seats).",
+    }
+    refused = await refusal(
+        httpx.Response(409, json=full),
+        lambda capacity: capacity.assign_session(EVENT_ID, SESSION_ID, uuid.uuid4(), "c"),
+    )
+    assert (refused.status_code, refused.error.code) == (409, "session_full")
+    assert refused.error.message_en == "“Forum A” is full (20 seats)."

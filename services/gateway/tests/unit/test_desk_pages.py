@@ -83,6 +83,26 @@ def assert_accessible(html: str) -> Page:
     return page
 
 
+def invalid_event(field: str, code: str, message_de: str, message_en: str) -> CapacityRefused:
+    """Capacity's 422 about one field of the event's details."""
+    problem = Problem(field=field, code=code, message_de=message_de, message_en=message_en)
+    error = ApiError(
+        code="invalid_event",
+        message_de="Bitte prüfen Sie die Angaben zur Veranstaltung.",
+        message_en="Please check the event's details.",
+        errors=(problem,),
+    )
+    return CapacityRefused(422, error)
+
+
+def assert_refused_at_the_capacity_field(answer, message: str, typed: str) -> None:
+    """A capacity refused (409): the reason next to the field, what was typed still in it."""
+    assert answer.status_code == 409
+    assert message in answer.text
+    assert 'aria-describedby="capacity-hint capacity-error"' in answer.text
+    assert f'value="{typed}"' in answer.text
+
+
 @pytest.fixture
 async def desk_client(client, organiser, log_in):
     """The test client, logged in as an organiser."""
@@ -186,21 +206,11 @@ async def test_capacity_down_keeps_the_input(desk_client, capacity, form_token):
 
 
 async def test_capacitys_refusal_of_a_field_stands_at_that_field(desk_client, capacity, form_token):
-    capacity.failure = CapacityRefused(
-        422,
-        ApiError(
-            code="invalid_event",
-            message_de="Bitte prüfen Sie die Angaben zur Veranstaltung.",
-            message_en="Please check the event's details.",
-            errors=(
-                Problem(
-                    field="ends_at",
-                    code="before_start",
-                    message_de="Das Ende liegt vor dem Beginn.",
-                    message_en="The end must not be before the start.",
-                ),
-            ),
-        ),
+    capacity.failure = invalid_event(
+        "ends_at",
+        "before_start",
+        "Das Ende liegt vor dem Beginn.",
+        "The end must not be before the start.",
     )
     form = "/verwaltung/veranstaltungen/neu"
     answer = await post_form(desk_client, form, form, {**NEW_EVENT, "action": "draft"}, form_token)
@@ -306,10 +316,7 @@ async def test_capacity_below_the_seats_taken_is_refused_at_the_field(
         desk_client, path, f"{path}/kapazitaet", {"capacity": "10"}, form_token
     )
 
-    assert refused.status_code == 409
-    assert "12 Plätze sind schon vergeben" in refused.text
-    assert 'aria-describedby="capacity-hint capacity-error"' in refused.text
-    assert 'value="10"' in refused.text
+    assert_refused_at_the_capacity_field(refused, "12 Plätze sind schon vergeben", "10")
     assert capacity.stored[event.event_id].capacity == 20
 
     raised = await post_form(

@@ -10,7 +10,14 @@ import httpx
 import structlog
 from pydantic import BaseModel, TypeAdapter
 
-from contracts.http.capacity import EventAction, EventDetails, NewCapacity, NewEvent
+from contracts.http.capacity import (
+    EventAction,
+    EventDetails,
+    NewAssignment,
+    NewCapacity,
+    NewEvent,
+    SessionList,
+)
 from contracts.http.errors import ApiError
 from contracts.messages import EventSnapshot
 from gateway.adapters.service_http import ServiceClient
@@ -26,6 +33,7 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 EVENT = TypeAdapter(EventSnapshot)
 EVENTS = TypeAdapter(list[EventSnapshot])
+SESSION_LISTS = TypeAdapter(list[SessionList])
 
 
 class HttpCapacity(ServiceClient):
@@ -67,6 +75,17 @@ class HttpCapacity(ServiceClient):
     ) -> EventSnapshot:
         body = NewCapacity(capacity=capacity)
         return await self._event("PUT", f"/events/{event_id}/capacity", correlation_id, body)
+
+    async def session_lists(self, event_id: UUID, correlation_id: str) -> list[SessionList]:
+        response = await self._send("GET", f"/events/{event_id}/sessions", correlation_id)
+        return self._parse(SESSION_LISTS, response)
+
+    async def assign_session(
+        self, event_id: UUID, session_id: UUID, registration_id: UUID, correlation_id: str
+    ) -> EventSnapshot:
+        url = f"/events/{event_id}/sessions/{session_id}/assignments"
+        body = NewAssignment(registration_id=registration_id)
+        return await self._event("POST", url, correlation_id, body)
 
     async def _event(
         self, method: str, url: str, correlation_id: str, body: BaseModel | None = None

@@ -53,6 +53,32 @@ class ChangeCapacity(ByOrganiser):
 
 
 @dataclass(frozen=True)
+class ShowSessions(ByOrganiser):
+    """The event's programme with who holds and who waits for each session."""
+
+    event_id: UUID
+
+
+@dataclass(frozen=True)
+class AssignSession(ByOrganiser):
+    """Move a confirmed registration to a session by hand (refused when it is full)."""
+
+    event_id: UUID
+    session_id: UUID
+    registration_id: UUID
+
+
+@dataclass(frozen=True)
+class ChangeSessionCapacity(ByOrganiser):
+    """A session's new capacity: the programme sent again with it (the waiting list moves
+    up; never below the seats taken)."""
+
+    event_id: UUID
+    session_id: UUID
+    seats: int
+
+
+@dataclass(frozen=True)
 class CancelForAttendee(ByOrganiser):
     """The organisers cancel a registration for the person (who is told by mail)."""
 

@@ -4,7 +4,7 @@ participants as the registration service reports them, and what an export may co
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import datetime
 
 from contracts.http.capacity import MAX_CAPACITY as MAX_CAPACITY
 from contracts.http.capacity import REQUIRED_TEXTS as REQUIRED_TEXTS
@@ -13,7 +13,9 @@ from contracts.http.capacity import EventDetails as EventDetails
 from contracts.http.errors import Problem
 from contracts.http.registration import Participant, RegistrationStatus
 from contracts.messages import EventKind
-from gateway.domain.labels import BERLIN
+from gateway.desk.domain.fields import check_text, local_moment, optional_moment
+from gateway.desk.domain.fields import parse_capacity as parse_capacity
+from gateway.desk.domain.programme import programme_from_form
 from gateway.domain.validation import InvalidInput
 
 # The event form's texts with their limits and the ones it needs are capacity's own
@@ -60,82 +62,18 @@ def spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
-def _parse(value: str, patterns: tuple[str, ...]) -> datetime | None:
-    """``value`` read with the first of the ``strptime`` patterns that fits."""
-    for pattern in patterns:
-        try:
-            return datetime.strptime(value, pattern)
-        except ValueError:
-            continue
-    return None
-
-
-def _parse_date(value: str) -> date | None:
-    """``2026-03-12`` (what a date field sends) or ``12.03.2026`` (typed by hand)."""
-    parsed = _parse(value, ("%Y-%m-%d", "%d.%m.%Y"))
-    return parsed.date() if parsed is not None else None
-
-
-def _parse_time(value: str) -> time | None:
-    """``10:00`` (what a time field sends) or ``10.00`` (typed by hand)."""
-    parsed = _parse(value, ("%H:%M", "%H.%M"))
-    return parsed.time() if parsed is not None else None
-
-
-def local_moment(
-    day_text: str, time_text: str, field: str, problems: list[Problem]
-) -> datetime | None:
-    """A date and a time typed in Berlin time, as an aware datetime; a problem per field."""
-    day, at = _parse_date(day_text.strip()), _parse_time(time_text.strip())
-    if day is None:
-        problems.append(
-            Problem(
-                field=f"{field}_date",
-                code="invalid_date",
-                message_de="Bitte geben Sie ein Datum an (TT.MM.JJJJ).",
-                message_en="Please enter a date (DD.MM.YYYY).",
-            )
-        )
-    if at is None:
-        problems.append(
-            Problem(
-                field=f"{field}_time",
-                code="invalid_time",
-                message_de="Bitte geben Sie eine Uhrzeit an (HH:MM).",
-                message_en="Please enter a time (HH:MM).",
-            )
-        )
-    if day is None or at is None:
-        return None
-    return datetime.combine(day, at, tzinfo=BERLIN)
-
-
 def _texts(form: Mapping[str, str], problems: list[Problem]) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for field, limit in TEXT_LIMITS.items():
-        value = form.get(field, "").strip()
-        if field != "description":
-            value = " ".join(value.split())
-        if field in REQUIRED_TEXTS and not value:
-            problems.append(
-                Problem(
-                    field=field,
-                    code="missing",
-                    message_de="Bitte füllen Sie dieses Feld aus.",
-                    message_en="Please fill in.",
-                )
-            )
-        elif len(value) > limit:
-            problems.append(
-                Problem(
-                    field=field,
-                    code="too_long",
-                    message_de=f"Höchstens {limit} Zeichen.",
-                    message_en=f"At most {limit} characters.",
-                )
-            )
-        texts[field] = value
-    return texts
+    return {
+        field: check_text(
+            form.get(field, ""),
+            field,
+            limit,
+            problems,
+            required=field in REQUIRED_TEXTS,
+            multiline=field == "description",
+        )
+        for field, limit in TEXT_LIMITS.items()
+    }
 
 
 def _kind(value: str, problems: list[Problem]) -> EventKind | None:
@@ -153,37 +91,32 @@ def _kind(value: str, problems: list[Problem]) -> EventKind | None:
         return None
 
 
-def parse_capacity(value: str, problems: list[Problem]) -> int | None:
-    try:
-        capacity = int(value.strip())
-    except ValueError:
-        capacity = -1
-    if not 0 <= capacity <= MAX_CAPACITY:
-        problems.append(
-            Problem(
-                field="capacity",
-                code="invalid",
-                message_de=f"Bitte geben Sie eine ganze Zahl von 0 bis {MAX_CAPACITY} an.",
-                message_en=f"Please enter a whole number from 0 to {MAX_CAPACITY}.",
-            )
-        )
-        return None
-    return capacity
+def _deadline(form: Mapping[str, str], name: str, problems: list[Problem]) -> datetime | None:
+    """An optional moment typed as ``{name}_date`` and ``{name}_time``."""
+    day, at = form.get(f"{name}_date", ""), form.get(f"{name}_time", "")
+    return optional_moment(day, at, name, problems)
 
 
-def _deadline(form: Mapping[str, str], problems: list[Problem]) -> datetime | None:
-    day, at = form.get("deadline_date", "").strip(), form.get("deadline_time", "").strip()
-    if not day and not at:
-        return None
-    return local_moment(day, at, "deadline", problems)
+# The deadlines an event may have, and what is said when one is after the start.
+DEADLINES = {
+    "deadline": (
+        "Der Anmeldeschluss darf nicht nach dem Beginn liegen.",
+        "The registration deadline must not be after the start.",
+    ),
+    "choice_deadline": (
+        "Die Frist für die Wahl der Foren darf nicht nach dem Beginn liegen.",
+        "The deadline for choosing sessions must not be after the start.",
+    ),
+}
 
 
 def _order(
     starts_at: datetime | None,
     ends_at: datetime | None,
-    deadline: datetime | None,
+    deadlines: Mapping[str, datetime | None],
     problems: list[Problem],
 ) -> None:
+    """The end after the start, no deadline after it."""
     if starts_at and ends_at and ends_at <= starts_at:
         problems.append(
             Problem(
@@ -193,15 +126,12 @@ def _order(
                 message_en="The end must be after the start.",
             )
         )
-    if starts_at and deadline and deadline > starts_at:
-        problems.append(
-            Problem(
-                field="deadline_date",
-                code="after_start",
-                message_de="Der Anmeldeschluss darf nicht nach dem Beginn liegen.",
-                message_en="The registration deadline must not be after the start.",
+    for name, deadline in deadlines.items():
+        if starts_at and deadline and deadline > starts_at:
+            de, en = DEADLINES[name]
+            problems.append(
+                Problem(field=f"{name}_date", code="after_start", message_de=de, message_en=en)
             )
-        )
 
 
 def validate_event(form: Mapping[str, str]) -> EventDetails:
@@ -214,8 +144,9 @@ def validate_event(form: Mapping[str, str]) -> EventDetails:
         form.get("start_date", ""), form.get("start_time", ""), "start", problems
     )
     ends_at = local_moment(form.get("end_date", ""), form.get("end_time", ""), "end", problems)
-    deadline = _deadline(form, problems)
-    _order(starts_at, ends_at, deadline, problems)
+    deadlines = {name: _deadline(form, name, problems) for name in DEADLINES}
+    _order(starts_at, ends_at, deadlines, problems)
+    programme = programme_from_form(form, starts_at, ends_at, problems)
     if problems or kind is None or starts_at is None or ends_at is None:
         raise InvalidInput(problems)
     return EventDetails(
@@ -223,7 +154,9 @@ def validate_event(form: Mapping[str, str]) -> EventDetails:
         starts_at=starts_at,
         ends_at=ends_at,
         waitlist_enabled=bool(form.get("waitlist_enabled")),
-        registration_deadline=deadline,
+        registration_deadline=deadlines["deadline"],
+        programme=programme,
+        choice_deadline=deadlines["choice_deadline"],
         **texts,
     )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from fastapi.responses import Response
 from openpyxl import Workbook
@@ -35,26 +37,69 @@ def csv_document(headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> byt
 def xlsx_cell(cell: Cell) -> Cell:
     """Safe, and without the control characters an XLSX file cannot hold."""
     value = safe(cell)
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    return xlsx_text(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: a bold heading row that stays in view, then the rows."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+
+
+# What a sheet's name cannot hold (Excel), and how long it may be.
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+SHEET_TITLE_MAX = 31
+
+
+def sheet_titles(names: Sequence[str]) -> list[str]:
+    """Names a workbook accepts for its sheets: without ``\\ / ? * [ ] :``, at most 31
+    characters, not starting or ending with ``'``, each once (a number added where two
+    would be the same)."""
+    titles: list[str] = []
+    for name in names:
+        base = " ".join(SHEET_TITLE_FORBIDDEN.sub(" ", xlsx_text(name)).split()).strip("'")
+        base = base or "-"
+        title, number = base[:SHEET_TITLE_MAX], 1
+        while title.casefold() in {t.casefold() for t in titles}:
+            number += 1
+            suffix = f" ({number})"
+            title = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
+        titles.append(title)
+    return titles
+
+
+def xlsx_text(value: str) -> str:
+    """Without the control characters an XLSX file cannot hold."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def xlsx_workbook(sheets: Sequence[Sheet]) -> bytes:
+    """One sheet each, named as given (``sheet_titles`` makes names a workbook accepts)."""
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for sheet in sheets or [Sheet("-", [], [])]:
+        page = workbook.create_sheet(sheet.title)
+        page.append([xlsx_cell(heading) for heading in sheet.headings])
+        for cell in page[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.rows:
+            page.append([xlsx_cell(cell) for cell in row])
+        page.freeze_panes = "A2"
+        page.auto_filter.ref = page.dimensions
+    document = io.BytesIO()
+    workbook.save(document)
+    return document.getvalue()
 
 
 def xlsx_document(
     sheet_title: str, headings: Sequence[str], rows: Sequence[Sequence[Cell]]
 ) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = sheet_title
-    sheet.append([xlsx_cell(heading) for heading in headings])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([xlsx_cell(cell) for cell in row])
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    document = io.BytesIO()
-    workbook.save(document)
-    return document.getvalue()
+    return xlsx_workbook([Sheet(sheet_title, headings, rows)])
 
 
 def attachment(content: bytes, media_type: str, filename: str) -> Response:

@@ -8,17 +8,16 @@ organiser accounts and sessions only (``desk_auth``).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from contracts.attendees import AccessibilityNeed
-from contracts.http.errors import Problem
+from contracts.http.capacity import MAX_SLOTS
 from contracts.messages import EventKind, EventSnapshot
 from gateway.desk.domain.commands import (
     CancelForAttendee,
@@ -31,20 +30,40 @@ from gateway.desk.domain.commands import (
 )
 from gateway.desk.domain.model import (
     grouped,
-    parse_capacity,
     validate_event,
     validate_new_event,
 )
-from gateway.desk.domain.organisers import Organiser
+from gateway.desk.domain.programme import (
+    SessionNotFound,
+    programme_values,
+    row_layout,
+    wants_more_rows,
+)
 from gateway.desk.entrypoints import auth as desk_auth
-from gateway.desk.entrypoints.auth import LoginRequired, OrganiserDep, current_organiser
-from gateway.desk.entrypoints.dependencies import WiredDesk
+from gateway.desk.entrypoints import sessions as desk_sessions
+from gateway.desk.entrypoints.auth import LoginRequired, current_organiser
 from gateway.desk.entrypoints.exports import (
     CSV_TYPE,
     XLSX_TYPE,
     attachment,
     csv_document,
     xlsx_document,
+)
+from gateway.desk.entrypoints.requests import (
+    N_,
+    DeskDep,
+    DeskRequest,
+    EventId,
+    ParticipantsUnavailable,
+    back_to_event,
+    form_values,
+    from_registration,
+    not_found_answer,
+    refusal_message,
+    seats_taken_error,
+    t_of,
+    typed_capacity,
+    unavailable_message,
 )
 from gateway.desk.entrypoints.views import (
     DESK,
@@ -54,29 +73,25 @@ from gateway.desk.entrypoints.views import (
     column_headings,
     desk_need_label,
     desk_page,
-    event_url,
     fragment,
     group_heading,
     language_label,
     problem_page,
+    programme_lines,
     row_cells,
-    see_other,
 )
 from gateway.desk.service_layer import handlers
 from gateway.desk.service_layer.handlers import EventOverview
 from gateway.desk.service_layer.ports import (
-    Capacity,
     CapacityRefused,
     CapacityUnavailable,
     EventNotFound,
     OrganiserStoreUnavailable,
-    RegistrationDesk,
 )
 from gateway.domain import labels
 from gateway.domain.validation import InvalidInput
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
-from gateway.web import i18n
-from gateway.web.dependencies import CorrelationId, parse_uuid
+from gateway.web.dependencies import parse_uuid
 from gateway.web.security import verify_csrf
 
 T = TypeVar("T")
@@ -87,12 +102,6 @@ router = APIRouter(
     default_response_class=HTMLResponse,
     dependencies=[Depends(current_organiser), Depends(verify_csrf)],
 )
-
-
-def N_(text: str) -> str:
-    """Marks a German text for translation where it is looked up later (``NOTICES``); babel's
-    extraction knows the name."""
-    return text
 
 
 # What the event page says after an action (``?hinweis=``).
@@ -123,89 +132,9 @@ FORM_FIELDS = {
     "starts_at": "start_date",
     "ends_at": "end_date",
     "registration_deadline": "deadline_date",
+    "choice_deadline": "choice_deadline_date",
 }
 LIVE_INTERVAL_MS = 5000
-
-
-class ParticipantsUnavailable(Exception):
-    """The registration service could not be asked about registrations or feedback."""
-
-
-@dataclass(frozen=True)
-class DeskRequest:
-    """What a desk route works with: the request, the organiser whose session it is, the
-    request's correlation id, the organiser APIs and the organiser's language."""
-
-    request: Request
-    organiser: Organiser
-    correlation_id: str
-    capacity: Capacity
-    registrations: RegistrationDesk
-    t: i18n.Translator
-
-
-def t_of(request: Request) -> i18n.Translator:
-    return i18n.request_translator(request)
-
-
-async def desk_request(
-    request: Request, wired: WiredDesk, organiser: OrganiserDep, correlation_id: CorrelationId
-) -> DeskRequest:
-    """Route dependency: the ``DeskRequest`` (the router has checked the session already)."""
-    return DeskRequest(
-        request,
-        organiser,
-        correlation_id,
-        wired.capacity,
-        wired.registrations,
-        t_of(request),
-    )
-
-
-def event_uuid(event_id: str) -> UUID:
-    """Route dependency: the event id in the path; ``EventNotFound`` (404) when it is not one."""
-    parsed = parse_uuid(event_id)
-    if parsed is None:
-        raise EventNotFound(event_id)
-    return parsed
-
-
-DeskDep = Annotated[DeskRequest, Depends(desk_request)]
-EventId = Annotated[UUID, Depends(event_uuid)]
-
-
-async def from_registration(call: Awaitable[T]) -> T:
-    try:
-        return await call
-    except RegistrationRefused as exc:
-        # The organiser API refuses only a wrong internal token or a changed contract.
-        log.warning("registration service refused the desk", status_code=exc.status_code)
-        raise ParticipantsUnavailable() from exc
-    except RegistrationUnavailable as exc:
-        raise ParticipantsUnavailable() from exc
-
-
-async def form_values(request: Request) -> dict[str, str]:
-    data = await request.form()
-    return {name: value for name, value in data.items() if isinstance(value, str)}
-
-
-def unavailable_message(t: i18n.Translator) -> str:
-    return t.gettext(
-        "Die Veranstaltungsverwaltung (capacity) ist gerade nicht erreichbar. Es wurde nichts "
-        "gespeichert, Ihre Eingaben stehen noch im Formular – bitte versuchen Sie es in "
-        "einigen Minuten erneut."
-    )
-
-
-def refusal_message(exc: CapacityRefused, t: i18n.Translator) -> str:
-    reason = exc.error.message(t.locale.value)
-    return t.gettext("Capacity hat das abgelehnt: %(reason)s") % {"reason": reason}
-
-
-def back_to_event(event_id: UUID, notice: str) -> RedirectResponse:
-    """Back to the event's page, which says what was done (``NOTICES``)."""
-    return see_other(f"{event_url(event_id)}?hinweis={notice}")
 
 
 # --- overview ------------------------------------------------------------------------
@@ -237,6 +166,7 @@ def event_context(
         ]
     return {
         "event": DeskEvent.of(overview.event, t),
+        "programme": programme_lines(overview.event, t),
         "groups": groups,
         "headings": column_headings(t),
         "notice": t.gettext(NOTICES[notice]) if notice in NOTICES else None,
@@ -273,8 +203,14 @@ async def new_event(request: Request) -> HTMLResponse:
 
 
 def event_form_page(
-    request: Request, form: DeskForm, event_id: UUID | None, status_code: int = 200
+    request: Request,
+    form: DeskForm,
+    event_id: UUID | None,
+    status_code: int = 200,
+    rows_added: bool = False,
 ) -> HTMLResponse:
+    """The event form; its programme rows as it was sent with, more where it asked for
+    them (``rows_added``: nothing was saved)."""
     t = t_of(request)
     kinds = [{"value": kind.value, "label": labels.kind_label(kind, t)} for kind in EventKind]
     if event_id is None:
@@ -282,12 +218,16 @@ def event_form_page(
     else:
         heading = t.gettext("Veranstaltung bearbeiten")
         action = f"{DESK}/veranstaltungen/{event_id}/bearbeiten"
+    slots = row_layout(form.values)
     context = {
         "form": form,
         "event_id": event_id,
         "kinds": kinds,
         "heading": heading,
         "action": action,
+        "slots": slots,
+        "more_slots": len(slots) < MAX_SLOTS,
+        "rows_added": rows_added,
     }
     return desk_page(request, "event_form.html", context, status_code)
 
@@ -296,10 +236,12 @@ def refused_form(
     request: Request, form: DeskForm, event_id: UUID | None, exc: CapacityRefused
 ) -> HTMLResponse:
     t = t_of(request)
+    messages: dict[str, list[str]] = {}
     for problem in exc.error.errors:
-        form = form.with_error(
-            FORM_FIELDS.get(problem.field, problem.field), problem.message(t.locale.value)
-        )
+        field = FORM_FIELDS.get(problem.field, problem.field)
+        messages.setdefault(field, []).append(problem.message(t.locale.value))
+    for field, said in messages.items():
+        form = form.with_error(field, " ".join(said))
     return event_form_page(
         request, form.with_notice(refusal_message(exc, t)), event_id, exc.status_code
     )
@@ -315,6 +257,8 @@ async def save_event_form(
     request, t = desk.request, desk.t
     values = await form_values(request)
     form = DeskForm(values)
+    if wants_more_rows(values):
+        return event_form_page(request, form, event_id, rows_added=True)
     try:
         return await save(values)
     except InvalidInput as exc:
@@ -388,7 +332,7 @@ def form_of(event: EventSnapshot) -> dict[str, str]:
         ("deadline", event.registration_deadline),
     ):
         values[f"{name}_date"], values[f"{name}_time"] = local(moment)
-    return values
+    return values | programme_values(event)
 
 
 @router.get("/veranstaltungen/{event_id}/bearbeiten")
@@ -453,13 +397,10 @@ async def cancel_event(desk: DeskDep, event_id: EventId) -> Response:
 async def change_capacity(desk: DeskDep, event_id: EventId) -> Response:
     """New capacity; fewer seats than are taken is refused next to the field (409)."""
     t = desk.t
-    value = (await form_values(desk.request)).get("capacity", "")
-    form = DeskForm({"capacity": value})
-    problems: list[Problem] = []
-    seats = parse_capacity(value, problems)
+    form, seats = await typed_capacity(desk)
     if seats is None:
         overview = await overview_of(desk, event_id)
-        return render_event(desk.request, overview, form.with_problems(problems, t.locale), 422)
+        return render_event(desk.request, overview, form, 422)
     try:
         await handlers.change_capacity(
             ChangeCapacity(desk.organiser, desk.correlation_id, event_id, seats), desk
@@ -467,14 +408,7 @@ async def change_capacity(desk: DeskDep, event_id: EventId) -> Response:
     except CapacityRefused as exc:
         overview = await overview_of(desk, event_id)
         taken = overview.event.seats_taken
-        if seats < taken:
-            error = t.ngettext(
-                "%(num)d Platz ist schon vergeben; weniger Plätze sind nicht möglich.",
-                "%(num)d Plätze sind schon vergeben; weniger Plätze sind nicht möglich.",
-                taken,
-            ) % {"num": taken}
-        else:
-            error = refusal_message(exc, t)
+        error = seats_taken_error(taken, t) if seats < taken else refusal_message(exc, t)
         return render_event(desk.request, overview, form.with_error("capacity", error), 409)
     return back_to_event(event_id, "kapazitaet")
 
@@ -585,14 +519,9 @@ async def feedback(desk: DeskDep) -> HTMLResponse:
 # --- wiring --------------------------------------------------------------------------
 
 
-async def not_found(request: Request, exc: Exception) -> Response:
-    t = t_of(request)
-    return problem_page(
-        request,
-        t.gettext("Veranstaltung nicht gefunden"),
-        t.gettext("Diese Veranstaltung gibt es nicht (mehr)."),
-        404,
-    )
+not_found = not_found_answer(
+    N_("Veranstaltung nicht gefunden"), N_("Diese Veranstaltung gibt es nicht (mehr).")
+)
 
 
 async def unavailable(request: Request, exc: Exception) -> Response:
@@ -614,6 +543,8 @@ def install(app: FastAPI) -> None:
     """The desk's routes, and its answers to a missing session and to services that fail."""
     app.include_router(desk_auth.router)
     app.include_router(router)
+    app.include_router(desk_sessions.router)
+    app.add_exception_handler(SessionNotFound, desk_sessions.session_not_found)
     app.add_exception_handler(LoginRequired, desk_auth.login_required)
     app.add_exception_handler(EventNotFound, not_found)
     for failure in (CapacityUnavailable, ParticipantsUnavailable, OrganiserStoreUnavailable):

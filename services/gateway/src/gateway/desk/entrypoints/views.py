@@ -16,7 +16,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contracts.attendees import AccessibilityNeed
 from contracts.http.registration import Participant, RegistrationStatus
-from contracts.messages import CloseReason, EventSnapshot, EventStatus, Locale
+from contracts.messages import (
+    CloseReason,
+    EventSnapshot,
+    EventStatus,
+    Locale,
+    SessionSnapshot,
+    SlotSnapshot,
+)
+from gateway.desk.domain.programme import RosterEntry, SessionRoster
 from gateway.domain import labels
 from gateway.web import i18n
 from gateway.web.rendering import FormState, Pages
@@ -43,6 +51,11 @@ def login_url(target: str) -> str:
 def event_url(event_id: UUID) -> str:
     """An event's page in the desk."""
     return f"{DESK}/veranstaltungen/{event_id}"
+
+
+def session_url(event_id: UUID, session_id: UUID) -> str:
+    """A session's page in the desk: who holds a seat, who waits."""
+    return f"{event_url(event_id)}/foren/{session_id}"
 
 
 @dataclass(frozen=True)
@@ -198,6 +211,24 @@ class ParticipantRow:
     accessibility: str
 
     @classmethod
+    def unknown(cls, registration_id: UUID, t: labels.Translator) -> ParticipantRow:
+        """A registration capacity lists but the registration service did not (yet)."""
+        return cls(
+            registration_id=registration_id,
+            active=True,
+            name=t.gettext("Anmeldung %(id)s (nicht im Anmeldedienst gefunden)")
+            % {"id": registration_id},
+            email="",
+            organisation="",
+            role="",
+            status="",
+            waitlist_position=None,
+            registered_at="",
+            language="",
+            accessibility="",
+        )
+
+    @classmethod
     def of(cls, participant: Participant, t: labels.Translator) -> ParticipantRow:
         return cls(
             registration_id=participant.registration_id,
@@ -246,6 +277,91 @@ def row_cells(row: ParticipantRow) -> list[str | int | None]:
         row.registered_at,
         row.language,
         row.accessibility,
+    ]
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """A session of the programme with its numbers, as the event page lists it."""
+
+    session: SessionSnapshot
+    url: str
+
+
+@dataclass(frozen=True)
+class SlotLine:
+    slot: SlotSnapshot
+    period: str
+    sessions: list[SessionLine]
+
+
+def programme_lines(event: EventSnapshot, t: labels.Translator) -> list[SlotLine]:
+    return [
+        SlotLine(
+            slot,
+            labels.period(slot.starts_at, slot.ends_at, t.locale),
+            [SessionLine(s, session_url(event.event_id, s.session_id)) for s in slot.sessions],
+        )
+        for slot in event.programme
+    ]
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A person on a session's list: who, and the place on its waiting list."""
+
+    person: ParticipantRow
+    place: int | None
+
+    @classmethod
+    def of(cls, entry: RosterEntry, t: labels.Translator) -> RosterRow:
+        if entry.participant is None:
+            return cls(ParticipantRow.unknown(entry.registration_id, t), entry.place)
+        return cls(ParticipantRow.of(entry.participant, t), entry.place)
+
+
+def roster_rows(
+    roster: SessionRoster, t: labels.Translator
+) -> tuple[list[RosterRow], list[RosterRow]]:
+    """Who holds a seat, and the waiting list in order."""
+    return (
+        [RosterRow.of(entry, t) for entry in roster.holders],
+        [RosterRow.of(entry, t) for entry in roster.waiting],
+    )
+
+
+def session_headings(t: labels.Translator) -> list[str]:
+    """The columns of a session's export, in ``session_cells`` order."""
+    return [
+        t.gettext("Liste"),
+        t.gettext("Wartelistenplatz"),
+        t.gettext("Name"),
+        t.gettext("E-Mail"),
+        t.gettext("Organisation"),
+        t.gettext("Rolle"),
+        t.gettext("Sprache"),
+        t.gettext("Barrierefreiheit"),
+    ]
+
+
+def session_cells(roster: SessionRoster, t: labels.Translator) -> list[list[str | int | None]]:
+    """A session's export: the holders, then the waiting list with each one's place."""
+    holders, waiting = roster_rows(roster, t)
+    listed = [(t.gettext("Platz im Forum"), row) for row in holders] + [
+        (t.gettext("Warteliste"), row) for row in waiting
+    ]
+    return [
+        [
+            which,
+            row.place,
+            row.person.name,
+            row.person.email,
+            row.person.organisation,
+            row.person.role,
+            row.person.language,
+            row.person.accessibility,
+        ]
+        for which, row in listed
     ]
 
 

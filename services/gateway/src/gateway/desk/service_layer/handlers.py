@@ -12,14 +12,18 @@ import structlog
 from contracts.http.registration import Cancellation, Participant
 from contracts.messages import EventSnapshot
 from gateway.desk.domain.commands import (
+    AssignSession,
     ByOrganiser,
     CancelForAttendee,
     ChangeCapacity,
     ChangeEvent,
+    ChangeSessionCapacity,
     CreateEvent,
     ReviseEvent,
     ShowEvent,
+    ShowSessions,
 )
+from gateway.desk.domain.programme import SessionRoster, rosters, with_session_capacity
 from gateway.desk.service_layer.ports import OrganiserApis
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 
@@ -81,6 +85,58 @@ async def change_capacity(command: ChangeCapacity, apis: OrganiserApis) -> Event
         command.event_id, command.seats, command.correlation_id
     )
     _note("capacity changed", command, event_id=command.event_id, capacity=command.seats)
+    return event
+
+
+@dataclass(frozen=True)
+class ProgrammeOverview:
+    """An event and, per session of its programme, who holds a seat and who waits."""
+
+    event: EventSnapshot
+    rosters: list[SessionRoster]
+
+
+async def programme_overview(query: ShowSessions, apis: OrganiserApis) -> ProgrammeOverview:
+    """Capacity's lists joined with the registration service's participants; raises
+    ``RegistrationUnavailable``/``RegistrationRefused`` when the names cannot be had."""
+    event = await apis.capacity.event(query.event_id, query.correlation_id)
+    lists = await apis.capacity.session_lists(query.event_id, query.correlation_id)
+    participants = await apis.registrations.participants(query.event_id, query.correlation_id)
+    return ProgrammeOverview(event, rosters(event, lists, participants))
+
+
+async def assign_session(command: AssignSession, apis: OrganiserApis) -> EventSnapshot:
+    """``CapacityRefused`` (409) when the session is full, unknown, or the registration has
+    no confirmed seat: nothing changed."""
+    event = await apis.capacity.assign_session(
+        command.event_id, command.session_id, command.registration_id, command.correlation_id
+    )
+    _note(
+        "session assigned by organiser",
+        command,
+        event_id=command.event_id,
+        session_id=command.session_id,
+        registration_id=command.registration_id,
+    )
+    return event
+
+
+async def change_session_capacity(
+    command: ChangeSessionCapacity, apis: OrganiserApis
+) -> EventSnapshot:
+    """The event's details as capacity has them, the session with its new capacity;
+    ``SessionNotFound`` when the programme has no such session, ``CapacityRefused`` (422)
+    when fewer seats than are taken."""
+    current = await apis.capacity.event(command.event_id, command.correlation_id)
+    details = with_session_capacity(current, command.session_id, command.seats)
+    event = await apis.capacity.update(command.event_id, details, command.correlation_id)
+    _note(
+        "session capacity changed",
+        command,
+        event_id=command.event_id,
+        session_id=command.session_id,
+        capacity=command.seats,
+    )
     return event
 
 

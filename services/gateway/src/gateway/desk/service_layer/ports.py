@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from contracts.http.capacity import EventAction, EventDetails
+from contracts.http.capacity import EventAction, EventDetails, SessionList
 from contracts.http.errors import ApiError
 from contracts.http.registration import (
     AccessibilityReport,
@@ -116,6 +116,14 @@ class Capacity(Protocol):
     async def change_capacity(
         self, event_id: UUID, capacity: int, correlation_id: str
     ) -> EventSnapshot: ...
+
+    async def session_lists(self, event_id: UUID, correlation_id: str) -> list[SessionList]:
+        """Per session of the programme: who holds a seat, who waits (first in line first)."""
+
+    async def assign_session(
+        self, event_id: UUID, session_id: UUID, registration_id: UUID, correlation_id: str
+    ) -> EventSnapshot:
+        """``CapacityRefused`` (409 ``session_full``, ``unknown_session``, ``not_confirmed``)."""
 
     async def check(self) -> None: ...
 
