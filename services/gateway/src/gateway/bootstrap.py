@@ -1,6 +1,6 @@
-"""The one place that wires the public side's adapters (the catalog read model and the
-registration service); the desk wires its own (``gateway.desk.bootstrap``).  Tests hand in
-fakes through ``Overrides``."""
+"""The one place that wires the public side's adapters (the catalog read model, the
+registration service and capacity's places in the programme); the desk wires its own
+(``gateway.desk.bootstrap``).  Tests hand in fakes through ``Overrides``."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 
 import httpx
 
+from gateway.adapters.capacity_http import HttpSessionPlaces
 from gateway.adapters.catalog_follower import KafkaCatalogFollower
 from gateway.adapters.registration_http import HttpRegistrations
 from gateway.config import Settings
 from gateway.domain.model import Catalog
-from gateway.service_layer.ports import CatalogFeed, Registrations
+from gateway.service_layer.ports import CatalogFeed, Registrations, SessionPlaces
 
 Clock = Callable[[], datetime]
 
@@ -32,6 +33,7 @@ class Overrides:
     registrations: Registrations | None = None
     feed: CatalogFeed | None = None
     clock: Clock | None = None
+    places: SessionPlaces | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Gateway:
     registrations: Registrations
     feed: CatalogFeed
     clock: Clock
+    places: SessionPlaces
 
 
 @asynccontextmanager
@@ -58,6 +61,9 @@ async def bootstrap(
             registrations = HttpRegistrations(
                 await http_client(stack, settings, settings.registration_url)
             )
+        places = overrides.places
+        if places is None:
+            places = HttpSessionPlaces(await http_client(stack, settings, settings.capacity_url))
         feed = overrides.feed
         if feed is None:
             feed = KafkaCatalogFollower(settings, catalog)
@@ -69,6 +75,7 @@ async def bootstrap(
             registrations=registrations,
             feed=feed,
             clock=overrides.clock or utc_now,
+            places=places,
         )
 
 

@@ -35,6 +35,7 @@ from contracts.messages import (
     EventPublished,
     EventSnapshot,
     EventStatus,
+    SessionPlace,
 )
 from gateway.app import create_app
 from gateway.bootstrap import Overrides
@@ -51,9 +52,20 @@ from gateway.desk.service_layer.ports import (
     EventNotFound,
     OrganiserStoreUnavailable,
 )
-from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
+from gateway.domain.commands import (
+    CancelRegistration,
+    ChangeChoices,
+    RegisterAttendee,
+    SendFeedback,
+    ShowPlaces,
+)
 from gateway.domain.model import Catalog
-from gateway.service_layer.ports import CancelLinkExpired, CancelLinkInvalid
+from gateway.service_layer.ports import (
+    CancelLinkExpired,
+    CancelLinkInvalid,
+    PlacesUnavailable,
+    RegistrationRefused,
+)
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -70,6 +82,8 @@ class FakeRegistrations:
         self.token_lookups: list[tuple[str, str]] = []
         self.cancel_requests: list[CancelRegistration] = []
         self.feedback: list[SendFeedback] = []
+        self.rankings: dict[UUID, dict[UUID, list[UUID]]] = {}
+        self.choice_changes: list[ChangeChoices] = []
         self.failure: Exception | None = None
         self.healthy = True
 
@@ -145,6 +159,24 @@ class FakeRegistrations:
             self.states[current.registration_id] = current
         return Cancellation(**current.model_dump(), already_cancelled=not changed)
 
+    async def current_choices(self, token: str, correlation_id: str) -> dict[UUID, list[UUID]]:
+        if self.failure is not None:
+            raise self.failure
+        return self.rankings.get(self._owner(token), {})
+
+    async def change_choices(self, command: ChangeChoices) -> RegistrationState:
+        """Like the registration service: slots named get the new ranking; 409 once the
+        registration ended."""
+        if self.failure is not None:
+            raise self.failure
+        current = self.states[self._owner(command.token)]
+        if not current.active:
+            raise RegistrationRefused(409, ENDED)
+        self.choice_changes.append(command)
+        ranking = self.rankings.setdefault(current.registration_id, {})
+        ranking.update(command.choices)
+        return current
+
     async def send_feedback(self, command: SendFeedback) -> UUID:
         if self.failure is not None:
             raise self.failure
@@ -154,6 +186,28 @@ class FakeRegistrations:
     async def check(self) -> None:
         if not self.healthy:
             raise ConnectionError("registration is down")
+
+
+ENDED = ApiError(
+    code="registration_ended",
+    message_de="Ihre Anmeldung ist storniert oder wurde abgelehnt.",
+    message_en="Your registration was cancelled or declined.",
+)
+
+
+class FakePlaces:
+    """Capacity's places endpoint: per registration what it holds and waits for."""
+
+    def __init__(self) -> None:
+        self.held: dict[UUID, list[SessionPlace]] = {}
+        self.queries: list[ShowPlaces] = []
+        self.down = False
+
+    async def places(self, query: ShowPlaces) -> list[SessionPlace]:
+        self.queries.append(query)
+        if self.down:
+            raise PlacesUnavailable("capacity is down")
+        return self.held.get(query.registration_id, [])
 
 
 class FakeFeed:
@@ -212,6 +266,11 @@ def feed() -> FakeFeed:
 
 
 @pytest.fixture
+def places() -> FakePlaces:
+    return FakePlaces()
+
+
+@pytest.fixture
 def add_event(catalog: Catalog) -> Callable[..., EventSnapshot]:
     """Put an event in the catalog the way the catalog topic would."""
 
@@ -265,7 +324,11 @@ GatewayClient = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 @pytest.fixture
 def gateway_client(
-    catalog: Catalog, registrations: FakeRegistrations, feed: FakeFeed, desk: Desk
+    catalog: Catalog,
+    registrations: FakeRegistrations,
+    feed: FakeFeed,
+    desk: Desk,
+    places: FakePlaces,
 ) -> GatewayClient:
     """A running gateway on the fakes, with settings changed as given, and a client for it
     (``base_url="https://…"`` makes the requests arrive over https)."""
@@ -282,6 +345,7 @@ def gateway_client(
             registrations=registrations,
             feed=feed,
             clock=lambda: NOW,
+            places=places,
         )
         app = create_app(settings, overrides, replace(desk, clock=lambda: NOW))
         async with app.router.lifespan_context(app):

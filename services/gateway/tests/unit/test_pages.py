@@ -1,9 +1,12 @@
 """The public site against a fake catalog and a fake registration service."""
 
+import html
 import re
 import uuid
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+
+import pytest
 
 from contracts.http.errors import ApiError
 from contracts.http.registration import RegistrationState, RegistrationStatus
@@ -14,6 +17,10 @@ from contracts.messages import (
     EventReopened,
     EventStatus,
     EventUpdated,
+    SessionPlace,
+    SessionSnapshot,
+    SessionWait,
+    SlotSnapshot,
 )
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 
@@ -818,3 +825,516 @@ async def test_no_cancel_token_in_the_logs(client, add_event, registrations, cap
     await client.post(f"/abmeldung/{token}", data={"csrf_token": csrf})
     assert "registration cancelled" in caplog.text
     assert token not in caplog.text
+
+
+# --- the programme: ranked sessions, places, change of choice ---------------------------
+
+
+def forum(title, seats_left, **fields):
+    return SessionSnapshot(
+        session_id=uuid.uuid4(),
+        title=title,
+        capacity=20,
+        seats_taken=20 - seats_left,
+        seats_left=seats_left,
+        waitlist_length=0 if seats_left else 2,
+        **fields,
+    )
+
+
+MORNING = [
+    forum("Quartiersräume", 4, room="Saal 1", moderation="Dr. Kim", description="Räume teilen."),
+    forum("Pflege im Quartier", 0, room="Saal 2"),
+    forum("Jung und Alt", 1, room="Raum 3"),
+]
+AFTERNOON = [forum("Förderprogramme", 8, room="Saal 1"), forum("Ehrenamt", 6, room="Saal 2")]
+
+
+def programme(**slot_changes):
+    """A plenary at 10:00 and two choice slots (Berlin time): the morning's three forums,
+    three choices, the first required; the afternoon's two forums (three choices asked,
+    two possible)."""
+    at = lambda hour, minute=0: datetime(2026, 3, 12, hour, minute, tzinfo=UTC)  # noqa: E731
+    return [
+        SlotSnapshot(slot_id=uuid.uuid4(), title="Eröffnung", starts_at=at(9), ends_at=at(10)),
+        SlotSnapshot(
+            slot_id=uuid.uuid4(),
+            title="Praxisforen am Vormittag",
+            starts_at=at(10, 30),
+            ends_at=at(12),
+            sessions=MORNING,
+            ranks=3,
+            choice_required=True,
+            **slot_changes,
+        ),
+        SlotSnapshot(
+            slot_id=uuid.uuid4(),
+            title="Praxisforen am Nachmittag",
+            starts_at=at(13),
+            ends_at=at(14, 30),
+            sessions=AFTERNOON,
+            ranks=3,
+        ),
+    ]
+
+
+def with_programme(add_event, **changes):
+    """A Fachtag with the programme; its plenary, morning and afternoon slots."""
+    event = add_event(programme=programme(), **changes)
+    return event, *event.programme
+
+
+def field(slot, rank):
+    return f"choice-{slot.slot_id}-{rank}"
+
+
+def picked(page, name):
+    """The value of the option selected in the select ``name`` ('' for none)."""
+    html_options = re.search(rf'<select id="{name}" name="{name}".*?</select>', page, re.S)
+    assert html_options, f"no select {name}"
+    chosen = re.findall(r'<option value="([^"]*)" selected>', html_options.group(0))
+    return chosen[0] if chosen else ""
+
+
+async def test_the_event_page_shows_the_programme_with_seats_per_forum(client, add_event):
+    event, _, morning, _ = with_programme(add_event)
+
+    response = await client.get(f"/veranstaltungen/{event.event_id}")
+
+    page = assert_accessible_page(response.text)
+    html = response.text
+    assert '<h2 id="programme-title">Programm</h2>' in html
+    assert "10:00–11:00 Uhr" in html and "Eröffnung" in html
+    assert "11:30–13:00 Uhr" in html and "Praxisforen am Vormittag" in html
+    assert "<dt>Raum</dt><dd>Saal 1</dd>" in html
+    assert "<dt>Moderation</dt><dd>Dr. Kim</dd>" in html
+    assert "<p>Räume teilen.</p>" in html
+    seats = page.find_text("dd")
+    assert {"noch 4 Plätze", "noch 1 Platz", "ausgebucht – Warteliste"} <= set(seats)
+    assert page.find("h4") is not None and "Pflege im Quartier" in page.find_text("h4")
+    assert str(morning.slot_id) in html
+
+
+async def test_the_form_asks_for_ranked_choices_per_choice_slot(client, add_event):
+    event, plenary, morning, afternoon = with_programme(add_event)
+
+    response = await client.get(f"/veranstaltungen/{event.event_id}")
+
+    page = assert_accessible_page(response.text)
+    selects = [attrs["name"] for attrs in page.find("select")]
+    assert selects == [
+        "role",
+        field(morning, 1),
+        field(morning, 2),
+        field(morning, 3),
+        field(afternoon, 1),
+        field(afternoon, 2),  # three asked, two forums: two choices
+    ]
+    assert str(plenary.slot_id) not in " ".join(selects)
+    legends = page.find_text("legend")
+    assert "Praxisforen am Vormittag (11:30–13:00 Uhr)" in legends
+    assert "Praxisforen am Nachmittag (14:00–15:30 Uhr)" in legends
+    labels = dict(re.findall(r'<label for="(choice-[^"]+)">([^<]+)', response.text))
+    assert labels[field(morning, 1)] == "1. Wunsch"
+    assert labels[field(morning, 2)].strip() == "2. Wunsch"
+    assert labels[field(afternoon, 2)].strip() == "2. Wunsch"
+    assert {attrs["for"] for attrs in page.find("label")} >= set(selects)
+    (first,) = page.find("select", name=field(morning, 1))
+    assert "required" in first
+    assert "required" not in page.find("select", name=field(afternoon, 1))[0]
+    options = [attrs["value"] for attrs in page.find("option")]
+    assert [str(s.session_id) for s in MORNING] == [
+        value for value in options if value in {str(s.session_id) for s in MORNING}
+    ][:3]
+    assert "Pflege im Quartier (ausgebucht – Warteliste)" in response.text
+
+
+async def test_a_ranking_is_sent_as_the_registrations_choices(
+    client, add_event, registrations, csrf
+):
+    event, _, morning, afternoon = with_programme(add_event)
+    data = form_data(
+        csrf,
+        **{
+            field(morning, 1): str(MORNING[1].session_id),
+            field(morning, 2): str(MORNING[0].session_id),
+        },
+    )
+
+    response = await client.post(f"/veranstaltungen/{event.event_id}/anmeldung", data=data)
+
+    assert response.status_code == 303
+    (sent,) = registrations.submitted
+    assert sent.choices == {
+        morning.slot_id: [MORNING[1].session_id, MORNING[0].session_id],
+        afternoon.slot_id: [],
+    }
+
+
+RANKING_MISTAKES = {
+    "first choice missing": (
+        {},
+        ("morning", 1),
+        "Praxisforen am Vormittag: Bitte wählen Sie Ihren Erstwunsch.",
+    ),
+    "the same forum twice": (
+        {("morning", 1): 0, ("morning", 2): 2, ("morning", 3): 0},
+        ("morning", 3),
+        "Praxisforen am Vormittag: Dieses Forum ist schon Ihr 1. Wunsch. Bitte wählen Sie ein "
+        "anderes oder keines.",
+    ),
+    "a later choice without an earlier one": (
+        {("morning", 1): 0, ("afternoon", 2): 1},
+        ("afternoon", 1),
+        "Praxisforen am Nachmittag: Bitte wählen Sie Ihren 1. Wunsch, bevor Sie einen 2. "
+        "Wunsch angeben.",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "at", "message"), list(RANKING_MISTAKES.values()), ids=list(RANKING_MISTAKES)
+)
+async def test_a_wrong_ranking_is_shown_at_its_select_with_the_choices_kept(
+    client, add_event, registrations, csrf, typed, at, message
+):
+    event, _, morning, afternoon = with_programme(add_event)
+    slots = {"morning": (morning, MORNING), "afternoon": (afternoon, AFTERNOON)}
+    choices = {
+        field(slots[name][0], rank): str(slots[name][1][index].session_id)
+        for (name, rank), index in typed.items()
+    }
+    data = form_data(csrf, **choices)
+
+    response = await client.post(f"/veranstaltungen/{event.event_id}/anmeldung", data=data)
+
+    assert response.status_code == 422
+    page = assert_accessible_page(response.text)
+    wrong = field(slots[at[0]][0], at[1])
+    assert f'<li><a href="#{wrong}">{html.escape(message, quote=False)}</a></li>' in response.text
+    assert f'<p class="field-error" id="{wrong}-error">' in response.text
+    (select,) = page.find("select", name=wrong)
+    assert f"{wrong}-error" in (select["aria-describedby"] or "").split()
+    assert select["aria-invalid"] == "true"
+    for name, value in choices.items():
+        assert picked(response.text, name) == value, "what was chosen is kept"
+    assert page.find("input", id="name")[0]["value"] == "Erika Mustermann"
+    assert registrations.submitted == []
+
+
+async def test_ranking_errors_in_english(client, add_event, registrations, csrf):
+    event, *_ = with_programme(add_event)
+    client.cookies.set("lang", "en")
+    page = await client.get(f"/veranstaltungen/{event.event_id}")
+    assert "1st choice" in page.text and "2nd choice" in page.text and "3rd choice" in page.text
+    assert "4 seats left" in page.text and "1 seat left" in page.text
+    assert "fully booked – waiting list" in page.text
+
+    response = await client.post(
+        f"/veranstaltungen/{event.event_id}/anmeldung", data=form_data(csrf)
+    )
+
+    assert response.status_code == 422
+    assert "Praxisforen am Vormittag: Please choose your first choice." in response.text
+    assert registrations.submitted == []
+
+
+def place(slot, held, rank, *waiting):
+    """What capacity says a registration has in ``slot``: the morning forum ``held`` (an
+    index into MORNING) at ``rank``, and (index, position) on waiting lists."""
+    return SessionPlace(
+        slot_id=slot.slot_id,
+        session_id=MORNING[held].session_id,
+        rank=rank,
+        waiting=[SessionWait(session_id=MORNING[i].session_id, position=p) for i, p in waiting],
+    )
+
+
+def confirmed_with_places(registered, places, event, *held):
+    """A confirmed registration and the places capacity reports for it."""
+    mine = registered(event.event_id, RegistrationStatus.CONFIRMED)
+    places.held[mine.registration_id] = list(held)
+    return mine
+
+
+async def test_the_status_page_shows_the_forum_held_and_the_waiting_lists(
+    client, add_event, registered, places
+):
+    event, _, morning, afternoon = with_programme(add_event)
+    mine = confirmed_with_places(registered, places, event, place(morning, 0, 2, (1, 3)))
+
+    response = await client.get(f"/anmeldung/{mine.registration_id}", headers=CORRELATION)
+
+    page = assert_accessible_page(response.text)
+    text = " ".join(response.text.split())
+    assert page.status_text.strip() == "Ihre Teilnahme ist bestätigt"
+    assert (
+        "Ihr Platz: <strong>Quartiersräume</strong> – Ihr 2. Wunsch, Raum Saal 1, 11:30–13:00 Uhr"
+    ) in text
+    assert "Warteliste für „Pflege im Quartier“: Platz 3" in text
+    assert "In dieser Runde haben Sie noch keinen Platz." in text  # the afternoon
+    (region,) = page.find("div", id="status-region")
+    assert region["data-poll-url"] == f"/anmeldung/{mine.registration_id}/status.json"
+    assert region["data-current-sessions"], "the script compares the places"
+    assert page.find("script", src="/static/status.js")
+    (query,) = places.queries
+    assert (query.event_id, query.registration_id) == (event.event_id, mine.registration_id)
+    assert query.correlation_id == "corr-123"
+    assert str(afternoon.slot_id) not in (region["data-current-sessions"] or "")
+
+
+async def test_places_that_can_no_longer_move_are_not_watched(
+    client, add_event, registered, places
+):
+    event, _, morning, _ = with_programme(add_event)
+    mine = confirmed_with_places(registered, places, event, place(morning, 0, 1))
+
+    response = await client.get(f"/anmeldung/{mine.registration_id}")
+
+    page = assert_accessible_page(response.text)
+    assert "Ihr 1. Wunsch" in response.text
+    assert "data-poll-url" not in response.text
+    assert not page.find("script")
+
+
+async def test_status_json_carries_the_places_and_notices_a_move_up(
+    client, add_event, registered, places
+):
+    event, _, morning, _ = with_programme(add_event)
+    mine = confirmed_with_places(registered, places, event, place(morning, 2, 2, (0, 1)))
+    url = f"/anmeldung/{mine.registration_id}/status.json"
+
+    before = (await client.get(url)).json()
+    places.held[mine.registration_id] = [place(morning, 0, 1)]
+    after = (await client.get(url)).json()
+
+    assert before["status"] == "confirmed"
+    assert before["sessions"] == [
+        {
+            "slot_id": str(morning.slot_id),
+            "session_id": str(MORNING[2].session_id),
+            "rank": 2,
+            "waiting": [{"session_id": str(MORNING[0].session_id), "position": 1}],
+        }
+    ]
+    assert after["sessions"][0]["rank"] == 1
+    assert before["sessions_key"] and after["sessions_key"]
+    assert before["sessions_key"] != after["sessions_key"]
+    page = Elements((await client.get(f"/anmeldung/{mine.registration_id}")).text)
+    assert page.find("div", id="status-region")[0].get("data-current-sessions") in (
+        None,
+        after["sessions_key"],
+    )
+
+
+async def test_capacity_down_still_shows_the_day_status(client, add_event, registered, places):
+    event, *_ = with_programme(add_event)
+    mine = confirmed_with_places(registered, places, event)
+    places.down = True
+
+    response = await client.get(f"/anmeldung/{mine.registration_id}")
+    polled = await client.get(f"/anmeldung/{mine.registration_id}/status.json")
+
+    assert response.status_code == 200
+    page = assert_accessible_page(response.text)
+    assert page.status_text.strip() == "Ihre Teilnahme ist bestätigt"
+    assert "Ihre Plätze in den Foren können gerade nicht angezeigt werden." in response.text
+    assert page.find("div", id="status-region")[0]["data-poll-url"], "it asks again later"
+    assert polled.status_code == 200
+    assert (polled.json()["status"], polled.json()["sessions"]) == ("confirmed", None)
+
+
+async def test_a_pending_registration_asks_capacity_nothing(client, add_event, registered, places):
+    event, *_ = with_programme(add_event)
+    pending = registered(event.event_id, RegistrationStatus.PENDING)
+
+    response = await client.get(f"/anmeldung/{pending.registration_id}")
+
+    assert "sobald Ihre Teilnahme bestätigt ist" in response.text
+    assert places.queries == []
+
+
+async def test_the_polling_script_notices_new_places(client):
+    script = (await client.get("/static/status.js")).text
+    assert "sessions_key" in script
+    assert "currentSessions" in script
+
+
+def change_link(registrations, registered, event, status=RegistrationStatus.CONFIRMED):
+    mine = registered(event.event_id, status)
+    return mine, registrations.cancel_link(mine)
+
+
+async def test_the_change_of_choice_is_prefilled_and_linked_from_the_cancel_page(
+    client, add_event, registrations, registered
+):
+    event, _, morning, afternoon = with_programme(
+        add_event, choice_deadline=datetime(2026, 3, 10, 11, 0, tzinfo=UTC)
+    )
+    mine, token = change_link(registrations, registered, event)
+    registrations.rankings[mine.registration_id] = {
+        morning.slot_id: [MORNING[2].session_id, MORNING[0].session_id],
+        afternoon.slot_id: [AFTERNOON[1].session_id],
+    }
+
+    cancel_page = await client.get(f"/abmeldung/{token}")
+    response = await client.get(f"/wahl/{token}")
+
+    assert Elements(cancel_page.text).find("a", href=f"/wahl/{token}")
+    assert "bis Di., 10.03.2026, 12:00 Uhr" in cancel_page.text
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    page = assert_accessible_page(response.text)
+    assert page.find("meta", name="robots", content="noindex")
+    (form,) = page.find("form")
+    assert (form["method"], form["action"]) == ("post", f"/wahl/{token}")
+    assert picked(response.text, field(morning, 1)) == str(MORNING[2].session_id)
+    assert picked(response.text, field(morning, 2)) == str(MORNING[0].session_id)
+    assert picked(response.text, field(morning, 3)) == ""
+    assert picked(response.text, field(afternoon, 1)) == str(AFTERNOON[1].session_id)
+    assert "Praxisforen am Vormittag (11:30–13:00 Uhr)" in page.find_text("legend")
+    assert "Änderungen sind bis Di., 10.03.2026, 12:00 Uhr möglich." in response.text
+
+
+async def test_a_new_ranking_goes_to_the_registration_service_then_to_the_status_page(
+    client, add_event, registrations, registered, csrf
+):
+    event, _, morning, afternoon = with_programme(add_event)
+    mine, token = change_link(registrations, registered, event)
+    data = {
+        "csrf_token": csrf,
+        field(morning, 1): str(MORNING[0].session_id),
+        field(afternoon, 1): str(AFTERNOON[0].session_id),
+        field(afternoon, 2): str(AFTERNOON[1].session_id),
+    }
+
+    response = await client.post(f"/wahl/{token}", data=data, headers=CORRELATION)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/anmeldung/{mine.registration_id}"
+    (change,) = registrations.choice_changes
+    assert change.token == token and change.correlation_id == "corr-123"
+    assert change.choices == {
+        morning.slot_id: [MORNING[0].session_id],
+        afternoon.slot_id: [AFTERNOON[0].session_id, AFTERNOON[1].session_id],
+    }
+
+
+async def test_a_wrong_new_ranking_is_shown_at_its_select(
+    client, add_event, registrations, registered, csrf
+):
+    event, _, morning, _ = with_programme(add_event)
+    _, token = change_link(registrations, registered, event)
+    twice = str(MORNING[1].session_id)
+    data = {"csrf_token": csrf, field(morning, 1): twice, field(morning, 2): twice}
+
+    response = await client.post(f"/wahl/{token}", data=data)
+
+    assert response.status_code == 422
+    page = assert_accessible_page(response.text)
+    (select,) = page.find("select", name=field(morning, 2))
+    assert select["aria-invalid"] == "true"
+    assert f'<li><a href="#{field(morning, 2)}">' in response.text
+    assert picked(response.text, field(morning, 2)) == twice
+    assert registrations.choice_changes == []
+
+
+async def test_after_the_choice_deadline_the_choice_stays(
+    client, add_event, registrations, registered, csrf
+):
+    event, _, morning, _ = with_programme(
+        add_event, choice_deadline=datetime(2026, 2, 28, 17, 0, tzinfo=UTC)
+    )
+    _, token = change_link(registrations, registered, event)
+
+    page = await client.get(f"/wahl/{token}")
+    cancel_page = await client.get(f"/abmeldung/{token}")
+    sent = await client.post(
+        f"/wahl/{token}",
+        data={"csrf_token": csrf, field(morning, 1): str(MORNING[0].session_id)},
+    )
+
+    assert page.status_code == 200
+    assert "Die Wahl der Foren ist seit Sa., 28.02.2026, 18:00 Uhr geschlossen." in page.text
+    assert not Elements(page.text).find("select")
+    assert f'href="/wahl/{token}"' not in cancel_page.text
+    assert sent.status_code == 409
+    assert registrations.choice_changes == []
+
+
+async def test_a_cancelled_registration_changes_no_choice(
+    client, add_event, registrations, registered, csrf
+):
+    event, _, morning, _ = with_programme(add_event)
+    _, token = change_link(registrations, registered, event, RegistrationStatus.CANCELLED)
+
+    page = await client.get(f"/wahl/{token}")
+    sent = await client.post(
+        f"/wahl/{token}",
+        data={"csrf_token": csrf, field(morning, 1): str(MORNING[0].session_id)},
+    )
+
+    assert "Ihre Wahl der Foren lässt sich deshalb nicht mehr ändern." in page.text
+    assert not Elements(page.text).find("form")
+    assert sent.status_code == 409
+    assert registrations.choice_changes == []
+
+
+async def test_a_refusal_or_an_outage_keeps_the_new_ranking(
+    client, add_event, registrations, registered, csrf
+):
+    event, _, morning, _ = with_programme(add_event)
+    _, token = change_link(registrations, registered, event)
+    chosen = str(MORNING[0].session_id)
+    data = {"csrf_token": csrf, field(morning, 1): chosen}
+    ended = ApiError(code="registration_ended", message_de="Storniert.", message_en="Cancelled.")
+
+    async def refuse(command):
+        raise RegistrationRefused(409, ended)
+
+    registrations.change_choices = refuse
+    refused = await client.post(f"/wahl/{token}", data=data)
+    registrations.failure = RegistrationUnavailable("down")
+    down = await client.post(f"/wahl/{token}", data=data)
+
+    assert refused.status_code == 409 and "Storniert." in refused.text
+    assert picked(refused.text, field(morning, 1)) == chosen
+    assert down.status_code == 503
+    assert "Es wurde nichts geändert" in down.text
+
+
+async def test_a_wrong_link_to_the_change_of_choice_is_a_404(client, registrations, csrf):
+    for method in ("GET", "POST"):
+        response = await client.request(
+            method, "/wahl/kaputt!link", data={"csrf_token": csrf} if method == "POST" else None
+        )
+        assert response.status_code == 404
+        assert "Abmeldelink ungültig" in response.text
+    assert registrations.token_lookups == []
+
+
+async def test_without_a_programme_nothing_changes(client, add_event, registrations, registered):
+    event = add_event()
+    mine, token = change_link(registrations, registered, event)
+
+    cancel_page = await client.get(f"/abmeldung/{token}")
+    status_page = await client.get(f"/anmeldung/{mine.registration_id}")
+    choice_page = await client.get(f"/wahl/{token}")
+
+    assert "/wahl/" not in cancel_page.text
+    assert "Programm" not in status_page.text
+    assert "Für diese Veranstaltung gibt es keine Foren zur Wahl." in choice_page.text
+
+
+async def test_a_cancelled_event_takes_no_new_choice(
+    client, add_event, send, registrations, registered
+):
+    event, *_ = with_programme(add_event, choice_deadline=datetime(2026, 3, 10, 11, 0, tzinfo=UTC))
+    send(EventCancelled, event, status=EventStatus.CANCELLED)
+    _, token = change_link(registrations, registered, event)
+
+    page = await client.get(f"/wahl/{token}")
+
+    assert "Die Veranstaltung wurde abgesagt." in page.text
+    assert "geschlossen" not in page.text
+    assert not Elements(page.text).find("select")

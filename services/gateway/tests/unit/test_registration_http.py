@@ -10,7 +10,12 @@ from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.http.registration import RegistrationStatus
 from contracts.messages import Locale
 from gateway.adapters.registration_http import HttpRegistrations
-from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
+from gateway.domain.commands import (
+    CancelRegistration,
+    ChangeChoices,
+    RegisterAttendee,
+    SendFeedback,
+)
 from gateway.domain.validation import Attendee, Feedback
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -20,6 +25,7 @@ from gateway.service_layer.ports import (
 )
 
 EVENT_ID = uuid.uuid4()
+SLOT, FORUM_A, FORUM_B = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 COMMAND = RegisterAttendee(
     event_id=EVENT_ID,
     attendee=Attendee(
@@ -34,6 +40,7 @@ COMMAND = RegisterAttendee(
     ),
     idempotency_key="key-12345678",
     correlation_id="corr-1",
+    choices={SLOT: [FORUM_B, FORUM_A]},
 )
 
 
@@ -77,6 +84,7 @@ async def test_submit_sends_the_contracted_request():
         "accessibility_needs": ["step_free", "other"],
         "accessibility_other": "Begleitperson",
         "health_data_consent": True,
+        "choices": {str(SLOT): [str(FORUM_B), str(FORUM_A)]},
     }
 
 
@@ -280,6 +288,8 @@ async def test_wrong_and_expired_cancel_links():
     for call in (
         lambda registrations: registrations.cancellation_target(TOKEN, "c"),
         lambda registrations: registrations.cancel(CancelRegistration(TOKEN, "c")),
+        lambda registrations: registrations.current_choices(TOKEN, "c"),
+        lambda registrations: registrations.change_choices(ChangeChoices(TOKEN, {}, "c")),
     ):
         with pytest.raises(CancelLinkInvalid) as invalid:
             await call(wrong)
@@ -293,6 +303,46 @@ async def test_wrong_and_expired_cancel_links():
             await call(refused)
         assert other.value.status_code == 409
         assert other.value.code == "busy"
+
+
+async def test_the_ranking_behind_a_link_is_read_and_changed():
+    registration_id = uuid.uuid4()
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.method == "GET":
+            return httpx.Response(200, json={"choices": {str(SLOT): [str(FORUM_A)]}})
+        return httpx.Response(202, json=status_body(registration_id, status="confirmed"))
+
+    registrations = adapter(handler)
+    current = await registrations.current_choices(TOKEN, "corr-5")
+    state = await registrations.change_choices(
+        ChangeChoices(TOKEN, {SLOT: [FORUM_B, FORUM_A]}, "corr-6")
+    )
+
+    assert current == {SLOT: [FORUM_A]}
+    assert state.registration_id == registration_id
+    assert state.status is RegistrationStatus.CONFIRMED
+    read, change = seen
+    assert (read.method, read.url.raw_path) == ("GET", f"/choices/{TOKEN}".encode())
+    assert read.headers["X-Correlation-ID"] == "corr-5"
+    assert (change.method, change.url.raw_path) == ("POST", f"/choices/{TOKEN}".encode())
+    assert change.headers["X-Correlation-ID"] == "corr-6"
+    assert json.loads(change.content) == {"choices": {str(SLOT): [str(FORUM_B), str(FORUM_A)]}}
+
+
+async def test_a_refused_change_of_choice_carries_the_services_words():
+    ended = {
+        "code": "registration_ended",
+        "message_de": "Ihre Anmeldung ist storniert.",
+        "message_en": "Your registration was cancelled.",
+    }
+    registrations = adapter(lambda request: httpx.Response(409, json=ended))
+    with pytest.raises(RegistrationRefused) as caught:
+        await registrations.change_choices(ChangeChoices(TOKEN, {SLOT: []}, "c"))
+    assert caught.value.status_code == 409
+    assert caught.value.error.message_en == "Your registration was cancelled."
 
 
 async def test_a_plain_404_is_still_an_invalid_link_with_our_own_words():

@@ -15,13 +15,19 @@ from contracts.http.errors import ApiError
 from contracts.http.registration import (
     Cancellation,
     FeedbackReceived,
+    NewChoices,
     NewFeedback,
     NewRegistration,
     RegistrationAccepted,
     RegistrationState,
 )
 from gateway.adapters.service_http import ServiceClient, api_error
-from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
+from gateway.domain.commands import (
+    CancelRegistration,
+    ChangeChoices,
+    RegisterAttendee,
+    SendFeedback,
+)
 from gateway.service_layer.ports import (
     CancelLinkExpired,
     CancelLinkInvalid,
@@ -39,10 +45,15 @@ ACCEPTED = TypeAdapter(RegistrationAccepted)
 REGISTRATION_STATE = TypeAdapter(RegistrationState)
 CANCELLATION = TypeAdapter(Cancellation)
 FEEDBACK_RECEIVED = TypeAdapter(FeedbackReceived)
+CHOICES = TypeAdapter(NewChoices)
 
 
 def cancel_path(token: str) -> str:
     return f"/cancellations/{quote(token, safe='')}"
+
+
+def choices_path(token: str) -> str:
+    return f"/choices/{quote(token, safe='')}"
 
 
 class HttpRegistrations(ServiceClient):
@@ -68,6 +79,7 @@ class HttpRegistrations(ServiceClient):
             accessibility_needs=attendee.accessibility_needs,
             accessibility_other=attendee.accessibility_other,
             health_data_consent=attendee.health_data_consent,
+            choices=command.choices,
         )
         headers = {
             IDEMPOTENCY_HEADER: command.idempotency_key,
@@ -107,6 +119,23 @@ class HttpRegistrations(ServiceClient):
         )
         self._raise_for_link(response)
         return self._parse(CANCELLATION, response)
+
+    async def current_choices(self, token: str, correlation_id: str) -> dict[UUID, list[UUID]]:
+        response = await self._request(
+            "GET", choices_path(token), headers={CORRELATION_HEADER: correlation_id}
+        )
+        self._raise_for_link(response)
+        return self._parse(CHOICES, response).choices
+
+    async def change_choices(self, command: ChangeChoices) -> RegistrationState:
+        response = await self._request(
+            "POST",
+            choices_path(command.token),
+            body=NewChoices(choices=command.choices),
+            headers={CORRELATION_HEADER: command.correlation_id},
+        )
+        self._raise_for_link(response)
+        return self._parse(REGISTRATION_STATE, response)
 
     async def send_feedback(self, command: SendFeedback) -> UUID:
         body = NewFeedback.model_validate(command.feedback, from_attributes=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from gateway.domain.validation import Attendee, Feedback
@@ -16,6 +16,8 @@ class RegisterAttendee:
     attendee: Attendee
     idempotency_key: str
     correlation_id: str
+    choices: dict[UUID, list[UUID]] = field(default_factory=dict)
+    """Per choice slot of the programme, the sessions ranked, best first."""
 
 
 @dataclass(frozen=True)
@@ -48,4 +50,22 @@ class OpenCancelLink:
     """The registration a cancel link is for, to ask whether to cancel it."""
 
     token: str
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class ChangeChoices:
+    """Rank the sessions anew, by the token of the mail's link; every choice slot named."""
+
+    token: str
+    choices: dict[UUID, list[UUID]]
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class ShowPlaces:
+    """What a registration holds and waits for in the event's programme (capacity)."""
+
+    event_id: UUID
+    registration_id: UUID
     correlation_id: str

@@ -17,8 +17,9 @@ from contracts.http.registration import (
     RegistrationState,
     RegistrationStatus,
 )
-from contracts.messages import EventKind, Locale
+from contracts.messages import EventKind, Locale, SessionSnapshot
 from gateway.domain.model import Availability, Listing
+from gateway.domain.programme import ordinal_de, ordinal_en
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -108,8 +109,27 @@ def period(starts_at: datetime, ends_at: datetime, locale: Locale) -> str:
     start, end = starts_at.astimezone(BERLIN), ends_at.astimezone(BERLIN)
     if start.date() != end.date():
         return f"{moment(start, locale)} – {moment(end, locale)}"
+    return f"{day(start, locale)}, {hours(start, end, locale)}"
+
+
+def hours(starts_at: datetime, ends_at: datetime, locale: Locale) -> str:
+    """``10:00–11:30 Uhr`` / ``10:00–11:30`` in Berlin time (a slot of one day's programme)."""
     suffix = DATE_PATTERNS[locale].time_suffix
-    return f"{day(start, locale)}, {_clock(start, locale)}–{_clock(end, locale)}{suffix}"
+    return f"{_clock(starts_at, locale)}–{_clock(ends_at, locale)}{suffix}"
+
+
+def choice_label(rank: int, t: Translator) -> str:
+    """``1. Wunsch`` / ``1st choice``."""
+    ordinal = ordinal_en(rank) if t.locale is Locale.EN else ordinal_de(rank)
+    return t.gettext("%(ordinal)s Wunsch") % {"ordinal": ordinal}
+
+
+def session_seats_label(session: SessionSnapshot, t: Translator) -> str:
+    """``noch 4 Plätze`` / ``4 seats left``; ``ausgebucht – Warteliste`` when none is left."""
+    seats = session.seats_left
+    if seats == 0:
+        return t.gettext("ausgebucht – Warteliste")
+    return t.ngettext("noch %(num)d Platz", "noch %(num)d Plätze", seats) % {"num": seats}
 
 
 def availability_label(listing: Listing, now: datetime, t: Translator) -> str:

@@ -1,5 +1,6 @@
 """The public side's use cases, each ``use_case(command, registrations)``: pass a registration
-on, look one up, cancel one by its link, pass feedback on."""
+on, look one up, cancel one by its link, rank the sessions anew by it, pass feedback on; and
+``programme_places(query, places)``: what a registration holds in the programme."""
 
 from __future__ import annotations
 
@@ -13,14 +14,22 @@ from contracts.http.registration import (
     RegistrationState,
     plausible_cancel_token,
 )
+from contracts.messages import SessionPlace
 from gateway.domain.commands import (
     CancelRegistration,
+    ChangeChoices,
     OpenCancelLink,
     RegisterAttendee,
     SendFeedback,
+    ShowPlaces,
     ShowRegistration,
 )
-from gateway.service_layer.ports import CancelLinkInvalid, Registrations
+from gateway.service_layer.ports import (
+    CancelLinkInvalid,
+    PlacesUnavailable,
+    Registrations,
+    SessionPlaces,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -46,23 +55,24 @@ async def registration_state(
     return await registrations.state(query.registration_id, query.correlation_id, query.wait)
 
 
+def _plausible(token: str) -> None:
+    """A token that cannot be one of ours is refused here and never put into a URL."""
+    if not plausible_cancel_token(token):
+        raise CancelLinkInvalid()
+
+
 async def cancellation_target(
     query: OpenCancelLink, registrations: Registrations
 ) -> RegistrationState:
-    """The registration a cancel link is for, to ask whether to cancel it.
-
-    A token that cannot be one of ours is refused here and never put into a URL.
-    """
-    if not plausible_cancel_token(query.token):
-        raise CancelLinkInvalid()
+    """The registration a cancel link is for, to ask whether to cancel it."""
+    _plausible(query.token)
     return await registrations.cancellation_target(query.token, query.correlation_id)
 
 
 async def cancel(command: CancelRegistration, registrations: Registrations) -> Cancellation:
     """Cancel the registration a link is for; the registration service tells capacity and
     notification.  A second cancel of the same registration changes nothing."""
-    if not plausible_cancel_token(command.token):
-        raise CancelLinkInvalid()
+    _plausible(command.token)
     cancellation = await registrations.cancel(command)
     log.info(
         "registration cancelled" if not cancellation.already_cancelled else "cancel repeated",
@@ -70,6 +80,33 @@ async def cancel(command: CancelRegistration, registrations: Registrations) -> C
         registration_id=str(cancellation.registration_id),
     )
     return cancellation
+
+
+async def choice_target(
+    query: OpenCancelLink, registrations: Registrations
+) -> tuple[RegistrationState, dict[UUID, list[UUID]]]:
+    """The registration a link is for and its ranking of the sessions, to change it."""
+    _plausible(query.token)
+    state = await registrations.cancellation_target(query.token, query.correlation_id)
+    return state, await registrations.current_choices(query.token, query.correlation_id)
+
+
+async def change_choices(command: ChangeChoices, registrations: Registrations) -> RegistrationState:
+    """Pass a new ranking on; capacity decides it (its deadline included), the status page
+    shows the places that follow."""
+    _plausible(command.token)
+    state = await registrations.change_choices(command)
+    log.info("choices changed", registration_id=str(state.registration_id))
+    return state
+
+
+async def programme_places(query: ShowPlaces, places: SessionPlaces) -> list[SessionPlace] | None:
+    """The registration's places in the programme; ``None`` while capacity cannot tell (the
+    status page then shows the day's status alone)."""
+    try:
+        return await places.places(query)
+    except PlacesUnavailable:
+        return None
 
 
 async def send_feedback(command: SendFeedback, registrations: Registrations) -> UUID:

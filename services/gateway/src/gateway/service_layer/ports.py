@@ -7,7 +7,14 @@ from uuid import UUID
 
 from contracts.http.errors import ApiError
 from contracts.http.registration import Cancellation, RegistrationAccepted, RegistrationState
-from gateway.domain.commands import CancelRegistration, RegisterAttendee, SendFeedback
+from contracts.messages import SessionPlace
+from gateway.domain.commands import (
+    CancelRegistration,
+    ChangeChoices,
+    RegisterAttendee,
+    SendFeedback,
+    ShowPlaces,
+)
 
 
 class RegistrationUnavailable(Exception):
@@ -26,6 +33,11 @@ class RegistrationRefused(Exception):
     @property
     def code(self) -> str:
         return self.error.code
+
+
+class PlacesUnavailable(Exception):
+    """Capacity did not tell the places in the programme (no answer, a server error, an
+    answer off the contract)."""
 
 
 class CancelLinkUnusable(Exception):
@@ -78,11 +90,27 @@ class Registrations(Protocol):
         """Cancel the registration a link is for; harmless twice.  Raises like
         ``cancellation_target``."""
 
+    async def current_choices(self, token: str, correlation_id: str) -> dict[UUID, list[UUID]]:
+        """The ranking of the sessions stored with the registration a link is for.  Raises
+        like ``cancellation_target``."""
+
+    async def change_choices(self, command: ChangeChoices) -> RegistrationState:
+        """Store a new ranking (capacity decides it); ``RegistrationRefused`` (409) once the
+        registration was cancelled or rejected, else raises like ``cancellation_target``."""
+
     async def send_feedback(self, command: SendFeedback) -> UUID:
         """Store feedback on the site's accessibility; its ``feedback_id``."""
 
     async def check(self) -> None:
         """Raise unless the service answers its health check."""
+
+
+class SessionPlaces(Protocol):
+    """Capacity's open read of a registration's places in the programme."""
+
+    async def places(self, query: ShowPlaces) -> list[SessionPlace]:
+        """Per choice slot the registration takes part in: the session held, its rank, the
+        places on the waiting lists of better-ranked sessions; ``PlacesUnavailable``."""
 
 
 class CatalogFeed(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -11,18 +12,30 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from markupsafe import Markup
 from starlette.datastructures import FormData
 
+from contracts.http.errors import Problem
 from contracts.http.registration import RegistrationState, RegistrationStatus
-from contracts.messages import EventKind, Locale
+from contracts.messages import EventKind, Locale, SessionPlace, SlotSnapshot
 from gateway.bootstrap import Gateway
 from gateway.domain import labels
 from gateway.domain.commands import (
     CancelRegistration,
+    ChangeChoices,
     OpenCancelLink,
     RegisterAttendee,
     SendFeedback,
+    ShowPlaces,
     ShowRegistration,
 )
 from gateway.domain.model import Listing
+from gateway.domain.programme import (
+    choice_fields,
+    choice_slots,
+    choices_open,
+    places_key,
+    prefilled,
+    still_moving,
+    validate_ranking,
+)
 from gateway.domain.registration import live
 from gateway.domain.validation import InvalidInput, validate_attendee, validate_feedback
 from gateway.service_layer import handlers
@@ -33,11 +46,13 @@ from gateway.service_layer.ports import (
     RegistrationUnavailable,
 )
 from gateway.site.views import (
+    ChoicesForm,
     EventView,
     FeedbackForm,
     RegistrationForm,
     kind_options,
     need_options,
+    place_views,
     render,
     role_options,
 )
@@ -64,7 +79,21 @@ LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 HONEYPOT = "website"
 # How often the status page asks for news (milliseconds): a decision takes seconds, a
 # waiting-list place moves when someone else cancels.
-POLL_INTERVAL_MS = {RegistrationStatus.PENDING: 1000, RegistrationStatus.WAITLISTED: 10000}
+# A confirmed registration waiting for a better-ranked session moves as slowly.
+POLL_INTERVAL_MS = {
+    RegistrationStatus.PENDING: 1000,
+    RegistrationStatus.WAITLISTED: 10000,
+    RegistrationStatus.CONFIRMED: 10000,
+}
+# The registration form's fields in the order they stand on the page (the error summary's
+# order); the ranked choices of the programme come after the role.
+FIELDS_BEFORE_CHOICES = ("name", "email", "organisation", "role")
+FIELDS_AFTER_CHOICES = (
+    "accessibility_needs",
+    "accessibility_other",
+    "health_data_consent",
+    "privacy_consent",
+)
 
 
 def in_language(locale: Locale, german: str, english: str) -> str:
@@ -82,6 +111,16 @@ def not_saved_notice(t: labels.Translator) -> str:
 def text(data: FormData, name: str) -> str:
     value = data.get(name)
     return value if isinstance(value, str) else ""
+
+
+def typed_choices(data: FormData, slots: list[SlotSnapshot]) -> dict[str, str]:
+    """The ranked selects as sent (field name → session id)."""
+    return {name: text(data, name) for name in choice_fields(slots)}
+
+
+def in_form_order(problems: list[Problem], slots: list[SlotSnapshot]) -> list[Problem]:
+    order = [*FIELDS_BEFORE_CHOICES, *choice_fields(slots), *FIELDS_AFTER_CHOICES]
+    return sorted(problems, key=lambda p: order.index(p.field) if p.field in order else len(order))
 
 
 def listing_or_404(request: Request, gateway: Gateway, event_id: str) -> Listing:
@@ -151,6 +190,7 @@ async def register(
     locale = i18n.request_locale(request)
     t = i18n.request_translator(request)
     data = await request.form()
+    slots = choice_slots(listing.snapshot)
     form = RegistrationForm(
         name=text(data, "name"),
         email=text(data, "email"),
@@ -163,9 +203,11 @@ async def register(
         health_data_consent=bool(text(data, "health_data_consent")),
         privacy_consent=bool(text(data, "privacy_consent")),
         idempotency_key=idempotency_key(text(data, "idempotency_key")),
+        choices=typed_choices(data, slots),
     )
     if text(data, HONEYPOT):
         return event_page(request, gateway, listing, form.with_notice(not_saved_notice(t)), 400)
+    problems: list[Problem] = []
     try:
         attendee = validate_attendee(
             name=form.name,
@@ -179,9 +221,17 @@ async def register(
             locale=locale.value,
         )
     except InvalidInput as exc:
-        invalid = form.with_problems(exc.problems, locale)
+        problems += exc.problems
+    try:
+        ranking = validate_ranking(slots, form.choices)
+    except InvalidInput as exc:
+        problems += exc.problems
+    if problems:
+        invalid = form.with_problems(in_form_order(problems, slots), locale)
         return event_page(request, gateway, listing, invalid, 422)
-    command = RegisterAttendee(listing.event_id, attendee, form.idempotency_key, correlation_id)
+    command = RegisterAttendee(
+        listing.event_id, attendee, form.idempotency_key, correlation_id, choices=ranking
+    )
     try:
         submission = await handlers.register(command, gateway.registrations)
     except RegistrationUnavailable:
@@ -223,14 +273,21 @@ async def registration(
         return render(request, "registration_unavailable.html", unavailable, 503)
     if state is None:
         raise HTTPException(status_code=404, detail=t.gettext("Anmeldung nicht gefunden"))
+    event = event_of(gateway, state, t)
+    programme = await programme_of(gateway, state, correlation_id)
+    watching = live(state) or programme.moving
     context: dict[str, Any] = {
         "state": state,
-        "live": live(state),
+        "live": watching,
         "poll_interval": POLL_INTERVAL_MS.get(state.status, 1000),
         "headline": labels.status_headline(state, t),
         "explanation": labels.status_explanation(state, t),
         "cancel_hint": labels.cancel_hint(state, t),
-        "event": event_of(gateway, state, t),
+        "event": event,
+        "places": place_views(event.programme, programme.places, t)
+        if event and programme.places is not None
+        else None,
+        "programme": programme,
     }
     response = render(request, "registration.html", context)
     response.headers.update(NO_STORE)
@@ -240,6 +297,40 @@ async def registration(
 def event_of(gateway: Gateway, state: RegistrationState, t: labels.Translator) -> EventView | None:
     listing = gateway.catalog.get(state.event_id)
     return EventView.of(listing, gateway.clock(), t) if listing else None
+
+
+@dataclass(frozen=True)
+class Programme:
+    """What the status page shows of a registration's places in the programme.
+
+    ``asked``: the event has choice slots and the registration holds a seat, so capacity was
+    asked; ``places``: its answer (``None``: capacity could not tell, the page shows the
+    day's status alone)."""
+
+    asked: bool = False
+    places: list[SessionPlace] | None = None
+
+    @property
+    def key(self) -> str:
+        return places_key(self.places)
+
+    @property
+    def moving(self) -> bool:
+        return self.asked and still_moving(self.places)
+
+
+async def programme_of(
+    gateway: Gateway, state: RegistrationState, correlation_id: str
+) -> Programme:
+    listing = gateway.catalog.get(state.event_id)
+    if (
+        listing is None
+        or not choice_slots(listing.snapshot)
+        or state.status is not RegistrationStatus.CONFIRMED
+    ):
+        return Programme()
+    query = ShowPlaces(state.event_id, state.registration_id, correlation_id)
+    return Programme(True, await handlers.programme_places(query, gateway.places))
 
 
 @router.get("/anmeldung/{registration_id}/status.json", response_class=JSONResponse)
@@ -252,12 +343,17 @@ async def registration_status(
         return JSONResponse({"status": None}, status_code=503, headers=NO_STORE)
     if state is None:
         return JSONResponse({"status": None}, status_code=404, headers=NO_STORE)
-    body = {
+    body: dict[str, Any] = {
         "registration_id": str(state.registration_id),
         "status": state.status.value,
         "waitlist_position": state.waitlist_position,
         "cancel_reason": state.cancel_reason,
     }
+    programme = await programme_of(gateway, state, correlation_id)
+    if programme.asked:
+        places = programme.places
+        body["sessions"] = None if places is None else [p.model_dump(mode="json") for p in places]
+        body["sessions_key"] = programme.key
     return JSONResponse(body, headers=NO_STORE)
 
 
@@ -344,6 +440,7 @@ async def cancellation(
         "headline": labels.status_headline(state, t),
         "explanation": labels.status_explanation(state, t),
         "event": event_of(gateway, state, t),
+        "choices_closed": choices_closed(gateway, state, t),
     }
     return private_page(request, "cancellation.html", context)
 
@@ -373,6 +470,120 @@ async def cancel(
         "event": event_of(gateway, cancelled, t),
     }
     return private_page(request, "cancelled.html", context)
+
+
+def choices_closed(gateway: Gateway, state: RegistrationState, t: labels.Translator) -> str | None:
+    """Why the ranking of the sessions can no longer be changed; ``None`` while it can."""
+    listing = gateway.catalog.get(state.event_id)
+    if listing is None or not choice_slots(listing.snapshot):
+        return t.gettext("Für diese Veranstaltung gibt es keine Foren zur Wahl.")
+    if not state.active:
+        return t.gettext(
+            "Ihre Anmeldung ist storniert oder wurde nicht angenommen. Ihre Wahl der Foren "
+            "lässt sich deshalb nicht mehr ändern."
+        )
+    event = listing.snapshot
+    if listing.cancelled:
+        return t.gettext("Die Veranstaltung wurde abgesagt.")
+    if not choices_open(event, gateway.clock()) and event.choice_deadline is not None:
+        return t.gettext(
+            "Die Wahl der Foren ist seit %(deadline)s geschlossen. Es gilt Ihre bisherige "
+            "Wahl; die Plätze, die Sie haben, zeigt der Stand Ihrer Anmeldung."
+        ) % {"deadline": labels.moment(event.choice_deadline, t.locale)}
+    return None
+
+
+def choices_page(
+    request: Request,
+    gateway: Gateway,
+    token: str,
+    state: RegistrationState,
+    form: ChoicesForm,
+    status_code: int = 200,
+) -> HTMLResponse:
+    t = i18n.request_translator(request)
+    closed = choices_closed(gateway, state, t)
+    context: dict[str, Any] = {
+        "state": state,
+        "token": token,
+        "event": event_of(gateway, state, t),
+        "form": form,
+        "closed": closed,
+    }
+    return private_page(request, "choices.html", context, status_code)
+
+
+def choices_unavailable_text(t: labels.Translator) -> str:
+    return t.gettext(
+        "Ihre Wahl kann gerade nicht geändert werden, weil die Anmeldung nicht erreichbar ist. "
+        "Es wurde nichts geändert – bitte versuchen Sie es in einigen Minuten erneut."
+    )
+
+
+def slots_of(gateway: Gateway, state: RegistrationState) -> list[SlotSnapshot]:
+    """The choice slots of the registration's event (none while the catalog lacks it)."""
+    listing = gateway.catalog.get(state.event_id)
+    return choice_slots(listing.snapshot) if listing else []
+
+
+async def by_choice_link(request: Request, token: str, call: Awaitable[T]) -> T | HTMLResponse:
+    """``by_link`` for the change of choice: its own words when registration is down."""
+    t = i18n.request_translator(request)
+    return await by_link(request, token, call, choices_unavailable_text(t))
+
+
+@router.get("/wahl/{token}")
+async def choices(
+    request: Request, token: str, gateway: GatewayDep, correlation_id: CorrelationId
+) -> HTMLResponse:
+    """The ranking of the sessions behind the mail's link, prefilled, to change it (until
+    the event's choice deadline)."""
+    query = OpenCancelLink(token, correlation_id)
+    target = await by_choice_link(
+        request, token, handlers.choice_target(query, gateway.registrations)
+    )
+    if isinstance(target, HTMLResponse):
+        return target
+    state, ranking = target
+    form = ChoicesForm(choices=prefilled(slots_of(gateway, state), ranking))
+    return choices_page(request, gateway, token, state, form)
+
+
+@router.post("/wahl/{token}")
+async def change_choices(
+    request: Request, token: str, gateway: GatewayDep, correlation_id: CorrelationId
+) -> Response:
+    """Pass the new ranking on, then to the status page, which shows the places."""
+    locale = i18n.request_locale(request)
+    t = i18n.request_translator(request)
+    query = OpenCancelLink(token, correlation_id)
+    state = await by_choice_link(
+        request, token, handlers.cancellation_target(query, gateway.registrations)
+    )
+    if isinstance(state, HTMLResponse):
+        return state
+    slots = slots_of(gateway, state)
+    form = ChoicesForm(choices=typed_choices(await request.form(), slots))
+    if choices_closed(gateway, state, t) is not None:
+        return choices_page(request, gateway, token, state, form, 409)
+    try:
+        ranking = validate_ranking(slots, form.choices)
+    except InvalidInput as exc:
+        return choices_page(
+            request, gateway, token, state, form.with_problems(exc.problems, locale), 422
+        )
+    command = ChangeChoices(token, ranking, correlation_id)
+    try:
+        await handlers.change_choices(command, gateway.registrations)
+    except CancelLinkUnusable as exc:
+        return link_problem(request, exc)
+    except RegistrationUnavailable:
+        unavailable = form.with_notice(choices_unavailable_text(t))
+        return choices_page(request, gateway, token, state, unavailable, 503)
+    except RegistrationRefused as exc:
+        refused = form.with_refusal(exc.error, locale)
+        return choices_page(request, gateway, token, state, refused, exc.status_code)
+    return RedirectResponse(f"/anmeldung/{state.registration_id}", status_code=303)
 
 
 @router.get(i18n.SWITCH_PATH + "/{code}")

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
-from contracts.messages import EventKind
+from contracts.messages import EventKind, SessionPlace, SessionSnapshot, SlotSnapshot
 from gateway.domain import labels
 from gateway.domain.model import Availability, Listing
+from gateway.domain.programme import choice_field, choice_slots, rank_count
 from gateway.web.rendering import FormState, Pages
 
 SITE = Pages(Path(__file__).resolve().parent / "templates")
@@ -44,6 +47,136 @@ def linked_text(text: str) -> list[TextPart]:
 
 
 @dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """One of a slot's parallel sessions with its seats left."""
+
+    session_id: str
+    title: str
+    description: str
+    room: str
+    moderation: str
+    seats_label: str
+    full: bool
+
+    @classmethod
+    def of(cls, session: SessionSnapshot, t: labels.Translator) -> SessionView:
+        return cls(
+            session_id=str(session.session_id),
+            title=session.title,
+            description=session.description,
+            room=session.room,
+            moderation=session.moderation,
+            seats_label=labels.session_seats_label(session, t),
+            full=session.seats_left == 0,
+        )
+
+    @property
+    def option(self) -> Option:
+        """The session in a choice's select: its title and seats left."""
+        return Option(self.session_id, f"{self.title} ({self.seats_label})")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One ranked select of a choice slot: its field name, ``1. Wunsch``, and whether it
+    must be filled."""
+
+    field: str
+    label: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """A time slot of the programme; ``choices`` are the selects of a slot whose sessions
+    attendees rank (none for a plenary)."""
+
+    slot_id: str
+    title: str
+    hours: str
+    starts_at: str
+    sessions: list[SessionView]
+    choices: list[Choice]
+
+    @classmethod
+    def of(cls, slot: SlotSnapshot, chosen: bool, t: labels.Translator) -> SlotView:
+        ranks = rank_count(slot) if chosen else 0
+        return cls(
+            slot_id=str(slot.slot_id),
+            title=slot.title,
+            hours=labels.hours(slot.starts_at, slot.ends_at, t.locale),
+            starts_at=slot.starts_at.isoformat(),
+            sessions=[SessionView.of(session, t) for session in slot.sessions],
+            choices=[
+                Choice(
+                    choice_field(slot.slot_id, rank),
+                    labels.choice_label(rank, t),
+                    rank == 1 and slot.choice_required,
+                )
+                for rank in range(1, ranks + 1)
+            ],
+        )
+
+    @property
+    def options(self) -> list[Option]:
+        return [session.option for session in self.sessions]
+
+    def session(self, session_id: object) -> SessionView | None:
+        return next((s for s in self.sessions if s.session_id == str(session_id)), None)
+
+
+def programme_view(listing: Listing, t: labels.Translator) -> list[SlotView]:
+    chosen = {slot.slot_id for slot in choice_slots(listing.snapshot)}
+    return [SlotView.of(slot, slot.slot_id in chosen, t) for slot in listing.snapshot.programme]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    session: str
+    position: int
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """What a registration has in one choice slot: the session held (``None``: none) with
+    the rank it had in the ranking (``None``: given without being ranked) and the places on
+    the waiting lists of sessions ranked higher."""
+
+    slot: SlotView
+    held: SessionView | None
+    rank_label: str | None
+    waiting: list[Waiting]
+
+
+def place_views(
+    slots: Sequence[SlotView], places: Sequence[SessionPlace], t: labels.Translator
+) -> list[PlaceView]:
+    """Per choice slot of the programme, what ``places`` says (nothing held where capacity
+    names no place)."""
+    by_slot = {str(place.slot_id): place for place in places}
+    views = []
+    for slot in slots:
+        if not slot.choices:
+            continue
+        place = by_slot.get(slot.slot_id)
+        held = slot.session(place.session_id) if place and place.session_id else None
+        rank = place.rank if place and held else None
+        waiting = [
+            Waiting(found.title, wait.position)
+            for wait in (place.waiting if place else [])
+            if (found := slot.session(wait.session_id)) is not None
+        ]
+        views.append(PlaceView(slot, held, labels.choice_label(rank, t) if rank else None, waiting))
+    return views
+
+
+@dataclass(frozen=True)
 class EventView:
     event_id: UUID
     title: str
@@ -61,11 +194,15 @@ class EventView:
     cancelled: bool
     deadline: str | None
     deadline_at: str | None
+    programme: list[SlotView] = field(default_factory=list)
+    choice_deadline: str | None = None
+    choice_deadline_at: str | None = None
 
     @classmethod
     def of(cls, listing: Listing, now: datetime, t: labels.Translator) -> EventView:
         event = listing.snapshot
         deadline = event.registration_deadline
+        choice_deadline = event.choice_deadline
         return cls(
             event_id=event.event_id,
             title=event.title,
@@ -83,6 +220,9 @@ class EventView:
             cancelled=listing.cancelled,
             deadline=labels.moment(deadline, t.locale) if deadline else None,
             deadline_at=deadline.isoformat() if deadline else None,
+            programme=programme_view(listing, t),
+            choice_deadline=labels.moment(choice_deadline, t.locale) if choice_deadline else None,
+            choice_deadline_at=choice_deadline.isoformat() if choice_deadline else None,
         )
 
     @property
@@ -102,11 +242,10 @@ class EventView:
     def paragraphs(self) -> list[str]:
         return [part.strip() for part in self.description.split("\n\n") if part.strip()]
 
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
+    @property
+    def choice_slots(self) -> list[SlotView]:
+        """The slots whose sessions attendees rank."""
+        return [slot for slot in self.programme if slot.choices]
 
 
 def kind_options(t: labels.Translator) -> list[Option]:
@@ -121,8 +260,21 @@ def need_options(t: labels.Translator) -> list[Option]:
     return [Option(need.value, labels.need_label(need, t)) for need in AccessibilityNeed]
 
 
+@dataclass(frozen=True, kw_only=True)
+class RankedChoices:
+    """The ranked selects of a form as typed (field name → session id); ``form[name]`` in a
+    template reads them like the form's other fields."""
+
+    choices: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.choices:
+            return self.choices[name]
+        return getattr(self, name)
+
+
 @dataclass(frozen=True)
-class RegistrationForm(FormState):
+class RegistrationForm(RankedChoices, FormState):
     """The registration form as typed."""
 
     name: str = ""
@@ -144,3 +296,8 @@ class FeedbackForm(FormState):
     name: str = ""
     email: str = ""
     page: str = ""
+
+
+@dataclass(frozen=True)
+class ChoicesForm(RankedChoices, FormState):
+    """The change of choice (behind the mail's link) as typed."""

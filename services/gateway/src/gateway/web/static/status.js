@@ -1,9 +1,11 @@
 // Keeps the registration status page current while it can still change by itself: while
-// pending (capacity decides within seconds) and on the waiting list (the place moves up, a
-// seat may come free).  Polls the status; once the status or the waiting-list place changes,
-// swaps in the new status region (announced by screen readers through its aria-live) or
-// reloads the page if that fails.  The new region says whether to go on polling.  Every text
-// it shows comes from the page (the server translates it), none is written here.
+// pending (capacity decides within seconds), on the waiting list (the place moves up, a
+// seat may come free) and while waiting for a better-ranked session of the programme.
+// Polls the status; once the status, the waiting-list place or the places in the programme
+// (``sessions_key``) change, swaps in the new status region (announced by screen readers
+// through its aria-live) or reloads the page if that fails.  The new region says whether to
+// go on polling.  Every text it shows comes from the page (the server translates it), none
+// is written here.
 (function () {
   "use strict";
 
@@ -21,6 +23,7 @@
       stoppedText: element.dataset.stoppedText || "",
       status: element.dataset.currentStatus || "",
       position: element.dataset.currentPosition || "",
+      sessions: element.dataset.currentSessions || "",
       interval: interval > 0 ? interval : 1000,
     };
   }
@@ -32,11 +35,16 @@
     var position = body.waitlist_position === null || body.waitlist_position === undefined
       ? ""
       : String(body.waitlist_position);
-    return body.status !== state.status || position !== state.position;
+    var sessions = body.sessions_key || "";
+    return body.status !== state.status || position !== state.position ||
+      sessions !== state.sessions;
   }
 
   function copyPollingAttributes(fresh) {
-    var keys = ["pollUrl", "pollInterval", "currentStatus", "currentPosition", "stoppedText"];
+    var keys = [
+      "pollUrl", "pollInterval", "currentStatus", "currentPosition", "currentSessions",
+      "stoppedText",
+    ];
     keys.forEach(function (key) {
       if (fresh.dataset[key] === undefined) {
         delete region.dataset[key];
