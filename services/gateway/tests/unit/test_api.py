@@ -11,6 +11,7 @@ from contracts.http.registration import (
 )
 from contracts.messages import CloseReason, EventCancelled, EventStatus, EventUpdated
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
+from services.gateway.tests.unit.test_pages import with_programme
 
 CREATED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -296,3 +297,28 @@ async def test_a_cancelled_registrations_status(client, add_event, registrations
     response = await client.get(f"/api/v1/registrations/{state.registration_id}")
     assert response.json()["status"] == "cancelled"
     assert response.json()["cancel_reason"] == "event_cancelled"
+
+
+async def test_register_passes_the_ranked_sessions_on_and_refuses_a_bad_ranking(
+    client, add_event, registrations
+):
+    """The API takes the programme's choices like the form: a session twice or a missing
+    first choice is a 422 naming the field, nothing is sent on."""
+    event, _, morning, afternoon = with_programme(add_event)
+    first, second, _ = (s.session_id for s in morning.sessions)
+    url = f"/api/v1/events/{event.event_id}/registrations"
+
+    twice = {**BODY, "choices": {str(morning.slot_id): [str(first), str(first)]}}
+    refused = await client.post(url, json=twice)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == [f"choice-{morning.slot_id}-2"]
+    missing = await client.post(url, json=BODY)
+    assert missing.status_code == 422
+    assert "Erstwunsch" in missing.json()["errors"][0]["message_de"]
+    assert registrations.submitted == []
+
+    ranked = {**BODY, "choices": {str(morning.slot_id): [str(second), str(first)]}}
+    assert (await client.post(url, json=ranked)).status_code == 202
+    (command,) = registrations.submitted
+    assert command.choices[morning.slot_id] == [second, first]
+    assert command.choices[afternoon.slot_id] == []

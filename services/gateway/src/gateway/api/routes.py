@@ -19,6 +19,7 @@ from gateway.bootstrap import Gateway
 from gateway.domain import labels
 from gateway.domain.commands import CancelRegistration, RegisterAttendee, ShowRegistration
 from gateway.domain.model import Availability, Listing
+from gateway.domain.programme import choice_field, choice_slots, validate_ranking
 from gateway.domain.validation import InvalidInput, validate_attendee
 from gateway.service_layer import handlers
 from gateway.service_layer.ports import (
@@ -92,6 +93,12 @@ class RegistrationIn(BaseModel):
     health_data_consent: bool = Field(
         default=False,
         description="The person's explicit consent to keep their accessibility needs",
+    )
+    choices: dict[UUID, list[UUID]] = Field(
+        default_factory=dict,
+        description="For an event with a programme: per choice slot (slot_id) the sessions "
+        "ranked, best first (as many as the slot's ranks); the rules of the registration "
+        "form apply (a first choice where one is required, no session twice)",
     )
 
 
@@ -236,6 +243,16 @@ async def register(
     listing = find_listing(gateway, event_id)
     if listing is None:
         return not_found()
+    typed = {
+        choice_field(slot_id, rank): str(session_id)
+        for slot_id, sessions in body.choices.items()
+        for rank, session_id in enumerate(sessions, start=1)
+    }
+    problems: list[Problem] = []
+    try:
+        ranking = validate_ranking(choice_slots(listing.snapshot), typed)
+    except InvalidInput as exc:
+        problems += exc.problems
     try:
         attendee = validate_attendee(
             name=body.name,
@@ -249,15 +266,21 @@ async def register(
             locale=body.locale,
         )
     except InvalidInput as exc:
+        problems += exc.problems
+    if problems:
         return error(
             422,
             "invalid_input",
             "Bitte prüfen Sie Ihre Angaben.",
             "Please check your input.",
-            exc.problems,
+            problems,
         )
     command = RegisterAttendee(
-        listing.event_id, attendee, idempotency_key(idempotency_key_header), correlation_id
+        listing.event_id,
+        attendee,
+        idempotency_key(idempotency_key_header),
+        correlation_id,
+        choices=ranking,
     )
     try:
         submission = await handlers.register(command, gateway.registrations)
