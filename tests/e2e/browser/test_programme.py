@@ -129,13 +129,17 @@ async def test_rank_forums_with_the_keyboard_and_move_up_when_a_seat_frees(
     await page.keyboard.type("Karla Tastatur")
     await tab_to(page, page.get_by_label("E-Mail-Adresse"))
     await page.keyboard.type(email)
+    await tab_to(page, page.get_by_label("In welcher Rolle nehmen Sie teil?"))
+    await page.keyboard.type("Quartiers")  # type-ahead: „Quartierskoordination“
     await rank_with_the_keyboard(page, "Alpha", "Beta", "Gamma")
     consent = page.get_by_label("Einwilligung Datenschutz")
     await tab_to(page, consent)
     await page.keyboard.press("Space")
     await tab_to(page, page.get_by_role("button", name="Verbindlich anmelden"))
-    await page.keyboard.press("Enter")
-
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    alerts = page.get_by_role("alert")
+    assert await alerts.count() == 0, await alerts.all_inner_texts()
     await page.wait_for_url(re.compile(r"/anmeldung/[0-9a-f-]{36}$"))
     await status_is(page, "confirmed")
     held = page.locator("[data-session]")
@@ -172,6 +176,7 @@ async def test_programme_form_errors_and_status_are_accessible(
     form = page.locator("form[action$='/anmeldung']")
     await form.locator("#name").fill("Erika Fehler")
     await form.locator("#email").fill(unique_email(f"forum.{lang}"))
+    await form.locator("#role").select_option("coordination")
     await form.locator("#privacy_consent").check()
     async with page.expect_navigation():
         await form.locator("button[type=submit]").click()
