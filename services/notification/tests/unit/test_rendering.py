@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email.headerregistry import Address
 
@@ -625,13 +626,24 @@ def confirmation_today(decision, cancel_url=CANCEL_URL):
 
 @pytest.mark.parametrize("with_programme", [False, True])
 def test_without_sessions_the_confirmation_stays_as_it_was(world, render, with_programme):
-    """No programme, or (a seat from before) no places in it: not a line more."""
+    """No programme, or (a seat from before) no places in it: not a line more but, with a
+    programme to choose from, the link to change the choice."""
     event = world.known_event(programme=programme() if with_programme else [])
     decision = world.decision(SeatConfirmed, event=event)
 
     message = render(decision)
 
-    assert body(message) == confirmation_today(decision)
+    text = body(message)
+    if with_programme:
+        link = re.search(
+            r"\n\nIhre Wahl der Foren können Sie hier ändern \(bis zum Ende der "
+            r"Wahlfrist\):\n(\S+/wahl/\S+)\n",
+            text,
+        )
+        assert link, text
+        assert link.group(1).split("/wahl/")[1] == text.split("/abmeldung/")[1].split()[0]
+        text = text.replace(link.group(0), "\n")
+    assert text == confirmation_today(decision)
     raw, entry = calendar_entry(message)
     assert entry["LOCATION"] == "Altes Rathaus, Potsdam"
     assert entry["DESCRIPTION"] == "Ein Tag über gute Nachbarschaft."
@@ -690,8 +702,8 @@ def test_a_move_up_names_the_session_now_and_the_one_before(
 
 NEWS = [
     (SessionMoveReason.CHOICE_CHANGED, "Ihre geänderte Wahl ist eingetragen.\n", "recorded.\n"),
-    (SessionMoveReason.ORGANISER, "Veranstaltungsteam hat Sie in eine andere", "event team"),
-    (SessionMoveReason.FALLBACK, "Sessions Ihrer Wahl sind ausgebucht", "fully booked"),
+    (SessionMoveReason.ORGANISER, "Veranstaltungsteam hat Sie in ein anderes Forum", "event team"),
+    (SessionMoveReason.FALLBACK, "Foren Ihrer Wahl sind ausgebucht", "fully booked"),
 ]
 
 

@@ -303,6 +303,11 @@ def cancel_url(site_url: str, cancel_token: str) -> str:
     return f"{site_url}/abmeldung/{quote(cancel_token, safe='')}"
 
 
+def choice_url(site_url: str, cancel_token: str) -> str:
+    """The page to change one's choice of sessions (the same token as the cancel link)."""
+    return f"{site_url}/wahl/{quote(cancel_token, safe='')}"
+
+
 @dataclass(frozen=True)
 class Waiting:
     """A place on the waiting list of a session ranked higher than the one held."""
@@ -362,6 +367,11 @@ def programme_places(
     )
 
 
+def has_choice(event: EventInfo | None) -> bool:
+    """The event's programme has a slot with sessions to rank."""
+    return event is not None and any(slot.sessions for slot in event.programme)
+
+
 @dataclass(frozen=True)
 class Mail:
     """Everything a mail says, before it is rendered into a message."""
@@ -379,6 +389,8 @@ class Mail:
     issued_at: datetime
     cancel_url: str | None = None
     """Only in mails of ``WITH_CANCEL_LINK`` kinds, and only with a token."""
+    choice_url: str | None = None
+    """Where the cancel link goes, for an event whose programme has a choice."""
     from_waitlist: bool = False
     was_waitlisted: bool = False
     """For a released registration: it held a waiting-list place, not a seat."""
@@ -438,6 +450,7 @@ def compose(
         status_url=f"{site_url}/anmeldung/{decision.registration_id}",
         issued_at=decision.decided_at,
         cancel_url=cancel_url(site_url, token) if token else None,
+        choice_url=choice_url(site_url, token) if token and has_choice(event) else None,
         from_waitlist=isinstance(decision, SeatConfirmed) and decision.from_waitlist,
         was_waitlisted=isinstance(decision, SeatReleased) and decision.was_waitlisted,
         position=decision.position if isinstance(decision, Waitlisted) else None,
