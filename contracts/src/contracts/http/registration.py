@@ -74,6 +74,8 @@ class RegistrationErrorCode(StrEnum):
     TOKEN_EXPIRED = "token_expired"  # noqa: S105 - a code, not a secret
     CONSENT_REQUIRED = "consent_required"
     HEALTH_CONSENT_REQUIRED = "health_consent_required"
+    REGISTRATION_ENDED = "registration_ended"
+    """A change of choice after the registration was cancelled or rejected (409)."""
 
 
 # --- the rules -------------------------------------------------------------------------

@@ -120,12 +120,9 @@ HEALTH_CONSENT_REQUIRED = ApiError(
     message_en="For accessibility needs we need your explicit consent (health data).",
     errors=(HEALTH_DATA_CONSENT_MISSING,),
 )
-NOT_ACTIVE_CODE = "registration_ended"
-"""409 to a change of choice: the registration was cancelled or rejected.  (Not yet one of
-``RegistrationErrorCode``'s values.)"""
 NOT_ACTIVE = ApiError(
-    code=NOT_ACTIVE_CODE,
-    message_de="Ihre Anmeldung ist storniert oder wurde abgelehnt. Ihre Wahl der Sessions "
+    code=RegistrationErrorCode.REGISTRATION_ENDED,
+    message_de="Ihre Anmeldung ist storniert oder wurde abgelehnt. Ihre Wahl der Foren "
     "kann deshalb nicht mehr geändert werden.",
     message_en="Your registration was cancelled or declined, so your choice of sessions can "
     "no longer be changed.",
@@ -300,7 +297,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         "/choices/{token}",
         status_code=status.HTTP_202_ACCEPTED,
         response_model=RegistrationState,
-        responses={409: {"model": ApiError, "description": f"{NOT_ACTIVE_CODE}"}},
+        responses={
+            409: {"model": ApiError, "description": RegistrationErrorCode.REGISTRATION_ENDED.value}
+        },
     )
     async def change_choices(
         token: str, body: NewChoices, request: Request, unit: Uow
