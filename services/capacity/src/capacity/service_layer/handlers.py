@@ -8,7 +8,7 @@ closing/reopening, the catalog message.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
@@ -320,40 +320,56 @@ async def publish_event(cmd: commands.PublishEvent, uow: UnitOfWork) -> Event:
     return await _organise(uow, cmd.event_id, lambda e: e.publish(), cmd.correlation_id)
 
 
+async def _rearrange(
+    uow: UnitOfWork,
+    event_id: UUID,
+    change: Callable[[Event, EventSessions], Awaitable[list[SessionChange]]],
+    correlation_id: str | None,
+) -> Event:
+    """An organiser's change that may move people between sessions: ``change`` gets the
+    locked event and its sessions and returns the moves, which are announced."""
+    async with uow:
+        event, before = await _locked(uow, event_id)
+        sessions = await uow.sessions.get(event)
+        _sessions_changed(uow, event, sessions, await change(event, sessions), None)
+        await _apply(uow, event, before, None, correlation_id)
+        await uow.commit()
+    return event
+
+
 async def revise_event(cmd: commands.ReviseEvent, uow: UnitOfWork) -> Event:
     """New details (``EventUpdated`` unless a draft); ``Refused`` once cancelled.  A new
     programme keeps everyone's sessions: more seats in a session move people up; a
     capacity below the seats taken, or removing a session someone holds, is
     ``InvalidEvent``."""
-    async with uow:
-        event, before = await _locked(uow, cmd.event_id)
-        sessions = await uow.sessions.get(event)
+
+    async def revise(event: Event, sessions: EventSessions) -> list[SessionChange]:
         event.revise(cmd.details)
         try:
-            changes = sessions.reprogramme(cmd.details.programme)
+            return sessions.reprogramme(cmd.details.programme)
         except SessionsRefused as exc:
-            raise InvalidEvent(
-                Problem(
-                    field="programme",
-                    code="seats_taken",
-                    message_de="Ein Forum hat mehr Teilnehmende als die neue Kapazität "
-                    "(oder wird entfernt, obwohl Personen es belegen).",
-                    message_en="A session has more participants than its new capacity (or "
-                    "is removed while people hold it).",
-                )
-            ) from exc
-        _sessions_changed(uow, event, sessions, changes, None)
-        await _apply(uow, event, before, None, cmd.correlation_id)
-        await uow.commit()
+            raise InvalidEvent(PROGRAMME_SEATS_TAKEN) from exc
+
+    event = await _rearrange(uow, cmd.event_id, revise, cmd.correlation_id)
     log.info("event revised", event_id=str(cmd.event_id))
     return event
+
+
+PROGRAMME_SEATS_TAKEN = Problem(
+    field="programme",
+    code="seats_taken",
+    message_de="Ein Forum hat mehr Teilnehmende als die neue Kapazität "
+    "(oder wird entfernt, obwohl Personen es belegen).",
+    message_en="A session has more participants than its new capacity (or "
+    "is removed while people hold it).",
+)
 
 
 async def assign_session(cmd: commands.AssignSession, uow: UnitOfWork) -> Event:
     """The organisers move a confirmed registration to a session by hand; ``Refused`` when
     the session is full, unknown, or the registration holds no day seat."""
-    async with uow:
-        event, before = await _locked(uow, cmd.event_id)
+
+    async def assign(event: Event, sessions: EventSessions) -> list[SessionChange]:
         seat = await uow.seats.get(cmd.registration_id)
         if seat is None or seat.event_id != event.event_id or seat.outcome is not Outcome.CONFIRMED:
             raise Refused(
@@ -364,17 +380,15 @@ async def assign_session(cmd: commands.AssignSession, uow: UnitOfWork) -> Event:
         slot = next(
             (s for s in event.details.programme if s.session(cmd.session_id) is not None), None
         )
-        if slot is None:
+        session = slot.session(cmd.session_id) if slot else None
+        if slot is None or session is None:
             raise Refused(
                 CapacityErrorCode.UNKNOWN_SESSION,
                 "Dieses Forum gibt es im Programm nicht.",
                 "The programme has no such session.",
             )
-        session = slot.session(cmd.session_id)
-        assert session is not None
-        sessions = await uow.sessions.get(event)
         try:
-            changes = sessions.assign(cmd.registration_id, slot.slot_id, cmd.session_id)
+            return sessions.assign(cmd.registration_id, slot.slot_id, cmd.session_id)
         except SessionsRefused:
             raise Refused(
                 CapacityErrorCode.SESSION_FULL,
@@ -383,9 +397,8 @@ async def assign_session(cmd: commands.AssignSession, uow: UnitOfWork) -> Event:
                 f"“{session.title}” is full ({session.capacity} seats). Raise its capacity "
                 "or choose another session.",
             ) from None
-        _sessions_changed(uow, event, sessions, changes, None)
-        await _apply(uow, event, before, None, cmd.correlation_id)
-        await uow.commit()
+
+    event = await _rearrange(uow, cmd.event_id, assign, cmd.correlation_id)
     log.info("session assigned by organiser", registration_id=str(cmd.registration_id))
     return event
 
