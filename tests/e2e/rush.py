@@ -97,3 +97,18 @@ async def all_decided(registration_url: str, ids: list[str]) -> dict[str, int]:
     )
     assert "pending" not in counts, f"statuses: {dict(counts)}"
     return dict(counts)
+
+
+async def cancel_by_token(
+    gateway_url: str, registration_url: str, headers: dict[str, str], registration_id: str
+) -> None:
+    """Cancel with the token of the person's mail link (from the registration service's
+    contact answer, as notification gets it), through the gateway's API."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        contact = await client.get(
+            f"{registration_url}/registrations/{registration_id}/contact", headers=headers
+        )
+        contact.raise_for_status()
+        token = contact.json()["cancel_token"]
+        answer = await client.post(f"{gateway_url}/api/v1/cancellations/{token}")
+        assert answer.status_code == 200, answer.text

@@ -11,7 +11,6 @@ import asyncio
 import collections
 import json
 import random
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -25,8 +24,9 @@ from devstack.stack import Stack
 from tests.support import eventually
 
 from . import kafka
-from .rush import Attendee, all_decided, attendees, register_all, statuses
+from .rush import all_decided, attendees, cancel_by_token, register_all, statuses
 from .test_resilience import mails_per_recipient
+from .test_walking_skeleton import create_event_with
 
 log = structlog.get_logger(__name__)
 SESSIONS_TOPIC = "capacity.sessions.v1"
@@ -34,54 +34,9 @@ DECISIONS_TOPIC = "capacity.decisions.v1"
 MAILED_SESSION_CHANGES = ("quartier.SessionSeatAssigned.v1", "quartier.SessionSeatReleased.v1")
 
 
-async def create_fachtag(stack: Stack) -> dict[str, Any]:
-    """The Fachtag with its programme, through capacity's organiser API, once the gateway
-    lists it; returns the event snapshot."""
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
-    async with httpx.AsyncClient(timeout=10) as client:
-        answer = await client.post(
-            f"{stack.capacity_url}/events",
-            headers=stack.internal_headers,
-            json={
-                "title": "Fachtag Quartier – Praxisforen",
-                "kind": "fachtag",
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(hours=7)).isoformat(),
-                "venue": "Hospitalhof",
-                "city": "Stuttgart",
-                "capacity": 300,
-                "programme": fachtag_programme(start),
-            },
-        )
-        assert answer.status_code == 201, answer.text
-        event: dict[str, Any] = answer.json()
-
-        async def listed() -> bool:
-            url = f"{stack.gateway_url}/api/v1/events/{event['event_id']}"
-            return (await client.get(url)).status_code == 200
-
-        await eventually(listed, what="the Fachtag in the gateway's API")
-    return event
-
-
 def forum_slot(event: dict[str, Any]) -> dict[str, Any]:
     [slot] = [s for s in event["programme"] if s["sessions"]]
     return slot
-
-
-async def cancel(stack: Stack, people: list[Attendee]) -> None:
-    """Each cancels with the token of their mail's link (from the registration service's
-    contact answer, as notification gets it), through the gateway's API."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        for person in people:
-            contact = await client.get(
-                f"{stack.registration_url}/registrations/{person.registration_id}/contact",
-                headers=stack.internal_headers,
-            )
-            contact.raise_for_status()
-            token = contact.json()["cancel_token"]
-            answer = await client.post(f"{stack.gateway_url}/api/v1/cancellations/{token}")
-            assert answer.status_code == 200, answer.text
 
 
 async def stored_allocation(stack: Stack, event: dict[str, Any]) -> SlotAllocation[UUID, UUID]:
@@ -167,7 +122,9 @@ async def test_the_praxisforen_rush_keeps_every_rule_on_the_database_and_the_top
 ) -> None:
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
-    event = await create_fachtag(stack)
+    event = await create_event_with(
+        stack, 300, "Fachtag Quartier – Praxisforen", programme=fachtag_programme
+    )
     event_id = event["event_id"]
     slot = forum_slot(event)
     forums = [s["session_id"] for s in slot["sessions"]]
@@ -200,7 +157,13 @@ async def test_the_praxisforen_rush_keeps_every_rule_on_the_database_and_the_top
     confirmed = [p for p in people if final[str(p.registration_id)]["status"] == "confirmed"]
     waiting = [p for p in people if final[str(p.registration_id)]["status"] == "waitlisted"]
     leaving = rng.sample(confirmed, 45) + rng.sample(waiting, 15)
-    await cancel(stack, leaving)
+    for person in leaving:
+        await cancel_by_token(
+            stack.gateway_url,
+            stack.registration_url,
+            stack.internal_headers,
+            str(person.registration_id),
+        )
 
     async def settled() -> dict[str, int]:
         counts = await all_decided(stack.registration_url, ids)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
+from typing import Any
 from uuid import uuid4
 
 import httpx
@@ -23,7 +25,22 @@ DECISIONS = "capacity.decisions.v1"
 CATALOG = "capacity.catalog.v1"
 
 
+Programme = Callable[[datetime], list[dict[str, Any]]]
+"""The programme's slots for an event starting at the given moment."""
+
+
 async def create_event(stack: Stack, capacity: int, title: str = "Fachtag Quartier 2026") -> str:
+    return str((await create_event_with(stack, capacity, title))["event_id"])
+
+
+async def create_event_with(
+    stack: Stack,
+    capacity: int,
+    title: str = "Fachtag Quartier 2026",
+    programme: Programme | None = None,
+) -> dict[str, Any]:
+    """A Fachtag through capacity's organiser API (with ``programme`` its slots), once the
+    gateway lists it; its snapshot."""
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     async with httpx.AsyncClient() as client:
         answer = await client.post(
@@ -39,18 +56,19 @@ async def create_event(stack: Stack, capacity: int, title: str = "Fachtag Quarti
                 "capacity": capacity,
                 "waitlist_enabled": True,
                 "description": "Quartiersentwicklung im Land",
+                "programme": programme(start) if programme else [],
             },
         )
     assert answer.status_code == 201, answer.text
-    event_id: str = answer.json()["event_id"]
+    event: dict[str, Any] = answer.json()
     async with httpx.AsyncClient() as client:  # the gateway's catalogue has it too
 
         async def listed() -> bool:
-            url = f"{stack.gateway_url}/api/v1/events/{event_id}"
+            url = f"{stack.gateway_url}/api/v1/events/{event['event_id']}"
             return (await client.get(url)).status_code == 200
 
-        await eventually(listed, what=f"event {event_id} in the gateway's API")
-    return event_id
+        await eventually(listed, what=f"event {event['event_id']} in the gateway's API")
+    return event
 
 
 async def event_page_up(stack: Stack, client: httpx.AsyncClient, event_id: str) -> str:

@@ -7,7 +7,7 @@ German and in English."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -15,6 +15,8 @@ import pytest
 from playwright.async_api import Page, expect
 
 from devstack.stack import Stack
+from tests.e2e.rush import cancel_by_token
+from tests.e2e.test_walking_skeleton import create_event_with
 from tests.support import eventually
 
 from .checks import assert_accessible, tab_to
@@ -28,39 +30,26 @@ FORUMS = (
 )
 
 
+def forums(start: datetime) -> list[dict[str, Any]]:
+    """One choice slot of three forums (the first with one seat)."""
+    return [
+        {
+            "title": "Praxisforen",
+            "starts_at": (start + timedelta(hours=2)).isoformat(),
+            "ends_at": (start + timedelta(hours=4)).isoformat(),
+            "ranks": 3,
+            "choice_required": True,
+            "sessions": [
+                {"title": name, "capacity": seats, "room": f"Raum {n}", "moderation": "Team"}
+                for n, (name, seats) in enumerate(FORUMS, start=1)
+            ],
+        }
+    ]
+
+
 async def fachtag(stack: Stack, title: str) -> tuple[PublicEvent, dict[str, Any]]:
-    """A Fachtag with one choice slot of three forums (the first with one seat)."""
-    start = (datetime.now(UTC) + timedelta(days=40)).replace(
-        hour=8, minute=0, second=0, microsecond=0
-    )
-    slot = {
-        "title": "Praxisforen",
-        "starts_at": (start + timedelta(hours=2)).isoformat(),
-        "ends_at": (start + timedelta(hours=4)).isoformat(),
-        "ranks": 3,
-        "choice_required": True,
-        "sessions": [
-            {"title": name, "capacity": seats, "room": f"Raum {n}", "moderation": "Team Quartier"}
-            for n, (name, seats) in enumerate(FORUMS, start=1)
-        ],
-    }
-    async with httpx.AsyncClient(timeout=10) as client:
-        answer = await client.post(
-            f"{stack.capacity_url}/events",
-            headers=stack.internal_headers,
-            json={
-                "title": title,
-                "kind": "fachtag",
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(hours=7)).isoformat(),
-                "venue": "Hospitalhof",
-                "city": "Stuttgart",
-                "capacity": 20,
-                "programme": [slot],
-            },
-        )
-    assert answer.status_code == 201, answer.text
-    created = answer.json()
+    """The Fachtag with its forums, once the public site lists it; its forum slot."""
+    created = await create_event_with(stack, 20, title, programme=forums)
     event = PublicEvent(created["event_id"], title, f"/veranstaltungen/{created['event_id']}")
     await listed_on(stack.gateway_url, event)
     return event, created["programme"][0]
@@ -89,18 +78,6 @@ async def first_in_alpha(stack: Stack, event: PublicEvent, slot: dict[str, Any])
 
         await eventually(confirmed, what="the first registration confirmed")
     return registration_id
-
-
-async def cancel(stack: Stack, registration_id: str) -> None:
-    async with httpx.AsyncClient(timeout=10) as client:
-        contact = await client.get(
-            f"{stack.registration_url}/registrations/{registration_id}/contact",
-            headers=stack.internal_headers,
-        )
-        contact.raise_for_status()
-        token = contact.json()["cancel_token"]
-        answer = await client.post(f"{stack.gateway_url}/api/v1/cancellations/{token}")
-        assert answer.status_code == 200, answer.text
 
 
 async def rank_with_the_keyboard(page: Page, *forums: str) -> None:
@@ -150,7 +127,7 @@ async def test_rank_forums_with_the_keyboard_and_move_up_when_a_seat_frees(
     ).to_be_visible()
     await assert_accessible(page, "status with forums (de)")
 
-    await cancel(stack, early)
+    await cancel_by_token(stack.gateway_url, stack.registration_url, stack.internal_headers, early)
 
     # the page follows by itself (no reload): the first choice now
     await expect(held).to_have_attribute("data-session", alpha, timeout=45_000)
