@@ -4,14 +4,18 @@ organisers; every change on ``capacity.sessions.v1`` and in the catalog's counts
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from capacity.domain import commands
-from capacity.domain.model import InvalidEvent, Refused
+from capacity.domain.model import InvalidEvent, Outcome, Refused
+from capacity.domain.programme import violations
 from capacity.domain.sessions import Slot
 from capacity.service_layer import handlers
 from contracts import messages as m
@@ -220,3 +224,74 @@ async def test_a_raised_session_capacity_moves_the_waiting_up() -> None:
             ),
             world.uow(),
         )
+
+
+# --- properties: whatever happens, both limits hold and the allocation keeps its rules ----
+
+SESSION_STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(["arrive"] * 4 + ["cancel", "change", "forum_capacity", "day_capacity"]),
+        st.integers(0, 30),
+        st.permutations([1, 2, 3]),
+        st.integers(1, 3),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=SESSION_STEPS, fallback=st.booleans())
+def test_day_and_forum_capacities_hold_through_any_sequence(
+    steps: list[tuple[str, int, list[int], int]], fallback: bool
+) -> None:
+    """Registrations ranking forums, cancellations, changes of choice, raised forum and day
+    capacities in any order: never more on the day or in a forum than its capacity, only
+    confirmed seats hold a forum, and ``violations()`` finds nothing at rest."""
+    asyncio.run(run_steps(steps, fallback))
+
+
+async def run_steps(steps: list[tuple[str, int, list[int], int]], fallback: bool) -> None:
+    world = World()
+    event_id, forums = await fachtag_event(world, 4, 1, 2, 1, fallback=fallback)
+    people: list[UUID] = []
+    for action, pick, ranking, count in steps:
+        chosen = ranking[:count]
+        if action == "arrive" or not people:
+            people.append(await arrive(world, event_id, forums, *chosen))
+        elif action == "cancel":
+            await cancel(world, event_id, people[pick % len(people)])
+        elif action == "change":
+            await change(world, event_id, forums, people[pick % len(people)], *chosen)
+        elif action == "forum_capacity":
+            event = await handlers.get_event(event_id, world.uow())
+            assert event is not None
+            slot = event.details.programme[1]
+            raised = replace(slot.sessions[pick % 3], capacity=slot.sessions[pick % 3].capacity + 1)
+            sessions = tuple(
+                raised if s.session_id == raised.session_id else s for s in slot.sessions
+            )
+            details = replace(
+                event.details,
+                programme=(event.details.programme[0], replace(slot, sessions=sessions)),
+            )
+            await handlers.revise_event(commands.ReviseEvent(event_id, details), world.uow())
+        else:
+            event = await handlers.get_event(event_id, world.uow())
+            assert event is not None
+            await handlers.change_capacity(
+                commands.ChangeCapacity(event_id, event.capacity + 1), world.uow()
+            )
+        event, sessions = await handlers.session_lists(event_id, world.uow())
+        [allocation] = sessions.slots.values()
+        confirmed = {
+            seat.registration_id
+            for seat in world.seat_store.values()
+            if seat.outcome is Outcome.CONFIRMED
+        }
+        assert len(confirmed) <= event.capacity
+        assert set(allocation.people()) <= confirmed
+        for session, capacity in allocation.capacities.items():
+            assert allocation.holder_count(session) <= capacity
+        assert violations(allocation) == []
+        if any(taken or waiting for taken, waiting in sessions.counts().values()):
+            assert event.session_counts == sessions.counts()

@@ -102,9 +102,8 @@ def _sessions_changed(
     changes: list[SessionChange],
     cause: Envelope | None,
 ) -> None:
-    """Announce the changes on ``capacity.sessions.v1`` and count the sessions anew."""
-    if not changes:
-        return
+    """Announce the changes on ``capacity.sessions.v1`` and count the sessions anew (also
+    without a move: a changed ranking can shorten a waiting list)."""
     at = _now()
     for change in changes:
         _publish(uow, session_message(change, event.event_id, uuid4(), at), cause)
