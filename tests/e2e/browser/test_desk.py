@@ -7,11 +7,17 @@ import asyncio
 import csv
 import io
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from uuid import uuid4
 
+import httpx
 from playwright.async_api import Page, expect
 
+from devstack.stack import Stack
+from tests.support import eventually
+
+from .checks import assert_accessible
 from .conftest import Browsing
 from .flows import (
     Organiser,
@@ -25,21 +31,29 @@ from .flows import (
 LIVE_TIMEOUT_MS = 40_000
 
 
-async def create_event_in_desk(page: Page, title: str, capacity: int) -> str:
-    """Fill in „Neue Veranstaltung“ by its labels and publish; returns the desk page URL."""
+async def create_event_in_desk(
+    page: Page,
+    title: str,
+    capacity: int,
+    programme: Callable[[Page], Awaitable[None]] | None = None,
+) -> str:
+    """Fill in „Neue Veranstaltung“ by its labels (and ``programme``) and publish; returns
+    the desk page URL."""
     await page.get_by_role("link", name="Neue Veranstaltung").first.click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Neue Veranstaltung")
     day = date.today() + timedelta(days=40)
-    await page.get_by_label("Titel").fill(title)
+    await page.locator("#title").fill(title)
     await page.get_by_label("Art der Veranstaltung").select_option(label="Werkstattgespräch")
-    await page.get_by_label("Beschreibung").fill("Austausch über Quartiersarbeit.\n\nMit Imbiss.")
+    await page.locator("#description").fill("Austausch über Quartiersarbeit.\n\nMit Imbiss.")
     await page.get_by_label("Beginn (Datum)").fill(day.isoformat())
-    await page.get_by_label("Beginn (Uhrzeit)").fill("09:30")
+    await page.locator("#start_time").fill("09:30")
     await page.get_by_label("Ende (Datum)").fill(day.isoformat())
-    await page.get_by_label("Ende (Uhrzeit)").fill("16:00")
+    await page.locator("#end_time").fill("16:00")
     await page.get_by_label("Veranstaltungsort").fill("Bürgerhaus West")
     await page.get_by_label("Stadt oder Gemeinde").fill("Karlsruhe")
     await page.get_by_label("Plätze", exact=True).fill(str(capacity))
+    if programme:
+        await programme(page)
     await page.get_by_role("button", name="Veröffentlichen").click()
     await page.wait_for_url(re.compile(r"/verwaltung/veranstaltungen/[0-9a-f-]{36}\?hinweis="))
     await expect(page.get_by_role("status")).to_contain_text("veröffentlicht")
@@ -123,3 +137,82 @@ async def test_feedback_from_the_accessibility_statement_reaches_the_organisers(
     await log_in(desk, organiser)
     await desk.get_by_role("link", name="Rückmeldungen").first.click()
     await expect(desk.get_by_role("row", name=re.compile(re.escape(message)))).to_be_visible()
+
+
+async def two_forums(page: Page) -> None:
+    """One choice slot with Forum Nord (1 seat) and Forum Süd (3), two choices asked."""
+    slot = page.get_by_role("group", name="Programmpunkt 1", exact=True)
+    await slot.get_by_label("Titel des Programmpunkts").fill("Praxisforen")
+    await slot.get_by_label("Beginn des Programmpunkts (Uhrzeit)").fill("11:00")
+    await slot.get_by_label("Ende des Programmpunkts (Uhrzeit)").fill("12:30")
+    for number, (title, seats) in enumerate((("Forum Nord", 1), ("Forum Süd", 3)), start=1):
+        forum = page.get_by_role("group", name=f"Programmpunkt 1, Forum {number}")
+        await forum.get_by_label("Titel des Forums").fill(title)
+        await forum.get_by_label("Plätze im Forum").fill(str(seats))
+    await slot.get_by_label("Wie viele Wünsche abgefragt werden").fill("2")
+
+
+async def confirmed_with(stack: Stack, event_id: str, name: str, ranking: list[str]) -> str:
+    """A registration over the public API ranking ``ranking``; its id once confirmed."""
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as client:
+        event = (await client.get(f"{stack.capacity_url}/events/{event_id}")).json()
+        [slot] = [s for s in event["programme"] if s["sessions"]]
+        ids = {s["title"]: s["session_id"] for s in slot["sessions"]}
+        answer = await client.post(
+            f"/api/v1/events/{event_id}/registrations",
+            json={
+                "name": name,
+                "email": unique_email("forum.desk"),
+                "organisation": "Gemeinde Nordstetten",
+                "privacy_consent": True,
+                "choices": {slot["slot_id"]: [ids[title] for title in ranking]},
+            },
+        )
+        assert answer.status_code == 202, answer.text
+        registration_id: str = answer.json()["registration_id"]
+
+        async def confirmed() -> bool:
+            state = (await client.get(f"/api/v1/registrations/{registration_id}")).json()
+            assert state["status"] == "confirmed", state
+            return True
+
+        await eventually(confirmed, what=f"{name} confirmed")
+    return registration_id
+
+
+async def test_an_organiser_builds_the_programme_and_looks_after_a_forum(
+    browsing: Browsing, organiser: Organiser, stack: Stack
+) -> None:
+    """The programme built in the event form, each forum's list, a move refused because
+    the forum is full, a raised capacity that moves the waiting person up."""
+    desk = await browsing.page()
+    await log_in(desk, organiser)
+    title = f"Fachtag mit Foren {uuid4().hex[:4]}"
+    desk_url = await create_event_in_desk(desk, title, capacity=20, programme=two_forums)
+    event_id = desk_url.rsplit("/", 1)[-1]
+    await expect(desk.get_by_role("heading", name="Programm und Foren")).to_be_visible()
+    await confirmed_with(stack, event_id, "Nora Nord", ["Forum Nord", "Forum Süd"])
+    await confirmed_with(stack, event_id, "Sven Süd", ["Forum Nord", "Forum Süd"])
+
+    await desk.goto(desk_url)
+    await desk.get_by_role("link", name="Forum Süd").click()
+    await expect(desk.get_by_role("heading", level=1)).to_have_text("Forum Süd")
+    holders = desk.get_by_role("table", name="Wer einen Platz im Forum hat")
+    await expect(holders.get_by_role("row", name=re.compile("Sven Süd"))).to_be_visible()
+    await assert_accessible(desk, "desk forum page")
+
+    target = desk.get_by_label("Verschieben nach: Sven Süd")
+    nord_id = await target.locator("option", has_text="Forum Nord").get_attribute("value")
+    assert nord_id
+    await target.select_option(nord_id)
+    await desk.get_by_role("button", name="Verschieben").click()
+    await expect(desk.get_by_role("alert")).to_contain_text("„Forum Nord“ ist voll")
+    await expect(holders.get_by_role("row", name=re.compile("Sven Süd"))).to_be_visible()
+
+    await desk.goto(desk_url)
+    await desk.get_by_role("link", name="Forum Nord").click()
+    await desk.get_by_label("Plätze im Forum").fill("2")
+    await desk.get_by_role("button", name="Kapazität ändern").click()
+    nord = desk.get_by_role("table", name="Wer einen Platz im Forum hat")
+    await expect(nord.get_by_role("row", name=re.compile("Sven Süd"))).to_be_visible()
+    await expect(nord.get_by_role("row", name=re.compile("Nora Nord"))).to_be_visible()
