@@ -578,7 +578,7 @@ async def main(runs: int, settings: list[int], forum_settings: list[int]) -> dic
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--in-flight", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--in-flight", type=int, nargs="*", default=[50, 200])
     parser.add_argument(
         "--forums-in-flight",
         type=int,
@@ -586,10 +586,12 @@ if __name__ == "__main__":
         default=[50],
         help="the Praxisforen rush (six forums ranked), at these settings",
     )
+    parser.add_argument("--label", default="", help="appended to the result file's name")
     args = parser.parse_args()
     result = asyncio.run(main(args.runs, args.in_flight, args.forums_in_flight))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-kafka-{kafka_version()}.json"
+    label = f"-{args.label}" if args.label else ""
+    out = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-kafka-{kafka_version()}{label}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(table(result))
     print(f"\nresults: {out.relative_to(ROOT)}")
