@@ -252,6 +252,51 @@ class Participant(_Model):
         return self.status in ACTIVE
 
 
+PAGE_DEFAULT_LIMIT = 50
+PAGE_MAX_LIMIT = 1000
+SEARCH_MAX_LENGTH = 200
+
+
+class ParticipantOrder(StrEnum):
+    """The order of ``GET /events/{id}/registrations/page``: newest first (what the desk
+    shows while registrations arrive) or oldest first (stable while paging through all of
+    them, for exports)."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+
+class ParticipantPage(_Model):
+    """``GET /events/{id}/registrations/page`` (internal token): one page of the event's
+    registrations as the organisers see them, searched (``q``: name, e-mail address or
+    organisation contain it, any case) and filtered (``status``, ``role``, ``need``, each
+    repeatable: any of them), in ``order``, ``limit`` from ``offset``."""
+
+    event_id: UUID
+    items: list[Participant]
+    total: int = Field(description="registrations matching the search and filters")
+    offset: int = 0
+    limit: int = PAGE_DEFAULT_LIMIT
+    counts: dict[RegistrationStatus, int] = Field(
+        default_factory=dict, description="the event's registrations per status, unfiltered"
+    )
+    latest_at: AwareDatetime | None = Field(
+        None, description="when the event's newest registration arrived"
+    )
+
+
+class RegistrationChanges(_Model):
+    """``GET /events/{id}/registrations/changes?since=`` (internal token): what a page that
+    is open needs to know, without any personal data: the counts per status and how many
+    registrations arrived after ``since``."""
+
+    event_id: UUID
+    counts: dict[RegistrationStatus, int] = Field(default_factory=dict)
+    total: int = 0
+    new_since: int = Field(0, description="registrations created after ``since`` (without it: all)")
+    latest_at: AwareDatetime | None = None
+
+
 class AccessibilityReport(_Model):
     """``GET /events/{id}/accessibility-report``: counts over the confirmed, pending and
     waitlisted registrations; no names."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
@@ -23,7 +24,9 @@ from contracts.http.registration import (
     CancelReason,
     FeedbackEntry,
     Participant,
+    ParticipantPage,
     RegistrationAccepted,
+    RegistrationChanges,
     RegistrationState,
     RegistrationStatus,
 )
@@ -43,7 +46,7 @@ from gateway.config import Settings
 from gateway.desk.adapters.passwords import Argon2Passwords
 from gateway.desk.bootstrap import Desk
 from gateway.desk.domain.commands import SaveOrganiser
-from gateway.desk.domain.model import EventDetails
+from gateway.desk.domain.model import EventDetails, ParticipantFilter
 from gateway.desk.domain.organisers import Account, Organiser, RecentFailures
 from gateway.desk.service_layer.organisers import save_organiser
 from gateway.desk.service_layer.ports import (
@@ -559,6 +562,8 @@ class FakeRegistrationDesk:
         self.entries: list[FeedbackEntry] = []
         self.cancelled: list[UUID] = []
         self.failure: Exception | None = None
+        self.page_calls: list[tuple[ParticipantFilter, int, int, bool]] = []
+        self.change_calls: list[datetime | None] = []
 
     def add(self, event_id: UUID, status: RegistrationStatus, **fields: Any) -> Participant:
         values: dict[str, Any] = {
@@ -578,6 +583,52 @@ class FakeRegistrationDesk:
     async def participants(self, event_id: UUID, correlation_id: str) -> list[Participant]:
         self._answer()
         return [p for p in self.registrations if p.event_id == event_id]
+
+    async def participant_page(
+        self,
+        event_id: UUID,
+        selection: ParticipantFilter,
+        correlation_id: str,
+        *,
+        limit: int,
+        offset: int,
+        oldest_first: bool = False,
+    ) -> ParticipantPage:
+        """What the registration service's Postgres query does, in memory."""
+        self.page_calls.append((selection, limit, offset, oldest_first))
+        everyone = await self.participants(event_id, correlation_id)
+        text = selection.text.casefold()
+        found = [
+            p
+            for p in everyone
+            if (not text or any(text in v.casefold() for v in (p.name, p.email, p.organisation)))
+            and selection.status in (None, p.status)
+            and selection.role in (None, p.role)
+            and (selection.need is None or selection.need in p.accessibility_needs)
+        ]
+        found.sort(key=lambda p: (p.created_at, str(p.registration_id)), reverse=not oldest_first)
+        return ParticipantPage(
+            event_id=event_id,
+            items=found[offset : offset + limit],
+            total=len(found),
+            offset=offset,
+            limit=limit,
+            counts=dict(Counter(p.status for p in everyone)),
+            latest_at=max((p.created_at for p in everyone), default=None),
+        )
+
+    async def registration_changes(
+        self, event_id: UUID, since: datetime | None, correlation_id: str
+    ) -> RegistrationChanges:
+        self.change_calls.append(since)
+        everyone = await self.participants(event_id, correlation_id)
+        return RegistrationChanges(
+            event_id=event_id,
+            counts=dict(Counter(p.status for p in everyone)),
+            total=len(everyone),
+            new_since=sum(1 for p in everyone if since is None or p.created_at > since),
+            latest_at=max((p.created_at for p in everyone), default=None),
+        )
 
     async def accessibility_report(
         self, event_id: UUID, correlation_id: str

@@ -269,7 +269,8 @@ async def test_the_event_page_shows_participants_by_status(
     assert f"stornieren-{waiting.registration_id}" in html
     assert f"stornieren-{gone.registration_id}" not in html
     page_parts = assert_accessible(html)
-    assert page_parts.live == ["desk-counts"]  # only the counts are announced
+    # only the counts and the "n new" notice are announced
+    assert page_parts.live == ["desk-counts", "desk-new"]
     assert '<script src="/static/desk.js" defer>' in html
 
 

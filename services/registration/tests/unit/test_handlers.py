@@ -73,6 +73,16 @@ class FakeRegistrations(RegistrationRepository):
             placed, key=lambda p: (LIST_ORDER.index(p[0].status), p[1] or 0, p[0].created_at)
         )
 
+    async def page_of_event(
+        self, query: commands.ListParticipants
+    ) -> tuple[list[tuple[Registration, int | None]], int]:
+        raise NotImplementedError("the paged list is tested on Postgres")
+
+    async def counts_of_event(
+        self, event_id: UUID, since: datetime | None
+    ) -> tuple[dict[str, int], int, datetime | None]:
+        raise NotImplementedError("the counts are tested on Postgres")
+
     async def accessibility_report(self, event_id: UUID) -> AccessibilityReport:
         active = [r for r in self.store.values() if r.event_id == event_id and r.status in ACTIVE]
         return AccessibilityReport.count(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +11,7 @@ import asyncpg
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
 from registration.adapters.status_changes import CHANNEL
+from registration.domain.commands import ListParticipants
 from registration.domain.model import (
     ACTIVE,
     LIST_ORDER,
@@ -61,6 +63,19 @@ OF_EVENT = (
     "FROM registrations WHERE event_id = $1 "
     "ORDER BY array_position($2::text[], status), place, created_at, registration_id"
 )
+# one page of the list: the waiting-list place counted for the page's waiting rows only
+# (index registrations_waiting); the filters in ``_page_filter``
+PAGE = (
+    f"SELECT {COLUMNS}, CASE WHEN status = 'waitlisted' THEN (SELECT count(*) "
+    "FROM registrations AS ahead WHERE ahead.event_id = r.event_id "
+    "AND ahead.status = 'waitlisted' AND (ahead.waitlisted_at, ahead.registration_id) "
+    "<= (r.waitlisted_at, r.registration_id)) END AS place FROM registrations AS r "
+)
+COUNTS = (
+    "SELECT status, count(*) AS n, "
+    "count(*) FILTER (WHERE created_at > coalesce($2::timestamptz, '-infinity')) AS new, "
+    "max(created_at) AS latest FROM registrations WHERE event_id = $1 GROUP BY status"
+)
 ACCESSIBILITY_REPORT = (
     "WITH active AS (SELECT accessibility_needs AS needs FROM registrations "
     "WHERE event_id = $1 AND status = ANY($2::text[])) "
@@ -69,6 +84,35 @@ ACCESSIBILITY_REPORT = (
     "FROM active, unnest(needs) AS need GROUP BY need) AS counted)::text AS per_need "
     "FROM active"
 )
+
+
+def _like(text: str) -> str:
+    """An ILIKE pattern that finds ``text`` anywhere, its own ``%``, ``_`` and ``\\``
+    taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _page_filter(query: ListParticipants) -> tuple[str, list[Any]]:
+    """The WHERE clause of a page and its parameters ($1 the event)."""
+    conditions, values = ["event_id = $1"], [query.event_id]
+
+    def value(v: Any) -> str:
+        values.append(v)
+        return f"${len(values)}"
+
+    if query.text.strip():
+        pattern = value(_like(query.text.strip()))
+        conditions.append(
+            f"(name ILIKE {pattern} OR email ILIKE {pattern} OR organisation ILIKE {pattern})"
+        )
+    if query.statuses:
+        conditions.append(f"status = ANY({value(list(query.statuses))}::text[])")
+    if query.roles:
+        conditions.append(f"role = ANY({value([r.value for r in query.roles])}::text[])")
+    if query.needs:
+        conditions.append(f"accessibility_needs && {value([n.value for n in query.needs])}::text[]")
+    return " AND ".join(conditions), values
 
 
 def _values(r: Registration) -> tuple[Any, ...]:
@@ -199,6 +243,31 @@ class PostgresRegistrations(RegistrationRepository):
     async def of_event(self, event_id: UUID) -> list[tuple[Registration, int | None]]:
         rows = await self.conn.fetch(OF_EVENT, event_id, [s.value for s in LIST_ORDER])
         return [(_registration(row), row["place"]) for row in rows]
+
+    async def page_of_event(
+        self, query: ListParticipants
+    ) -> tuple[list[tuple[Registration, int | None]], int]:
+        where, values = _page_filter(query)
+        total: int = await self.conn.fetchval(
+            f"SELECT count(*) FROM registrations WHERE {where}", *values
+        )
+        direction = "" if query.oldest_first else " DESC"
+        n = len(values)
+        rows = await self.conn.fetch(
+            f"{PAGE}WHERE {where} ORDER BY created_at{direction}, registration_id{direction} "
+            f"LIMIT ${n + 1} OFFSET ${n + 2}",
+            *values,
+            query.limit,
+            query.offset,
+        )
+        return [(_registration(row), row["place"]) for row in rows], total
+
+    async def counts_of_event(
+        self, event_id: UUID, since: datetime | None
+    ) -> tuple[dict[str, int], int, datetime | None]:
+        rows = await self.conn.fetch(COUNTS, event_id, since)
+        latest = max((row["latest"] for row in rows), default=None)
+        return {row["status"]: row["n"] for row in rows}, sum(row["new"] for row in rows), latest
 
     async def accessibility_report(self, event_id: UUID) -> AccessibilityReport:
         row = await self.conn.fetchrow(ACCESSIBILITY_REPORT, event_id, [s.value for s in ACTIVE])

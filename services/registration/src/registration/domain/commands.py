@@ -55,3 +55,19 @@ class ChangeChoices:
     registration_id: UUID
     choices: Mapping[UUID, Sequence[UUID]]
     correlation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ListParticipants:
+    """One page of an event's registrations for the organisers: ``text`` found in the name,
+    e-mail address or organisation (any case), any of ``statuses``/``roles``/``needs``
+    (empty: no filter), newest first unless ``oldest_first``."""
+
+    event_id: UUID
+    limit: int
+    offset: int = 0
+    text: str = ""
+    statuses: tuple[str, ...] = ()
+    roles: tuple[AttendeeRole, ...] = ()
+    needs: tuple[AccessibilityNeed, ...] = ()
+    oldest_first: bool = False

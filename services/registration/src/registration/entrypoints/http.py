@@ -14,11 +14,16 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response, status
+from pydantic import AwareDatetime
 
+from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.http.errors import ApiError
 from contracts.http.registration import (
     HEALTH_DATA_CONSENT_MISSING,
+    PAGE_DEFAULT_LIMIT,
+    PAGE_MAX_LIMIT,
     PRIVACY_CONSENT_MISSING,
+    SEARCH_MAX_LENGTH,
     WAIT_MAX_SECONDS,
     AccessibilityReport,
     Cancellation,
@@ -29,7 +34,10 @@ from contracts.http.registration import (
     NewFeedback,
     NewRegistration,
     Participant,
+    ParticipantOrder,
+    ParticipantPage,
     RegistrationAccepted,
+    RegistrationChanges,
     RegistrationErrorCode,
     RegistrationState,
     RegistrationStatus,
@@ -334,6 +342,59 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         rejected, cancelled; oldest first within each.  Unknown event: an empty list."""
         listed = await handlers.event_registrations(event_id, unit)
         return [_participant(registration, place) for registration, place in listed]
+
+    @internal.get("/events/{event_id}/registrations/page", response_model=ParticipantPage)
+    async def registration_page(
+        event_id: UUID,
+        unit: Uow,
+        limit: Annotated[int, Query(ge=1, le=PAGE_MAX_LIMIT)] = PAGE_DEFAULT_LIMIT,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        q: Annotated[str, Query(max_length=SEARCH_MAX_LENGTH)] = "",
+        status: Annotated[list[RegistrationStatus] | None, Query()] = None,
+        role: Annotated[list[AttendeeRole] | None, Query()] = None,
+        need: Annotated[list[AccessibilityNeed] | None, Query()] = None,
+        order: ParticipantOrder = ParticipantOrder.NEWEST,
+    ) -> ParticipantPage:
+        """One page of the event's registrations (newest first unless ``order=oldest``):
+        ``q`` found in name, e-mail address or organisation, any of the ``status``,
+        ``role`` and ``need`` values given; ``total`` is how many match in all, ``counts``
+        the whole event per status.  Postgres searches, filters and counts."""
+        query = commands.ListParticipants(
+            event_id,
+            limit,
+            offset,
+            q,
+            tuple(s.value for s in status or ()),
+            tuple(role or ()),
+            tuple(need or ()),
+            oldest_first=order is ParticipantOrder.OLDEST,
+        )
+        listed, total = await handlers.participant_page(query, unit)
+        counts, _, latest = await handlers.registration_counts(event_id, None, unit)
+        return ParticipantPage(
+            event_id=event_id,
+            items=[_participant(registration, place) for registration, place in listed],
+            total=total,
+            offset=offset,
+            limit=limit,
+            counts={RegistrationStatus(k): n for k, n in counts.items()},
+            latest_at=latest,
+        )
+
+    @internal.get("/events/{event_id}/registrations/changes", response_model=RegistrationChanges)
+    async def registration_changes(
+        event_id: UUID, unit: Uow, since: AwareDatetime | None = None
+    ) -> RegistrationChanges:
+        """For a desk page that is open: the counts per status and how many registrations
+        were created after ``since`` (all without it); no personal data, one aggregate query."""
+        counts, new, latest = await handlers.registration_counts(event_id, since, unit)
+        return RegistrationChanges(
+            event_id=event_id,
+            counts={RegistrationStatus(k): n for k, n in counts.items()},
+            total=sum(counts.values()),
+            new_since=new,
+            latest_at=latest,
+        )
 
     @internal.get("/events/{event_id}/accessibility-report", response_model=AccessibilityReport)
     async def accessibility_report(event_id: UUID, unit: Uow) -> AccessibilityReport:

@@ -209,6 +209,22 @@ async def event_registrations(
         return await uow.registrations.of_event(event_id)
 
 
+async def participant_page(
+    query: commands.ListParticipants, uow: UnitOfWork
+) -> tuple[list[tuple[Registration, int | None]], int]:
+    """One page of the organisers' list, and how many registrations match in all."""
+    async with uow:
+        return await uow.registrations.page_of_event(query)
+
+
+async def registration_counts(
+    event_id: UUID, since: datetime | None, uow: UnitOfWork
+) -> tuple[dict[str, int], int, datetime | None]:
+    """Per status, new after ``since``, the newest's time: for a desk page that is open."""
+    async with uow:
+        return await uow.registrations.counts_of_event(event_id, since)
+
+
 async def accessibility_report(event_id: UUID, uow: UnitOfWork) -> AccessibilityReport:
     async with uow:
         return await uow.registrations.accessibility_report(event_id)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import abc
+from datetime import datetime
 from uuid import UUID
 
+from registration.domain.commands import ListParticipants
 from registration.domain.model import AccessibilityReport, Feedback, Registration
 from servicekit import unit_of_work
 
@@ -30,6 +32,20 @@ class RegistrationRepository(abc.ABC):
     async def of_event(self, event_id: UUID) -> list[tuple[Registration, int | None]]:
         """Every registration of the event with its current waiting-list place, in
         ``LIST_ORDER`` of status, the waiting list by place, otherwise oldest first."""
+
+    @abc.abstractmethod
+    async def page_of_event(
+        self, query: ListParticipants
+    ) -> tuple[list[tuple[Registration, int | None]], int]:
+        """The registrations ``query`` asks for, each with its waiting-list place, and how
+        many match it in all."""
+
+    @abc.abstractmethod
+    async def counts_of_event(
+        self, event_id: UUID, since: datetime | None
+    ) -> tuple[dict[str, int], int, datetime | None]:
+        """The event's registrations per status, how many were created after ``since``
+        (all without it), and when the newest was created."""
 
     @abc.abstractmethod
     async def accessibility_report(self, event_id: UUID) -> AccessibilityReport:

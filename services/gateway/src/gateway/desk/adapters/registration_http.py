@@ -3,7 +3,9 @@ internal token."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TypeVar
+from urllib.parse import urlencode
 from uuid import UUID
 
 from pydantic import TypeAdapter
@@ -13,14 +15,20 @@ from contracts.http.registration import (
     Cancellation,
     FeedbackEntry,
     Participant,
+    ParticipantOrder,
+    ParticipantPage,
+    RegistrationChanges,
 )
 from gateway.adapters.registration_http import CANCELLATION, HttpRegistrations
+from gateway.desk.domain.model import ParticipantFilter
 from servicekit.http import CORRELATION_HEADER
 
 T = TypeVar("T")
 PARTICIPANTS = TypeAdapter(list[Participant])
 ACCESSIBILITY_REPORT = TypeAdapter(AccessibilityReport)
 FEEDBACK = TypeAdapter(list[FeedbackEntry])
+PAGE = TypeAdapter(ParticipantPage)
+CHANGES = TypeAdapter(RegistrationChanges)
 
 
 class HttpRegistrationDesk(HttpRegistrations):
@@ -31,6 +39,37 @@ class HttpRegistrationDesk(HttpRegistrations):
         return await self._organiser_call(
             PARTICIPANTS, "GET", f"/events/{event_id}/registrations", correlation_id
         )
+
+    async def participant_page(
+        self,
+        event_id: UUID,
+        selection: ParticipantFilter,
+        correlation_id: str,
+        *,
+        limit: int,
+        offset: int,
+        oldest_first: bool = False,
+    ) -> ParticipantPage:
+        order = ParticipantOrder.OLDEST if oldest_first else ParticipantOrder.NEWEST
+        params = {"limit": str(limit), "offset": str(offset), "order": order.value}
+        if selection.text:
+            params["q"] = selection.text
+        for name, value in (
+            ("status", selection.status),
+            ("role", selection.role),
+            ("need", selection.need),
+        ):
+            if value is not None:
+                params[name] = value.value
+        url = f"/events/{event_id}/registrations/page?{urlencode(params)}"
+        return await self._organiser_call(PAGE, "GET", url, correlation_id)
+
+    async def registration_changes(
+        self, event_id: UUID, since: datetime | None, correlation_id: str
+    ) -> RegistrationChanges:
+        query = f"?{urlencode({'since': since.isoformat()})}" if since else ""
+        url = f"/events/{event_id}/registrations/changes{query}"
+        return await self._organiser_call(CHANGES, "GET", url, correlation_id)
 
     async def accessibility_report(
         self, event_id: UUID, correlation_id: str

@@ -3,12 +3,13 @@ follows the request into the services that own the records."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
 from contracts.http.capacity import EventAction as EventAction  # capacity's own
 from contracts.http.capacity import EventDetails
+from gateway.desk.domain.model import ParticipantFilter
 from gateway.desk.domain.organisers import Organiser
 
 
@@ -23,6 +24,19 @@ class ByOrganiser:
 @dataclass(frozen=True)
 class ShowEvent(ByOrganiser):
     event_id: UUID
+    selection: ParticipantFilter = field(default_factory=ParticipantFilter)
+    """Which participants: one page of them, searched and filtered."""
+
+
+@dataclass(frozen=True)
+class ShowChanges(ByOrganiser):
+    """What an open event page asks every few seconds: the counts, and what is new since
+    ``since`` (its newest registration) or since the counts ``seen``."""
+
+    event_id: UUID
+    selection: ParticipantFilter
+    since: datetime | None
+    seen: str
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,18 @@ participants as the registration service reports them, and what an export may co
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
 
+from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.http.capacity import MAX_CAPACITY as MAX_CAPACITY
 from contracts.http.capacity import REQUIRED_TEXTS as REQUIRED_TEXTS
 from contracts.http.capacity import TEXT_LIMITS as TEXT_LIMITS
 from contracts.http.capacity import EventDetails as EventDetails
 from contracts.http.errors import Problem
-from contracts.http.registration import Participant, RegistrationStatus
+from contracts.http.registration import SEARCH_MAX_LENGTH, RegistrationStatus
 from contracts.messages import EventKind
 from gateway.desk.domain.fields import check_text, local_moment, optional_moment
 from gateway.desk.domain.fields import parse_capacity as parse_capacity
@@ -28,7 +32,7 @@ from gateway.domain.validation import InvalidInput
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-# The order the desk lists registrations in, and which groups it shows even when empty.
+# The order of the states in the participant filter.
 PARTICIPANT_GROUPS = (
     RegistrationStatus.CONFIRMED,
     RegistrationStatus.WAITLISTED,
@@ -36,25 +40,81 @@ PARTICIPANT_GROUPS = (
     RegistrationStatus.CANCELLED,
     RegistrationStatus.REJECTED,
 )
-ALWAYS_SHOWN = frozenset(
-    {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED}
-)
 
 
-def grouped(
-    participants: list[Participant],
-) -> list[tuple[RegistrationStatus, list[Participant]]]:
-    """Registrations by status: confirmed and cancelled in the order they came, the waiting
-    list by place; pending and rejected only when there are any."""
-    groups: list[tuple[RegistrationStatus, list[Participant]]] = []
-    for status in PARTICIPANT_GROUPS:
-        members = sorted(
-            (p for p in participants if p.status is status),
-            key=lambda p: (p.waitlist_position or 0, p.created_at),
+StrEnumT = TypeVar("StrEnumT", bound=StrEnum)
+PAGE_SIZE = 50
+"""Participants per page of the event page."""
+EXPORT_BATCH = 500
+"""Participants asked for at a time while an export is written."""
+
+
+def _choice(value: str | None, kind: type[StrEnumT]) -> StrEnumT | None:
+    try:
+        return kind(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class ParticipantFilter:
+    """Which participants the event page shows (its query ``seite``, ``suche``, ``status``,
+    ``rolle``, ``bedarf``): the registration service searches, filters and pages."""
+
+    page: int = 1
+    text: str = ""
+    status: RegistrationStatus | None = None
+    role: AttendeeRole | None = None
+    need: AccessibilityNeed | None = None
+
+    @classmethod
+    def of(cls, values: Mapping[str, str]) -> ParticipantFilter:
+        """From the page's query; what cannot be read is left out (page 1, no filter)."""
+        page = values.get("seite", "")
+        return cls(
+            page=max(1, int(page)) if page.isdigit() and len(page) < 7 else 1,
+            text=" ".join(values.get("suche", "").split())[:SEARCH_MAX_LENGTH],
+            status=_choice(values.get("status"), RegistrationStatus),
+            role=_choice(values.get("rolle"), AttendeeRole),
+            need=_choice(values.get("bedarf"), AccessibilityNeed),
         )
-        if members or status in ALWAYS_SHOWN:
-            groups.append((status, members))
-    return groups
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.text or self.status or self.role or self.need)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * PAGE_SIZE
+
+    def params(self, page: int | None = None) -> dict[str, str]:
+        """The query that shows this selection (on ``page``); page 1 and empty fields are
+        left out."""
+        values = {
+            "suche": self.text,
+            "status": self.status.value if self.status else "",
+            "rolle": self.role.value if self.role else "",
+            "bedarf": self.need.value if self.need else "",
+        }
+        number = self.page if page is None else page
+        if number > 1:
+            values["seite"] = str(number)
+        return {name: value for name, value in values.items() if value}
+
+    def last_page(self, total: int) -> int:
+        return max(1, -(-total // PAGE_SIZE))
+
+
+def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
+    """The page links to show: the first, the last and ``around`` either side of the
+    current one; ``None`` where pages are left out."""
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
 
 
 def spreadsheet_safe(value: str) -> str:

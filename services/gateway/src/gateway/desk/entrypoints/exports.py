@@ -6,10 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -27,11 +27,29 @@ def safe(cell: Cell) -> Cell:
 
 
 def csv_document(headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
+    lines = [csv_line(headings), *(csv_line(row) for row in rows)]
+    return ("\ufeff" + "".join(lines)).encode("utf-8")
+
+
+def csv_line(cells: Sequence[Cell]) -> str:
     text = io.StringIO()
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerow([safe(heading) for heading in headings])
-    writer.writerows([["" if cell is None else safe(cell) for cell in row] for row in rows])
-    return text.getvalue().encode("utf-8-sig")
+    writer.writerow(["" if cell is None else safe(cell) for cell in cells])
+    return text.getvalue()
+
+
+async def csv_stream(
+    headings: Sequence[str],
+    first: Sequence[Sequence[Cell]],
+    rest: AsyncIterator[Sequence[Sequence[Cell]]],
+) -> AsyncIterator[bytes]:
+    """``csv_document`` as it is read: the BOM and headings, then one chunk per batch of
+    rows (``first`` already read, then ``rest``); only one batch is held at a time."""
+    yield ("\ufeff" + csv_line(headings)).encode("utf-8")
+    if first:
+        yield "".join(csv_line(row) for row in first).encode("utf-8")
+    async for batch in rest:
+        yield "".join(csv_line(row) for row in batch).encode("utf-8")
 
 
 def xlsx_cell(cell: Cell) -> Cell:
@@ -100,6 +118,15 @@ def xlsx_document(
     sheet_title: str, headings: Sequence[str], rows: Sequence[Sequence[Cell]]
 ) -> bytes:
     return xlsx_workbook([Sheet(sheet_title, headings, rows)])
+
+
+def streamed_attachment(
+    chunks: AsyncIterator[bytes], media_type: str, filename: str
+) -> StreamingResponse:
+    """An attachment sent as it is written; should the source fail halfway, the download
+    breaks off (it cannot turn into an error page any more)."""
+    headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="{filename}"'}
+    return StreamingResponse(chunks, media_type=media_type, headers=headers)
 
 
 def attachment(content: bytes, media_type: str, filename: str) -> Response:

@@ -5,7 +5,7 @@ cannot be asked)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 from uuid import UUID
@@ -97,6 +97,18 @@ async def from_registration(call: Awaitable[T]) -> T:
         return await call
     except RegistrationRefused as exc:
         # The organiser API refuses only a wrong internal token or a changed contract.
+        log.warning("registration service refused the desk", status_code=exc.status_code)
+        raise ParticipantsUnavailable() from exc
+    except RegistrationUnavailable as exc:
+        raise ParticipantsUnavailable() from exc
+
+
+async def from_registration_batches(batches: AsyncIterator[T]) -> AsyncIterator[T]:
+    """``from_registration`` for each batch a paging call yields."""
+    try:
+        async for batch in batches:
+            yield batch
+    except RegistrationRefused as exc:
         log.warning("registration service refused the desk", status_code=exc.status_code)
         raise ParticipantsUnavailable() from exc
     except RegistrationUnavailable as exc:

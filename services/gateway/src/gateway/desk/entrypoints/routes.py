@@ -7,7 +7,7 @@ organiser accounts and sessions only (``desk_auth``).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -26,10 +26,11 @@ from gateway.desk.domain.commands import (
     CreateEvent,
     EventAction,
     ReviseEvent,
+    ShowChanges,
     ShowEvent,
 )
 from gateway.desk.domain.model import (
-    grouped,
+    ParticipantFilter,
     validate_event,
     validate_new_event,
 )
@@ -46,7 +47,8 @@ from gateway.desk.entrypoints.exports import (
     CSV_TYPE,
     XLSX_TYPE,
     attachment,
-    csv_document,
+    csv_stream,
+    streamed_attachment,
     xlsx_document,
 )
 from gateway.desk.entrypoints.requests import (
@@ -58,6 +60,7 @@ from gateway.desk.entrypoints.requests import (
     back_to_event,
     form_values,
     from_registration,
+    from_registration_batches,
     not_found_answer,
     refusal_message,
     seats_taken_error,
@@ -74,8 +77,8 @@ from gateway.desk.entrypoints.views import (
     desk_need_label,
     desk_page,
     fragment,
-    group_heading,
     language_label,
+    participant_list,
     problem_page,
     programme_lines,
     row_cells,
@@ -154,23 +157,13 @@ def event_context(
     request: Request, overview: EventOverview, notice: str | None = None
 ) -> dict[str, Any]:
     t = t_of(request)
-    groups = None
-    if overview.participants is not None:
-        groups = [
-            (
-                status.value,
-                group_heading(status, len(members), t),
-                [ParticipantRow.of(p, t) for p in members],
-            )
-            for status, members in grouped(overview.participants)
-        ]
     return {
         "event": DeskEvent.of(overview.event, t),
         "programme": programme_lines(overview.event, t),
-        "groups": groups,
         "headings": column_headings(t),
         "notice": t.gettext(NOTICES[notice]) if notice in NOTICES else None,
         "live_interval": LIVE_INTERVAL_MS,
+        **participant_list(overview.event.event_id, overview.page, overview.selection, t),
     }
 
 
@@ -191,10 +184,19 @@ def render_event(
     return desk_page(request, "event.html", context, status_code)
 
 
-async def overview_of(desk: DeskRequest, event_id: UUID) -> EventOverview:
+async def overview_of(
+    desk: DeskRequest, event_id: UUID, selection: ParticipantFilter | None = None
+) -> EventOverview:
     return await handlers.event_overview(
-        ShowEvent(desk.organiser, desk.correlation_id, event_id), desk
+        ShowEvent(desk.organiser, desk.correlation_id, event_id, selection or ParticipantFilter()),
+        desk,
     )
+
+
+def selection_of(request: Request) -> ParticipantFilter:
+    """The participants the page's query asks for (``seite``, ``suche``, ``status``,
+    ``rolle``, ``bedarf``)."""
+    return ParticipantFilter.of(dict(request.query_params))
 
 
 @router.get("/veranstaltungen/neu")
@@ -286,25 +288,61 @@ async def create_event(desk: DeskDep) -> Response:
 async def event(
     desk: DeskDep, event_id: EventId, notice: Annotated[str | None, Query(alias="hinweis")] = None
 ) -> HTMLResponse:
-    return render_event(desk.request, await overview_of(desk, event_id), notice=notice)
+    """The event; one page of its participants (``seite``, ``PAGE_SIZE`` a page, newest
+    first), searched (``suche``) and filtered (``status``, ``rolle``, ``bedarf``) by the
+    registration service."""
+    overview = await overview_of(desk, event_id, selection_of(desk.request))
+    return render_event(desk.request, overview, notice=notice)
 
 
 @router.get("/veranstaltungen/{event_id}/stand.json")
-async def live_state(desk: DeskDep, event_id: EventId) -> JSONResponse:
-    """What the event page's script polls: the counts, and the two live parts as HTML."""
-    overview = await overview_of(desk, event_id)
-    context = event_context(desk.request, overview)
-    snapshot = overview.event
-    body = {
+async def live_state(
+    desk: DeskDep,
+    event_id: EventId,
+    since: Annotated[str, Query(alias="seit", max_length=64)] = "",
+    seen: Annotated[str, Query(alias="zahlen", max_length=200)] = "",
+) -> JSONResponse:
+    """What the event page's script polls: the counts, how many registrations arrived after
+    ``seit`` (the page's newest), and – only on the first page without search or filter,
+    when something changed (new ones, or the counts per status differ from ``zahlen``) –
+    that page's table again.  Elsewhere a short notice ("3 neue Anmeldungen – anzeigen")."""
+    selection = selection_of(desk.request)
+    query = ShowChanges(
+        desk.organiser, desk.correlation_id, event_id, selection, moment_of(since), seen
+    )
+    changes = await handlers.event_changes(query, desk)
+    snapshot = changes.event
+    t = desk.t
+    context: dict[str, Any] = {
+        "event": DeskEvent.of(snapshot, t),
+        "headings": column_headings(t),
+        "new_count": 0 if changes.page is not None else changes.new,
+    }
+    body: dict[str, Any] = {
         "status": snapshot.status.value,
         "capacity": snapshot.capacity,
         "seats_taken": snapshot.seats_taken,
         "seats_left": snapshot.seats_left,
         "waitlist_length": snapshot.waitlist_length,
+        "new_since": changes.new,
         "counts_html": fragment(desk.request, "_counts.html", context),
-        "participants_html": fragment(desk.request, "_participants.html", context),
+        "notice_html": fragment(desk.request, "_new.html", context),
     }
+    if changes.page is not None:
+        listed = participant_list(event_id, changes.page, selection, t)
+        body["participants_html"] = fragment(desk.request, "_participants.html", context | listed)
+        body["since"] = listed["since"]
+        body["seen"] = listed["seen"]
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+def moment_of(value: str) -> datetime | None:
+    """An ISO time with its zone, as the page got it; anything else: None."""
+    try:
+        moment = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def form_of(event: EventSnapshot) -> dict[str, str]:
@@ -467,28 +505,40 @@ async def cancel_registration(desk: DeskDep, event_id: EventId, registration_id:
     )
 
 
-async def export_data(
+def export_name(event_id: UUID) -> str:
+    return f"teilnehmende-{event_id}"
+
+
+async def export_rows(
     desk: DeskRequest, event_id: UUID
-) -> tuple[list[str], list[list[str | int | None]], str]:
-    rows = await participant_rows(desk, event_id)
-    return (
-        column_headings(desk.t),
-        [row_cells(row) for row in rows],
-        f"teilnehmende-{event_id}",
-    )
+) -> AsyncIterator[list[list[str | int | None]]]:
+    """The participants' cells, a batch at a time as the registration service sends them."""
+    batches = handlers.all_participants(event_id, desk.correlation_id, desk)
+    async for batch in from_registration_batches(batches):
+        yield [row_cells(ParticipantRow.of(p, desk.t)) for p in batch]
 
 
 @router.get("/veranstaltungen/{event_id}/teilnehmende.csv")
 async def export_csv(desk: DeskDep, event_id: EventId) -> Response:
-    headings, rows, name = await export_data(desk, event_id)
-    return attachment(csv_document(headings, rows), CSV_TYPE, f"{name}.csv")
+    """Streamed: rows are written as their batch arrives (``EXPORT_BATCH`` at a time); the
+    first batch is asked for before the answer starts, so a registration service that is
+    down still gets the 503 page."""
+    rows = export_rows(desk, event_id)
+    first: list[list[str | int | None]] = await anext(rows, [])
+    return streamed_attachment(
+        csv_stream(column_headings(desk.t), first, rows),
+        CSV_TYPE,
+        f"{export_name(event_id)}.csv",
+    )
 
 
 @router.get("/veranstaltungen/{event_id}/teilnehmende.xlsx")
 async def export_xlsx(desk: DeskDep, event_id: EventId) -> Response:
-    headings, rows, name = await export_data(desk, event_id)
+    """Built in memory (a workbook is a zip written at the end), from batches."""
+    rows = [row async for batch in export_rows(desk, event_id) for row in batch]
     sheet = desk.t.gettext("Teilnehmende")
-    return attachment(xlsx_document(sheet, headings, rows), XLSX_TYPE, f"{name}.xlsx")
+    document = xlsx_document(sheet, column_headings(desk.t), rows)
+    return attachment(document, XLSX_TYPE, f"{export_name(event_id)}.xlsx")
 
 
 @router.get("/veranstaltungen/{event_id}/barrierefreiheit")

@@ -14,8 +14,8 @@ from babel.dates import format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from contracts.attendees import AccessibilityNeed
-from contracts.http.registration import Participant, RegistrationStatus
+from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.http.registration import Participant, ParticipantPage, RegistrationStatus
 from contracts.messages import (
     CloseReason,
     EventSnapshot,
@@ -24,7 +24,9 @@ from contracts.messages import (
     SessionSnapshot,
     SlotSnapshot,
 )
+from gateway.desk.domain.model import PARTICIPANT_GROUPS, ParticipantFilter, page_numbers
 from gateway.desk.domain.programme import RosterEntry, SessionRoster
+from gateway.desk.service_layer.handlers import counts_seen
 from gateway.domain import labels
 from gateway.web import i18n
 from gateway.web.rendering import FormState, Pages
@@ -402,3 +404,107 @@ def problem_page(request: Request, heading: str, message: str, status_code: int)
 
 def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303, headers=PRIVATE)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One entry of the pagination: a page (``number``, its ``url``) or a gap (None)."""
+
+    number: int | None
+    url: str = ""
+    current: bool = False
+
+
+def _options(choices: list[tuple[str, str]], chosen: str, everything: str) -> list[Option]:
+    return [Option("", everything, not chosen)] + [
+        Option(value, label, value == chosen) for value, label in choices
+    ]
+
+
+def participant_list(
+    event_id: UUID, page: ParticipantPage | None, selection: ParticipantFilter, t: labels.Translator
+) -> dict[str, Any]:
+    """The event page's participant list: one page of rows, its caption, the search form's
+    choices, the page links, and what the live updates start from."""
+    url = event_url(event_id)
+
+    def link(number: int) -> str:
+        query = urlencode(selection.params(number))
+        return f"{url}?{query}#teilnehmende" if query else f"{url}#teilnehmende"
+
+    counts = page.counts if page else {}
+    chosen = selection.status.value if selection.status else ""
+    statuses = _options(
+        [
+            (status.value, group_heading(status, counts.get(status, 0), t))
+            for status in PARTICIPANT_GROUPS
+        ],
+        chosen,
+        t.gettext("Alle"),
+    )
+    roles = _options(
+        [(role.value, labels.role_label(role, t)) for role in AttendeeRole],
+        selection.role.value if selection.role else "",
+        t.gettext("Alle"),
+    )
+    needs = _options(
+        [(need.value, desk_need_label(need, t)) for need in AccessibilityNeed],
+        selection.need.value if selection.need else "",
+        t.gettext("Alle"),
+    )
+    context: dict[str, Any] = {
+        "page": page,
+        "selection": selection,
+        "status_options": statuses,
+        "role_options": roles,
+        "need_options": needs,
+        "live_url": f"{url}/stand.json?{urlencode(selection.params())}".rstrip("?"),
+        "since": page.latest_at.isoformat() if page and page.latest_at else "",
+        "seen": counts_seen(counts),
+        "rows": [],
+        "pages": [],
+        "reset_url": f"{url}#teilnehmende",
+    }
+    if page is None:
+        return context
+    last = selection.last_page(page.total)
+    first_row = page.offset + 1
+    if page.total == 0:
+        caption = (
+            t.gettext("Keine Anmeldung passt zu Suche und Filter.")
+            if selection.filtered
+            else t.gettext("Noch keine Anmeldungen.")
+        )
+    elif not page.items:
+        caption = t.gettext("Auf dieser Seite ist niemand mehr: Es gibt %(last)d Seiten.") % {
+            "last": last
+        }
+    else:
+        caption = t.gettext("Anmeldungen %(first)d–%(to)d von %(num)d, die neuesten zuerst") % {
+            "first": first_row,
+            "to": page.offset + len(page.items),
+            "num": page.total,
+        }
+    pages = []
+    if last > 1:
+        pages = [
+            PageLink(number, link(number), number == selection.page)
+            if number is not None
+            else PageLink(None)
+            for number in page_numbers(selection.page, last)
+        ]
+    context |= {
+        "rows": [ParticipantRow.of(p, t) for p in page.items],
+        "caption": caption,
+        "pages": pages,
+        "previous_url": link(selection.page - 1) if 1 < selection.page <= last else "",
+        "next_url": link(selection.page + 1) if selection.page < last else "",
+    }
+    return context

@@ -4,12 +4,19 @@ only notes who did it (by organiser id, never a name or an address)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
 from uuid import UUID
 
 import structlog
 
-from contracts.http.registration import Cancellation, Participant
+from contracts.http.registration import (
+    Cancellation,
+    Participant,
+    ParticipantPage,
+    RegistrationChanges,
+    RegistrationStatus,
+)
 from contracts.messages import EventSnapshot
 from gateway.desk.domain.commands import (
     AssignSession,
@@ -20,9 +27,11 @@ from gateway.desk.domain.commands import (
     ChangeSessionCapacity,
     CreateEvent,
     ReviseEvent,
+    ShowChanges,
     ShowEvent,
     ShowSessions,
 )
+from gateway.desk.domain.model import EXPORT_BATCH, PAGE_SIZE, ParticipantFilter
 from gateway.desk.domain.programme import SessionRoster, rosters, with_session_capacity
 from gateway.desk.service_layer.ports import OrganiserApis
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
@@ -32,11 +41,32 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True)
 class EventOverview:
-    """An event and its registrations; ``participants`` is None while the registration
-    service cannot be asked (the event is still shown)."""
+    """An event and the page of its registrations ``selection`` asked for; ``page`` is None
+    while the registration service cannot be asked (the event is still shown)."""
 
     event: EventSnapshot
-    participants: list[Participant] | None
+    page: ParticipantPage | None
+    selection: ParticipantFilter = field(default_factory=ParticipantFilter)
+
+
+@dataclass(frozen=True)
+class EventChanges:
+    """What changed for an open event page: the counts (``changes`` None while the
+    registration service cannot be asked) and, when the page shows the newest
+    registrations unfiltered and something changed, that page again."""
+
+    event: EventSnapshot
+    changes: RegistrationChanges | None
+    page: ParticipantPage | None
+
+    @property
+    def new(self) -> int:
+        return self.changes.new_since if self.changes else 0
+
+
+def counts_seen(counts: Mapping[RegistrationStatus, int]) -> str:
+    """The counts per status as one short text: an open page sends back what it showed."""
+    return ",".join(f"{status.value}:{counts.get(status, 0)}" for status in RegistrationStatus)
 
 
 def _note(what: str, command: ByOrganiser, **fields: object) -> None:
@@ -49,13 +79,64 @@ def _note(what: str, command: ByOrganiser, **fields: object) -> None:
 
 async def event_overview(query: ShowEvent, apis: OrganiserApis) -> EventOverview:
     event = await apis.capacity.event(query.event_id, query.correlation_id)
+    selection = query.selection
     try:
-        participants: list[Participant] | None = await apis.registrations.participants(
-            query.event_id, query.correlation_id
+        page: ParticipantPage | None = await apis.registrations.participant_page(
+            query.event_id,
+            selection,
+            query.correlation_id,
+            limit=PAGE_SIZE,
+            offset=selection.offset,
         )
     except (RegistrationUnavailable, RegistrationRefused):
-        participants = None
-    return EventOverview(event, participants)
+        page = None
+    return EventOverview(event, page, selection)
+
+
+async def event_changes(query: ShowChanges, apis: OrganiserApis) -> EventChanges:
+    """One aggregate query at the registration service; the page of names only when the
+    open page shows the newest registrations unfiltered and they changed."""
+    event = await apis.capacity.event(query.event_id, query.correlation_id)
+    selection = query.selection
+    try:
+        changes = await apis.registrations.registration_changes(
+            query.event_id, query.since, query.correlation_id
+        )
+    except (RegistrationUnavailable, RegistrationRefused):
+        return EventChanges(event, None, None)
+    changed = changes.new_since > 0 or counts_seen(changes.counts) != query.seen
+    page = None
+    if changed and selection.page == 1 and not selection.filtered:
+        try:
+            page = await apis.registrations.participant_page(
+                query.event_id, selection, query.correlation_id, limit=PAGE_SIZE, offset=0
+            )
+        except (RegistrationUnavailable, RegistrationRefused):
+            page = None
+    return EventChanges(event, changes, page)
+
+
+async def all_participants(
+    event_id: UUID, correlation_id: str, apis: OrganiserApis
+) -> AsyncIterator[list[Participant]]:
+    """Every registration of the event, oldest first, ``EXPORT_BATCH`` at a time (for the
+    exports: one batch in memory, not the whole list).  Registrations that arrive while it
+    runs come at the end; none is left out or comes twice, since none is ever deleted."""
+    offset = 0
+    while True:
+        page = await apis.registrations.participant_page(
+            event_id,
+            ParticipantFilter(),
+            correlation_id,
+            limit=EXPORT_BATCH,
+            offset=offset,
+            oldest_first=True,
+        )
+        if page.items:
+            yield page.items
+        if len(page.items) < EXPORT_BATCH:
+            return
+        offset += len(page.items)
 
 
 async def create_event(command: CreateEvent, apis: OrganiserApis) -> EventSnapshot:

@@ -14,8 +14,11 @@ from contracts.http.registration import (
     Cancellation,
     FeedbackEntry,
     Participant,
+    ParticipantPage,
+    RegistrationChanges,
 )
 from contracts.messages import EventSnapshot
+from gateway.desk.domain.model import ParticipantFilter
 from gateway.desk.domain.organisers import Account, Organiser, RecentFailures
 
 
@@ -132,7 +135,26 @@ class RegistrationDesk(Protocol):
     """The registration service's organiser API (internal token); raises
     ``RegistrationUnavailable`` and ``RegistrationRefused`` like the public one."""
 
-    async def participants(self, event_id: UUID, correlation_id: str) -> list[Participant]: ...
+    async def participants(self, event_id: UUID, correlation_id: str) -> list[Participant]:
+        """Everyone, unpaged (the session pages join capacity's lists with it)."""
+
+    async def participant_page(
+        self,
+        event_id: UUID,
+        selection: ParticipantFilter,
+        correlation_id: str,
+        *,
+        limit: int,
+        offset: int,
+        oldest_first: bool = False,
+    ) -> ParticipantPage:
+        """``limit`` registrations from ``offset`` that ``selection`` finds (its page is not
+        used), newest first unless ``oldest_first``; searched and counted by the service."""
+
+    async def registration_changes(
+        self, event_id: UUID, since: datetime | None, correlation_id: str
+    ) -> RegistrationChanges:
+        """Counts per status and how many arrived after ``since``: no personal data."""
 
     async def accessibility_report(
         self, event_id: UUID, correlation_id: str

@@ -1,17 +1,23 @@
-// Keeps an event's desk page current: polls the page's live data every few seconds and, when
-// the counts or the participants changed, swaps in the new parts.  Only the counts are an
-// aria-live region (announced politely); the table changes silently, and keyboard focus on a
-// button in it stays where it was.  Without JavaScript the page has an "Aktualisieren" link.
+// Keeps an event's desk page current without fetching the participant list again: every few
+// seconds it asks the page's live data for the counts and how many registrations arrived
+// since the newest one it shows (data-since; the counts per status it showed: data-seen).
+// On the first page without search or filter the answer brings that page's table when
+// something changed, and it is swapped in silently (keyboard focus on a button in it stays
+// where it was); on any other page a short notice "3 neue Anmeldungen – anzeigen" appears in
+// a polite aria-live region.  Only the counts and that notice are announced.  Without
+// JavaScript the page has an "Aktualisieren" link.
 (function () {
   "use strict";
 
   var counts = document.getElementById("desk-counts");
   var participants = document.getElementById("desk-participants");
+  var notice = document.getElementById("desk-new");
   if (!counts || !participants || !counts.dataset.liveUrl) {
     return;
   }
-  var url = counts.dataset.liveUrl;
   var interval = parseInt(counts.dataset.liveInterval || "", 10) || 5000;
+  var since = counts.dataset.since || "";
+  var seen = counts.dataset.seen || "";
 
   function text(html) {
     var template = document.createElement("template");
@@ -24,7 +30,7 @@
   }
 
   function swap(element, html) {
-    if (typeof html !== "string" || text(html) === current(element)) {
+    if (!element || typeof html !== "string" || text(html) === current(element)) {
       return;
     }
     var focused = document.activeElement;
@@ -38,6 +44,13 @@
     }
   }
 
+  function liveUrl() {
+    var url = new URL(counts.dataset.liveUrl, window.location.href);
+    url.searchParams.set("seit", since);
+    url.searchParams.set("zahlen", seen);
+    return url.toString();
+  }
+
   function schedule() {
     window.setTimeout(poll, interval);
   }
@@ -47,7 +60,7 @@
       schedule();
       return;
     }
-    fetch(url, { cache: "no-store", credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(liveUrl(), { cache: "no-store", credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (response.status === 401) {
           window.location.reload();
@@ -58,7 +71,12 @@
       .then(function (body) {
         if (body) {
           swap(counts, body.counts_html);
-          swap(participants, body.participants_html);
+          if (typeof body.participants_html === "string") {
+            swap(participants, body.participants_html);
+            since = body.since || since;
+            seen = body.seen || seen;
+          }
+          swap(notice, body.notice_html);
         }
         schedule();
       })
