@@ -90,7 +90,7 @@ admin: install
 	$(RUN) gateway-admin
 
 test: install browser-deps kafka-deps
-	$(PYTEST) tests/contract tests/support services -q
+	$(PYTEST) tests/contract tests/support libs services -q
 	$(PYTEST) tests/e2e -q -m "not chaos"
 
 # The three-broker fault test: 2-5 minutes on two cores, too many for make test's 15.
@@ -98,7 +98,7 @@ chaos: install kafka-deps
 	$(PYTEST) tests/e2e -q -m chaos
 
 unit: install
-	$(PYTEST) tests/support services/*/tests/unit -q
+	$(PYTEST) tests/support libs/*/tests/unit services/*/tests/unit -q
 
 integration: install kafka-deps
 	$(PYTEST) services/*/tests/integration -q

@@ -85,8 +85,14 @@ async def _relay_forever(relay: Relay) -> None:
 async def relay_running(
     pool: asyncpg.Pool, settings: KafkaSettings, *, client_id: str, lock_id: int
 ) -> AsyncIterator[Relay]:
-    """Run the outbox relay in the background for the duration of the block."""
-    relay = Relay(pool, lambda: kafka.producer(settings, client_id), lock_id=lock_id)
+    """Run the outbox relay in the background for the duration of the block; its metrics
+    are labelled with ``client_id`` without ``-relay`` (the service)."""
+    relay = Relay(
+        pool,
+        lambda: kafka.producer(settings, client_id),
+        lock_id=lock_id,
+        service=client_id.removesuffix("-relay"),
+    )
     await relay.start()  # the process does not start when the cluster refuses it
     task = asyncio.create_task(_relay_forever(relay), name=f"{client_id}-outbox-relay")
     try:

@@ -14,13 +14,13 @@ import asyncpg
 import structlog
 from fastapi import APIRouter, FastAPI, Header, Request, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import SecretStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.http.errors import ApiError, ErrorCode, Problem
-from servicekit import logging
+from servicekit import logging, metrics
 from servicekit.database import close_pool, create_pool, relay_running
 from servicekit.health import Check, failed_checks
 from servicekit.settings import ServiceSettings
@@ -248,6 +248,18 @@ def add_correlation(app: FastAPI, headers: Mapping[str, str] | None = None) -> N
     app.add_middleware(Correlation, headers=headers)
 
 
+def add_metrics(app: FastAPI, service: str) -> None:
+    """``/metrics`` for Prometheus on ``app`` and every request counted with its latency
+    (``metrics.HttpMetrics``, outermost of the app's middleware when added last), labelled
+    ``service``."""
+
+    async def scrape(request: Request) -> Response:
+        return Response(await metrics.exposition(), media_type=metrics.CONTENT_TYPE)
+
+    app.add_route(metrics.METRICS_PATH, scrape, include_in_schema=False)
+    app.add_middleware(metrics.HttpMetrics, service=service)
+
+
 class Wired(Protocol):
     """What a service's ``bootstrap`` gives: at least a factory of fresh units of work."""
 
@@ -271,7 +283,7 @@ def service_app(
     | None = None,
 ) -> FastAPI:
     """A service's FastAPI app: structlog, correlation ids, every error an ``ApiError``
-    (``add_api_errors``), health endpoints, a Postgres pool
+    (``add_api_errors``), health endpoints, ``/metrics`` (``add_metrics``), a Postgres pool
     (``app.state.pool``), the service wired on it by ``bootstrap(pool)`` when the app starts
     (``app.state.services``; ``unit_of_work`` gives each request a fresh unit of work from
     it) and, with ``relay_lock``, the outbox relay running for the app's lifetime.
@@ -307,4 +319,5 @@ def service_app(
         return await app.state.pool.fetchval("SELECT 1")
 
     app.include_router(health_router({"database": database_answers}))
+    add_metrics(app, service)
     return app

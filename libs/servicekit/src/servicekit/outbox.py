@@ -14,6 +14,7 @@ import abc
 import asyncio
 import contextlib
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, Self
 
@@ -25,11 +26,17 @@ from aiokafka.errors import KafkaError
 from contracts.envelope import Envelope
 from contracts.messages import IntegrationEvent
 from contracts.topics import topic_for
+from servicekit import metrics
 from servicekit.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
 CHANNEL = "outbox"
 INSERT = "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4::jsonb)"
+BACKLOG = """
+SELECT count(*) AS waiting,
+       coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8 AS lag
+FROM outbox
+"""
 
 
 def row(payload: IntegrationEvent, envelope: Envelope) -> tuple[str, str, str, str]:
@@ -55,7 +62,11 @@ async def add(
 
 
 class Relay:
-    """Publishes outbox rows in id order and deletes them once the broker has them."""
+    """Publishes outbox rows in id order and deletes them once the broker has them.
+
+    While started, it reports the backlog (``quartier_outbox_waiting``,
+    ``quartier_outbox_lag_seconds``) at every scrape of ``/metrics``, and counts what it
+    published (``quartier_outbox_published_total``), labelled ``service``."""
 
     def __init__(
         self,
@@ -65,8 +76,11 @@ class Relay:
         lock_id: int,
         batch_size: int = 500,
         poll_interval: float = 1.0,
+        service: str = "",
     ) -> None:
         self._pool = pool
+        self._service = service
+        self._unsample: Callable[[], None] | None = None
         self._new_producer = new_producer
         self._producer: AIOKafkaProducer | None = None
         self._lock_id = lock_id
@@ -84,8 +98,20 @@ class Relay:
             await producer.stop()
             raise
         self._producer = producer
+        if self._unsample is None:
+            self._unsample = metrics.add_sampler(self.sample_backlog)
+
+    async def sample_backlog(self) -> None:
+        """The rows waiting and the age of the oldest into the gauges (one query)."""
+        found = await self._pool.fetchrow(BACKLOG)
+        assert found is not None
+        metrics.OUTBOX_WAITING.labels(self._service).set(found["waiting"])
+        metrics.OUTBOX_LAG.labels(self._service).set(found["lag"])
 
     async def stop(self) -> None:
+        if self._unsample is not None:
+            unsample, self._unsample = self._unsample, None
+            unsample()
         if self._producer is not None:
             producer, self._producer = self._producer, None
             await producer.stop()
@@ -163,6 +189,8 @@ class Relay:
         await self._pool.execute(
             "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
         )
+        for topic, count in Counter(r["topic"] for r in rows).items():
+            metrics.OUTBOX_PUBLISHED.labels(self._service, topic).inc(count)
         return len(rows)
 
 

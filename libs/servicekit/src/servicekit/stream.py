@@ -30,7 +30,7 @@ from faust.types.transports import TransportT
 from contracts.envelope import ContractError, Envelope, decode
 from contracts.messages import IntegrationEvent
 from contracts.topics import Topic
-from servicekit import logging
+from servicekit import logging, metrics
 from servicekit.context import Batch, Item, bind_message
 from servicekit.database import open_pool_when_up, relay_running
 from servicekit.health import Check, failed_checks
@@ -132,7 +132,13 @@ def create_app(
 
 
 def add_health_pages(app: faust.App, checks: Mapping[str, Check]) -> None:
-    """``/healthz`` (the worker runs) and ``/readyz`` (every dependency answers)."""
+    """``/healthz`` (the worker runs), ``/readyz`` (every dependency answers) and
+    ``/metrics`` (Prometheus; the consumer lag of every assigned partition sampled first)."""
+    metrics.add_sampler(consumer_lag_sampler(app))
+
+    @app.page(metrics.METRICS_PATH)
+    async def scrape(web: Any, request: Any) -> Any:
+        return web.bytes(await metrics.exposition(), content_type=metrics.CONTENT_TYPE_NO_CHARSET)
 
     @app.page("/healthz")
     async def healthz(web: Any, request: Any) -> Any:
@@ -145,6 +151,40 @@ def add_health_pages(app: faust.App, checks: Mapping[str, Check]) -> None:
         return web.json(
             {"status": "ok" if not failed else "unavailable", "failed": failed}, status=status
         )
+
+
+def consumer_lag_sampler(app: faust.App) -> metrics.Sampler:
+    """Sets ``quartier_consumer_lag`` for every partition assigned to ``app``: the
+    partition's highwater (from the last fetch) minus the offset committed after handling
+    (before the first commit of an assignment: the fetch position). Partitions no longer
+    assigned are dropped."""
+    group = app.conf.id
+    reported: set[tuple[str, str, str, str]] = set()
+
+    async def sample() -> None:
+        consumer = app.consumer
+        try:
+            assigned = consumer.assignment()
+        except Exception:  # not started, or between assignments
+            assigned = set()
+        committed: Mapping[Any, int | None] = getattr(consumer, "_committed_offset", {})
+        now: set[tuple[str, str, str, str]] = set()
+        for tp in assigned:
+            highwater = consumer.highwater(tp)
+            if highwater is None:
+                continue
+            done = committed.get(tp)
+            if done is None:
+                done = await consumer.position(tp)
+            labels = (group, group, tp.topic, str(tp.partition))
+            metrics.CONSUMER_LAG.labels(*labels).set(max(0, highwater - (done or 0)))
+            now.add(labels)
+        for gone in reported - now:
+            metrics.CONSUMER_LAG.remove(*gone)
+        reported.clear()
+        reported.update(now)
+
+    return sample
 
 
 def header_list(
@@ -237,9 +277,12 @@ class Consumer:
         self.handler_timeout = handler_timeout
         self.max_attempts = max_attempts
         self.max_backoff = max_backoff
+        self._consumed = metrics.CONSUMED.labels(app.conf.id, topic.name)
+        self._dead_letters = metrics.DEAD_LETTERS.labels(app.conf.id, topic.name)
 
     async def process(self, events: Sequence[EventT]) -> None:
         structlog.contextvars.clear_contextvars()
+        self._consumed.inc(len(events))
         decoded: list[tuple[EventT, Item]] = []
         for event in events:
             try:
@@ -293,6 +336,7 @@ class Consumer:
         await self.app.producer.send_and_wait(
             self.topic.dlq, message.key, message.value, None, None, dlq_headers
         )
+        self._dead_letters.inc()
         log.error(
             "message dead-lettered",
             dlq=self.topic.dlq,

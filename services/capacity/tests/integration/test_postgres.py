@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import OutOfOrderSequenceNumber
+from prometheus_client import REGISTRY
 
 from capacity.bootstrap import bootstrap
 from capacity.config import Settings
@@ -48,8 +49,12 @@ def uow_on(pool: asyncpg.Pool) -> UnitOfWork:
 
 
 def request(event_id: object) -> Item:
+    return request_with(event_id)
+
+
+def request_with(event_id: object, **fields: object) -> Item:
     payload = m.RegistrationRequested(
-        registration_id=uuid4(), event_id=event_id, requested_at=datetime.now(UTC)
+        registration_id=uuid4(), event_id=event_id, requested_at=datetime.now(UTC), **fields
     )
     return Envelope.new(payload, source="test"), payload
 
@@ -205,3 +210,40 @@ async def test_sessions_survive_the_transaction_and_concurrent_workers(pool: asy
     assert sessions.counts()[first][1] == 5
     assert event.session_counts == sessions.counts()
     assert await pool.fetchval("SELECT count(*) FROM session_choices") == 8
+
+
+def counted(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, {"service": "capacity", **labels}) or 0.0
+
+
+async def test_committed_decisions_and_session_moves_are_counted(pool: asyncpg.Pool) -> None:
+    """``quartier_decisions_total`` per kind and ``quartier_session_moves_total`` per
+    change and reason count what a committed transaction published."""
+    details = fachtag(3, 2)
+    created = await handlers.create_event(CreateEvent(details, 3), uow_on(pool))
+    forums = details.programme[1]
+    first = forums.sessions[0].session_id
+    kinds = ("confirmed", "waitlisted", "released")
+    before = {kind: counted("quartier_decisions_total", kind=kind) for kind in kinds}
+    allocated = {"change": "assigned", "reason": "allocated"}
+    moves_before = counted("quartier_session_moves_total", **allocated)
+
+    requests = [request_with(created.event_id, choices={forums.slot_id: [first]}) for _ in range(4)]
+    await handlers.decide_registrations(requests, uow_on(pool))
+    cancelled = m.RegistrationCancelled(
+        registration_id=requests[0][1].registration_id,  # type: ignore[attr-defined]
+        event_id=created.event_id,
+        cancelled_at=datetime.now(UTC),
+    )
+    await handlers.decide_registrations(
+        [(Envelope.new(cancelled, source="test"), cancelled)], uow_on(pool)
+    )
+
+    after = {kind: counted("quartier_decisions_total", kind=kind) for kind in kinds}
+    # 3 seats, 1 waiting, then a cancellation: released, and the waiting one confirmed
+    assert {kind: after[kind] - before[kind] for kind in kinds} == {
+        "confirmed": 4,
+        "waitlisted": 1,
+        "released": 1,
+    }
+    assert counted("quartier_session_moves_total", **allocated) - moves_before >= 3

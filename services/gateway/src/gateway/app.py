@@ -29,7 +29,13 @@ from gateway.site.views import render
 from gateway.web import i18n
 from gateway.web.rendering import STATIC_DIR
 from gateway.web.security import CsrfFailed, RateLimited, RateLimiter, SecureResponses
-from servicekit.http import add_correlation, framework_error, health_router, invalid_request
+from servicekit.http import (
+    add_correlation,
+    add_metrics,
+    framework_error,
+    health_router,
+    invalid_request,
+)
 from servicekit.logging import configure
 
 SECURITY_HEADERS = {
@@ -119,6 +125,7 @@ def create_app(
     app.add_middleware(SecureResponses)
     app.add_middleware(i18n.LocaleMiddleware)
     add_correlation(app, headers=SECURITY_HEADERS)
+    add_metrics(app, "gateway")  # last: outermost, so it times every other middleware
     return app
 
 

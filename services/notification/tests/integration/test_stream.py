@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 
@@ -43,6 +44,7 @@ from servicekit.kafka import producer
 from servicekit.settings import KafkaSettings
 from services.notification.tests.events import FORUM, MORNING, event_snapshot, programme
 from tests.support import eventually, until_ready
+from tests.support.metrics import Scrape
 
 TOKEN = "integration-token"
 PACE = {"timeout": 60.0, "interval": 0.2}
@@ -56,6 +58,7 @@ class Worker:
     proc: Proc
     log: Path
     database_url: str
+    web_port: int
 
 
 def present(found: T, worker: Worker) -> T:
@@ -90,7 +93,7 @@ async def worker(broker, service_db, smtp_sink, contact_api, tmp_path) -> AsyncI
     )
     try:
         await until_ready(proc, web_port, what="the worker", **PACE)
-        yield Worker(proc, proc.log_path, database_url)
+        yield Worker(proc, proc.log_path, database_url, web_port)
     finally:
         proc.stop()
 
@@ -150,16 +153,21 @@ def published(snapshot: EventSnapshot) -> tuple[EventPublished, Envelope]:
     return payload, Envelope.new(payload, source="capacity")
 
 
-async def test_a_decision_on_kafka_becomes_one_mail_and_a_notification_sent(
-    worker, broker, smtp_sink, contact_api
-):
-    event = event_snapshot(title="Markt der guten Ideen")
-    confirmed = SeatConfirmed(
+def seat_confirmed(event: EventSnapshot) -> SeatConfirmed:
+    """A seat decision for a new registration at ``event``."""
+    return SeatConfirmed(
         decision_id=uuid.uuid4(),
         registration_id=uuid.uuid4(),
         event_id=event.event_id,
         decided_at=datetime.now(UTC),
     )
+
+
+async def test_a_decision_on_kafka_becomes_one_mail_and_a_notification_sent(
+    worker, broker, smtp_sink, contact_api
+):
+    event = event_snapshot(title="Markt der guten Ideen")
+    confirmed = seat_confirmed(event)
     confirmed_envelope = Envelope.new(confirmed, source="capacity")
     cancel_token = contact_api.add(confirmed.registration_id)
 
@@ -382,3 +390,52 @@ async def test_session_changes_on_kafka_are_mailed_when_they_are_news(
     assert not {d.decision_id for d in (allocated, waiting, day_released)} & set(kinds)
     dead = await records(broker, topics.SESSIONS.dlq)
     assert not [value for _, value in dead if str(event.event_id).encode() in value]
+
+
+async def test_the_health_port_serves_metrics_of_mails_outbox_and_consumer_lag(
+    worker, broker, smtp_sink, contact_api
+):
+    """The worker reads the topics from their start (other tests' records too): the counts
+    are at least this test's."""
+    event = event_snapshot(title="Werkstattgespräch Metriken")
+    confirmed = seat_confirmed(event)
+    contact_api.add(confirmed.registration_id)
+    await produce(broker, published(event), (confirmed, Envelope.new(confirmed, source="capacity")))
+
+    async def confirmation_sent() -> bool:
+        sent = [
+            msg
+            for _, msg in await deliveries(broker)
+            if isinstance(msg, NotificationSent) and msg.decision_id == confirmed.decision_id
+        ]
+        return present(bool(sent), worker)
+
+    await eventually(confirmation_sent, what="NotificationSent for the confirmation", **PACE)
+    async with httpx.AsyncClient(timeout=5) as client:
+        answer = await client.get(f"http://127.0.0.1:{worker.web_port}/metrics")
+    assert answer.status_code == 200, answer.text
+    found = Scrape(answer.text)
+
+    mail = {"service": "notification", "kind": NotificationKind.CONFIRMATION.value}
+    sent = found.value("quartier_mails_sent_total", **mail) or 0
+    assert sent >= 1
+    assert (found.value("quartier_mails_queued_total", **mail) or 0) >= sent
+    assert found.value("quartier_smtp_retries_total", service="notification") is not None
+    assert (found.value("quartier_outbox_published_total", topic=topics.DELIVERIES.name) or 0) >= 1
+    assert found.value("quartier_outbox_waiting") is not None
+    assert found.value("quartier_outbox_lag_seconds") is not None
+    assert (found.value("quartier_consumer_records_total", topic=topics.DECISIONS.name) or 0) >= 1
+    lag = found.labels("quartier_consumer_lag")
+    assert {labels["topic"] for labels in lag} == {
+        topics.CATALOG.name,
+        topics.DECISIONS.name,
+        topics.SESSIONS.name,
+    }
+    assert {(labels["topic"], labels["partition"]) for labels in lag} == {
+        (topic.name, str(partition))
+        for topic in (topics.CATALOG, topics.DECISIONS, topics.SESSIONS)
+        for partition in range(topic.partitions)
+    }
+    assert {labels["group"] for labels in lag} == {labels["service"] for labels in lag}
+    assert str(confirmed.registration_id) not in answer.text
+    assert "kreis.example" not in answer.text  # the contact's address

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
+from capacity.adapters import metrics
 from capacity.domain.model import (
     CloseReason,
     Details,
@@ -355,3 +356,4 @@ class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):
         await self._sessions.flush()
         await self._events.flush()
         await super().commit()
+        metrics.count(payload for payload, _ in self.messages)

@@ -14,6 +14,7 @@ from email.headerregistry import Address
 
 import aiosmtplib
 
+from notification.adapters import metrics
 from notification.adapters.rendering import to_message
 from notification.domain.model import Contact, Mail
 from notification.service_layer.ports import MailDeferred, MailRejected
@@ -69,6 +70,7 @@ class SmtpMailer:
             recipient=_address(mail.recipient),
             now=datetime.now(UTC),
         )
+        metrics.SENDING.inc()
         try:
             async with self._lock:
                 try:
@@ -88,6 +90,7 @@ class SmtpMailer:
             status = _status(first.code, first.message)
             if all(code >= 500 for code in codes):
                 raise MailRejected(f"recipient refused: {status}") from None
+            metrics.DEFERRED.inc()
             raise MailDeferred(f"recipient deferred: {status}") from None
         except aiosmtplib.SMTPResponseException as exc:
             status = _status(exc.code, exc.message)
@@ -95,9 +98,13 @@ class SmtpMailer:
                 raise MailRejected(f"message refused: {status}") from None
             # 4xx, or 5xx to our sender, credentials or greeting: a configuration or server
             # problem that every mail would hit. Retried until someone fixes it.
+            metrics.DEFERRED.inc()
             raise MailDeferred(f"{type(exc).__name__}: {status}") from None
         except (aiosmtplib.SMTPException, OSError) as exc:
+            metrics.UNAVAILABLE.inc()
             raise MailDeferred(f"smtp server unavailable: {type(exc).__name__}") from None
+        finally:
+            metrics.SENDING.dec()
 
 
 def _address(contact: Contact) -> Address:

@@ -8,6 +8,7 @@ import asyncpg
 from pydantic import TypeAdapter
 
 from contracts.messages import NotificationKind, SlotSnapshot
+from notification.adapters import metrics
 from notification.domain.model import Delivery, DeliveryStatus, EventInfo
 from notification.service_layer.unit_of_work import UnitOfWork
 from servicekit import outbox
@@ -21,7 +22,7 @@ class PostgresDeliveries:
         self._conn = conn
 
     async def claim(self, delivery: Delivery) -> Delivery:
-        await self._conn.execute(
+        inserted = await self._conn.execute(
             """
             INSERT INTO deliveries (decision_id, notification_id, registration_id, event_id, kind)
             VALUES ($1, $2, $3, $4, $5)
@@ -33,6 +34,8 @@ class PostgresDeliveries:
             delivery.event_id,
             delivery.kind.value,
         )
+        if inserted == "INSERT 0 1":
+            metrics.queued(delivery.kind)
         row = await self._conn.fetchrow(
             "SELECT * FROM deliveries WHERE decision_id = $1", delivery.decision_id
         )
@@ -127,3 +130,7 @@ class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):
     def bind(self, conn: asyncpg.Connection) -> None:
         self.deliveries = PostgresDeliveries(conn)
         self.events = PostgresEvents(conn)
+
+    async def commit(self) -> None:
+        await super().commit()
+        metrics.count(payload for payload, _ in self.messages)

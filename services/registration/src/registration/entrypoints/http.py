@@ -56,6 +56,7 @@ from registration.adapters.status_changes import StatusChanges, listening
 from registration.config import Settings
 from registration.domain import commands
 from registration.domain.model import HealthConsentMissing, NotActive, Registration
+from registration.entrypoints import metrics
 from registration.service_layer import handlers
 from registration.service_layer.unit_of_work import UnitOfWork
 from servicekit.http import (
@@ -142,9 +143,10 @@ Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
     """The app; ``clock`` is what time it is for the cancel links (tests move it)."""
     settings = settings or Settings()
+    service = "registration-http"
     app = service_app(
         title="Quartier registration API",
-        service="registration-http",
+        service=service,
         settings=settings,
         bootstrap=lambda pool: bootstrap.bootstrap(settings, pool=pool, clock=clock),
         relay_lock=bootstrap.RELAY_LOCK,
@@ -230,11 +232,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             choices=body.choices,
         )
         try:
-            registration, _ = await handlers.register(cmd, unit)
+            registration, created = await handlers.register(cmd, unit)
         except HealthConsentMissing:
             raise ApiException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT, HEALTH_CONSENT_REQUIRED
             ) from None
+        metrics.accepted(service, new=created)
         status_url = f"/registrations/{registration.registration_id}"
         response.headers["Location"] = status_url
         return RegistrationAccepted(
