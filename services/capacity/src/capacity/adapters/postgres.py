@@ -291,10 +291,15 @@ class PostgresSessions(SessionRepository):
     async def get(self, event: Event) -> EventSessions:
         if event.event_id in self._loaded:
             return self._loaded[event.event_id][0]
-        rows = await self.conn.fetch(
-            "SELECT registration_id, slot_id, ranking, claims, holds FROM session_choices "
-            "WHERE event_id = $1 ORDER BY registration_id",
-            event.event_id,
+        choice_slots = [slot for slot in event.details.programme if slot.is_choice]
+        rows = (
+            []
+            if not choice_slots
+            else await self.conn.fetch(
+                "SELECT registration_id, slot_id, ranking, claims, holds FROM session_choices "
+                "WHERE event_id = $1 ORDER BY registration_id",
+                event.event_id,
+            )
         )
         by_slot: dict[UUID, list[tuple[UUID, list[UUID], dict[UUID, int], UUID | None]]] = {}
         for row in rows:
@@ -309,8 +314,7 @@ class PostgresSessions(SessionRepository):
                     slot.fallback,
                     by_slot.get(slot.slot_id, []),
                 )
-                for slot in event.details.programme
-                if slot.is_choice
+                for slot in choice_slots
             }
         )
         self._loaded[event.event_id] = (sessions, _states(sessions))

@@ -71,6 +71,9 @@ class SlotAllocation(Generic[Person, Session]):
 
     # --- what it shows -----------------------------------------------------------------
 
+    def holders(self, session: Session) -> list[Person]:
+        return [person for person, choice in self._choices.items() if choice.holds == session]
+
     def holder_count(self, session: Session) -> int:
         return sum(1 for choice in self._choices.values() if choice.holds == session)
 
@@ -293,8 +296,7 @@ def violations(allocation: SlotAllocation[Any, Any]) -> list[str]:
     found: list[str] = []
     people = list(allocation.people())
     holders: Mapping[Any, list[Any]] = {
-        session: [p for p in people if allocation.holding(p) == session]
-        for session in allocation.capacities
+        session: allocation.holders(session) for session in allocation.capacities
     }
     for session, capacity in allocation.capacities.items():
         if len(holders[session]) > capacity:

@@ -7,7 +7,7 @@ service layer announces, each with the reason the person moved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -163,6 +163,23 @@ class EventSessions:
             for allocation in self.slots.values()
             for session in allocation.capacities
         }
+
+    def lists(
+        self, programme: Iterable[Slot]
+    ) -> Iterator[tuple[UUID, Session, list[UUID], list[UUID]]]:
+        """Per session of ``programme``'s choice slots: slot id, session, who holds a seat,
+        who waits (first in line first)."""
+        for slot in programme:
+            allocation = self.slots.get(slot.slot_id)
+            if allocation is None:
+                continue
+            for session in slot.sessions:
+                yield (
+                    slot.slot_id,
+                    session,
+                    allocation.holders(session.session_id),
+                    allocation.waiting_list(session.session_id),
+                )
 
     def places(self, person: UUID) -> list[Place]:
         return [

@@ -232,30 +232,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (first in line first); ids only, the names are the registration service's."""
         with answers():
             event, allocations = await handlers.session_lists(event_id, unit)
-        lists = []
-        for slot in event.details.programme:
-            allocation = allocations.slots.get(slot.slot_id)
-            for session in slot.sessions:
-                holders = (
-                    []
-                    if allocation is None
-                    else [
-                        p
-                        for p in allocation.people()
-                        if allocation.holding(p) == session.session_id
-                    ]
-                )
-                waiting = [] if allocation is None else allocation.waiting_list(session.session_id)
-                lists.append(
-                    SessionList(
-                        slot_id=slot.slot_id,
-                        session_id=session.session_id,
-                        capacity=session.capacity,
-                        holders=holders,
-                        waiting=waiting,
-                    )
-                )
-        return lists
+        return [
+            SessionList(
+                slot_id=slot_id,
+                session_id=session.session_id,
+                capacity=session.capacity,
+                holders=holders,
+                waiting=waiting,
+            )
+            for slot_id, session, holders, waiting in allocations.lists(event.details.programme)
+        ]
 
     @app.get(
         "/events/{event_id}/registrations/{registration_id}/sessions",
