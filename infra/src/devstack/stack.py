@@ -78,14 +78,15 @@ class StackConfig:
     kafka_heap: str = "512m"
     internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     """Registration's and capacity's internal APIs, for every service that calls them."""
-    gateway_rate_limit: int = 10
-    """Registrations per client IP and minute at the gateway; 0 = no limit."""
+    gateway_budget_burst: int = 300
+    """Registrations one client address may send at once before the gateway asks for a
+    solved challenge (``GATEWAY_BUDGET_BURST``); 0 turns the budget and the challenge off."""
 
     @classmethod
     def for_tests(cls, data_dir: Path, database_url: str, capacity_workers: int = 2) -> StackConfig:
         """Free ports, fresh databases dropped afterwards, short group sessions (a killed
-        worker's partitions move in about 3 s), no rate limit (the rush registers thousands
-        of people from 127.0.0.1)."""
+        worker's partitions move in about 3 s), no registration budget (the rush registers
+        thousands of people from 127.0.0.1)."""
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -96,7 +97,7 @@ class StackConfig:
             heartbeat_interval=1.0,
             keep_databases=False,
             broker_overrides={"group.min.session.timeout.ms": "1000"},
-            gateway_rate_limit=0,
+            gateway_budget_burst=0,
         )
 
 
@@ -325,7 +326,7 @@ class Stack:
                     database_url=self.dsns["gateway"],
                     capacity_url=self.capacity_url,
                     internal_token=c.internal_token,
-                    rate_limit=str(c.gateway_rate_limit),
+                    budget_burst=str(c.gateway_budget_burst),
                 ),
                 f"{self.gateway_url}/readyz",
             ),
@@ -371,7 +372,7 @@ class Stack:
 
     async def spawn_gateway(self, env: Mapping[str, str] | None = None) -> str:
         """Start one more gateway on a free port, with ``env`` over the usual environment
-        (e.g. ``{"GATEWAY_RATE_LIMIT": "3"}``); it stops with the stack.  Its base URL."""
+        (e.g. ``{"GATEWAY_BUDGET_BURST": "3"}``); it stops with the stack.  Its base URL."""
         usual = self.spec("gateway")
         port = free_port()
         url = f"http://127.0.0.1:{port}"

@@ -22,8 +22,9 @@ from .flows import Organiser, PublicEvent, create_organiser, publish_event
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 TIMEOUT_MS = 15_000
-RATE_LIMIT = 2
-"""Registrations a minute per address on ``limited_gateway``."""
+BUDGET = 2
+"""Registrations one address may send at once on ``limited_gateway``; its budget then
+refills by one an hour, so the next ones get the challenge."""
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -144,6 +145,8 @@ async def organiser(stack: Stack) -> Organiser:
 
 @pytest.fixture(scope="session")
 async def limited_gateway(stack: Stack) -> str:
-    """The base URL of a second gateway that allows only ``RATE_LIMIT`` registrations per
-    minute and address (the session's main gateway has no limit)."""
-    return await stack.spawn_gateway({"GATEWAY_RATE_LIMIT": str(RATE_LIMIT)})
+    """The base URL of a second gateway whose budget per address is ``BUDGET``
+    registrations, beyond it the challenge (the session's main gateway has no budget)."""
+    return await stack.spawn_gateway(
+        {"GATEWAY_BUDGET_BURST": str(BUDGET), "GATEWAY_BUDGET_PER_MINUTE": str(1 / 60)}
+    )

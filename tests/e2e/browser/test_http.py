@@ -1,5 +1,5 @@
-"""What the site does to requests no browser page made: forged forms, floods, strangers on
-the desk, and whatever the JSON API's schema allows."""
+"""What the site does to requests no browser page made: forged forms, an address beyond its
+budget, strangers on the desk, and whatever the JSON API's schema allows."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from schemathesis.core.result import Ok
 from devstack.stack import Stack
 from tests.e2e.over_http import parse
 
-from .conftest import RATE_LIMIT, EventFactory
+from .conftest import BUDGET, EventFactory
 from .flows import PublicEvent, listed_on, unique_email
 
 CSRF_FIELD = "csrf_token"
@@ -91,16 +91,17 @@ async def test_every_other_form_needs_its_csrf_token(stack: Stack, path: str) ->
         assert answer.status_code == 403, answer.text[:300]
 
 
-async def test_too_many_registrations_from_one_address_get_429(
+async def test_beyond_the_budget_an_address_is_asked_for_a_challenge(
     limited_gateway: str, open_event: PublicEvent
 ) -> None:
-    """The second gateway allows two registrations a minute per address (the first may
-    have been used up by an earlier test: what counts is how it ends)."""
+    """The second gateway takes two registrations from an address, then asks for a solved
+    challenge (the budget may have been used up by an earlier test: what counts is how it
+    ends). Nothing is refused: the API answers 428 with the challenge, the form comes back."""
     await listed_on(limited_gateway, open_event)
     async with httpx.AsyncClient(base_url=limited_gateway) as client:
         url = f"/api/v1/events/{open_event.event_id}/registrations"
         statuses: list[int] = []
-        for attempt in range(RATE_LIMIT + 1):
+        for attempt in range(BUDGET + 1):
             answer = await client.post(
                 url,
                 json={
@@ -111,20 +112,24 @@ async def test_too_many_registrations_from_one_address_get_429(
                 },
             )
             statuses.append(answer.status_code)
-            if answer.status_code == 429:
+            if answer.status_code == 428:
                 break
-        assert statuses[-1] == 429, statuses
+        assert statuses[-1] == 428, statuses
         assert set(statuses[:-1]) <= {202}, statuses
-        retry_after = int(answer.headers["Retry-After"])
-        assert 0 < retry_after <= 60, retry_after
-        assert answer.json()["code"], answer.text
+        assert int(answer.headers["Retry-After"]) > 0
+        body = answer.json()
+        assert body["code"] == "challenge_required", body
+        assert body["message_de"] and body["message_en"]
+        assert body["challenge"]["algorithm"] == "SHA-256", body
+        assert "?expires=" in body["challenge"]["salt"], body
 
-        page = await client.get(open_event.path)  # the form answers with a page
+        page = await client.get(open_event.path)  # the form answers with the form again
         action, data = registration_form(page.text, unique_email("rush.form"))
-        refused = await client.post(urljoin(open_event.path, action), data=data)
-        assert refused.status_code == 429, refused.text[:300]
-        assert "text/html" in refused.headers["content-type"]
-        assert int(refused.headers["Retry-After"]) > 0
+        challenged = await client.post(urljoin(open_event.path, action), data=data)
+        assert challenged.status_code == 428, challenged.text[:300]
+        assert "text/html" in challenged.headers["content-type"]
+        assert "data-challenge=" in challenged.text
+        assert f'value="{data["email"]}"' in challenged.text, "the typed values are kept"
 
 
 async def test_the_desk_sends_strangers_to_its_login(stack: Stack) -> None:

@@ -28,7 +28,7 @@ from gateway.site import pages
 from gateway.site.views import render
 from gateway.web import i18n
 from gateway.web.rendering import STATIC_DIR
-from gateway.web.security import CsrfFailed, RateLimited, RateLimiter, SecureResponses
+from gateway.web.security import Admission, CsrfFailed, SecureResponses
 from servicekit.http import (
     add_correlation,
     add_metrics,
@@ -119,9 +119,8 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(CsrfFailed, csrf_failed)
-    app.add_exception_handler(RateLimited, rate_limited)  # type: ignore[arg-type]
     app.state.settings = settings
-    app.state.registration_limiter = RateLimiter(settings.rate_limit, settings.rate_window_seconds)
+    app.state.admission = Admission(settings)
     app.add_middleware(SecureResponses)
     app.add_middleware(i18n.LocaleMiddleware)
     add_correlation(app, headers=SECURITY_HEADERS)
@@ -158,27 +157,3 @@ async def csrf_failed(request: Request, exc: Exception) -> Response:
         "status_code": 403,
     }
     return render(request, "error.html", context, 403)
-
-
-async def rate_limited(request: Request, exc: RateLimited) -> Response:
-    """429 with ``Retry-After``: the API error body, or a page in the visitor's language."""
-    headers = {"Retry-After": str(exc.retry_after)}
-    if is_api(request):
-        response: Response = api.rate_limited()
-    else:
-        t = i18n.request_translator(request)
-        context = {
-            "heading": t.gettext("Zu viele Anmeldeversuche"),
-            "message": t.ngettext(
-                "Von Ihrem Anschluss kamen in kurzer Zeit zu viele Anmeldungen. Es wurde nichts "
-                "gespeichert – bitte versuchen Sie es in %(num)d Sekunde erneut.",
-                "Von Ihrem Anschluss kamen in kurzer Zeit zu viele Anmeldungen. Es wurde nichts "
-                "gespeichert – bitte versuchen Sie es in %(num)d Sekunden erneut.",
-                exc.retry_after,
-            )
-            % {"num": exc.retry_after},
-            "status_code": 429,
-        }
-        response = render(request, "error.html", context, 429)
-    response.headers.update(headers)
-    return response

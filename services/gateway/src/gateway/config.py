@@ -23,13 +23,26 @@ class Settings(KafkaSettings):
     log_json: bool = True
     log_level: str = "INFO"
     request_timeout: float = Field(default=5.0, gt=0)
-    # Signs the CSRF tokens of the site's forms; set your own outside a dev machine.
+    # Signs the CSRF tokens of the site's forms and (a key derived from it) the challenges;
+    # set your own outside a dev machine.
     secret_key: SecretStr = Field(
         default=SecretStr("dev-only-insecure-gateway-secret"), min_length=16
     )
-    # Registrations per client IP and window (form and API); 0 turns the limit off.
-    rate_limit: int = Field(default=10, ge=0)
-    rate_window_seconds: float = Field(default=60.0, gt=0)
+    # The registration budget of one client address (form and API together; in memory, per
+    # process): a token bucket of ``budget_burst`` refilled with ``budget_per_minute``, one
+    # per event and address, one per e-mail address.  Beyond it the client is asked to solve
+    # a proof-of-work challenge, never refused.  ``budget_burst`` 0 turns the budget and the
+    # challenge off (the dev stack's tests and the rush benchmark).
+    budget_burst: int = Field(default=300, ge=0)
+    budget_per_minute: float = Field(default=300.0, gt=0)
+    budget_event_burst: int = Field(default=300, ge=1)
+    budget_event_per_minute: float = Field(default=120.0, gt=0)
+    budget_email_burst: int = Field(default=5, ge=1)
+    budget_email_per_minute: float = Field(default=1.0, gt=0)
+    # The challenge (ALTCHA's format): the secret number is at most ``challenge_max_number``
+    # (a browser tries half of them on average); a challenge is valid ``challenge_seconds``.
+    challenge_max_number: int = Field(default=1_000_000, ge=1, le=10**9)
+    challenge_seconds: int = Field(default=600, ge=10)
     # The operator's HTML fragments of the legal pages (<page>.<de|en>.html)
     content_dir: Path = Path(__file__).resolve().parent / "site" / "content"
     # The organiser desk: its accounts and sessions, capacity's organiser API, and the token

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
 import uuid
 from collections import Counter
@@ -713,6 +716,27 @@ def csrf_of(page: httpx.Response) -> str:
     found = CSRF_FIELD.search(page.text)
     assert found, "the page has no form with a CSRF token"
     return found.group(1)
+
+
+def solve_challenge(challenge: dict[str, Any], *, number: int | None = None) -> str:
+    """What a client does with a challenge: try 0, 1, 2, … until the hash matches (or send
+    ``number``); the solution as base64 JSON."""
+    if number is None:
+        number = next(
+            n
+            for n in range(challenge["maxnumber"] + 1)
+            if hashlib.sha256(f"{challenge['salt']}{n}".encode()).hexdigest()
+            == challenge["challenge"]
+        )
+    fields = ("algorithm", "challenge", "salt", "signature")
+    solution = {**{name: challenge[name] for name in fields}, "number": number}
+    return base64.b64encode(json.dumps(solution).encode()).decode()
+
+
+@pytest.fixture
+def solver() -> Callable[..., str]:
+    """``solver(challenge)``: the solved challenge, as a client sends it."""
+    return solve_challenge
 
 
 @pytest.fixture

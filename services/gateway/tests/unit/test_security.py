@@ -1,11 +1,11 @@
-"""CSRF, security headers, the rate limit on registrations and the honeypot."""
+"""CSRF, security headers and the honeypot (the registration budget: test_admission.py)."""
 
 import re
 
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from gateway.web.security import CSRF_COOKIE, RateLimiter
+from gateway.web.security import CSRF_COOKIE
 
 REGISTRATION = {
     "name": "Erika Mustermann",
@@ -130,73 +130,6 @@ async def test_security_headers_and_hsts_only_over_https(client, gateway_client)
             "max-age=31536000; includeSubDomains"
         )
         assert "permissions-policy" in answer.headers
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_the_limiter_slides_its_window():
-    clock = Clock()
-    limiter = RateLimiter(2, 60, clock)
-    assert limiter.hit("a") is None
-    clock.now += 10
-    assert limiter.hit("a") is None
-    assert limiter.hit("a") == 50
-    assert limiter.hit("b") is None, "every client has its own count"
-    clock.now += 50
-    assert limiter.hit("a") is None, "the first hit has left the window"
-    assert limiter.hit("a") == 10
-
-
-def test_the_limiter_forgets_quiet_clients_and_can_be_off():
-    clock = Clock()
-    limiter = RateLimiter(1, 60, clock)
-    limiter.hit("a")
-    clock.now += 61
-    limiter.hit("b")
-    assert limiter.hit("a") is None
-    off = RateLimiter(0, 60, clock)
-    assert all(off.hit("a") is None for _ in range(100))
-
-
-async def test_too_many_registrations_from_one_address(gateway_client, add_event, registrations):
-    event = add_event()
-    url = f"/veranstaltungen/{event.event_id}/anmeldung"
-    async with gateway_client(rate_limit=2, rate_window_seconds=60) as http:
-        page = await http.get(f"/veranstaltungen/{event.event_id}")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        answers = [
-            await http.post(url, data={**REGISTRATION, "csrf_token": token}) for _ in range(3)
-        ]
-        api = await http.post(
-            f"/api/v1/events/{event.event_id}/registrations", json=API_REGISTRATION
-        )
-        http.cookies.set("lang", "en")
-        english = await http.post(url, data={**REGISTRATION, "csrf_token": token})
-
-    assert [answer.status_code for answer in answers] == [303, 303, 429]
-    refused = answers[-1]
-    assert 0 < int(refused.headers["retry-after"]) <= 60
-    assert "<h1>Zu viele Anmeldeversuche</h1>" in refused.text
-    assert "Es wurde nichts gespeichert" in refused.text
-    assert api.status_code == 429
-    assert api.json()["code"] == "rate_limited"
-    assert int(api.headers["retry-after"]) > 0
-    assert "<h1>Too many registration attempts</h1>" in english.text
-    assert len(registrations.submitted) == 2
-
-
-async def test_no_limit_when_it_is_off(gateway_client, add_event, registrations):
-    event = add_event()
-    url = f"/api/v1/events/{event.event_id}/registrations"
-    async with gateway_client(rate_limit=0) as http:
-        answers = [await http.post(url, json=API_REGISTRATION) for _ in range(15)]
-    assert {answer.status_code for answer in answers} == {202}
 
 
 async def test_a_filled_honeypot_registers_nobody(client, add_event, registrations, csrf):

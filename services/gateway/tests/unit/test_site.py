@@ -301,7 +301,9 @@ async def test_the_api_reference_is_a_page_of_our_own(client):
     assert "<code>GET /api/v1/registrations/{registration_id}</code>" in html
     assert "<code>Idempotency-Key</code></th><td>header</td>" in html
     assert "<code>health_data_consent</code>" in html
-    assert "rate_limited" in html
+    assert "challenge_required" in html
+    assert "<code>Altcha</code></th><td>header</td>" in html
+    assert "<code>ChallengeRequiredError</code>" in html
     assert "cdn" not in html.lower()
     assert all("src" in tag for tag in re.findall(r"<script[^>]*>", html))
     assert (await client.get("/api/openapi.json")).json()["paths"]

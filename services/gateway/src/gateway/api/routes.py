@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -36,10 +36,12 @@ from gateway.web.dependencies import (
     idempotency_key,
     parse_uuid,
 )
-from gateway.web.security import limit_registrations
+from gateway.web.security import ChallengeRequired, admission_of, client_address
 from servicekit.http import NOT_FOUND, error_response
 
 router = APIRouter(prefix="/api/v1", tags=["public API v1"])
+SOLUTION_HEADER = "Altcha"
+"""Where an API client sends its solved challenge (base64 JSON, as ALTCHA's widget makes it)."""
 
 
 class EventOut(BaseModel):
@@ -163,13 +165,50 @@ def unavailable() -> JSONResponse:
     )
 
 
-def rate_limited() -> JSONResponse:
-    return error(
-        429,
-        "rate_limited",
-        "Zu viele Anmeldeversuche. Bitte warten Sie, wie im Retry-Header angegeben.",
-        "Too many registration attempts. Please wait as the Retry-After header says.",
+class ChallengeOut(BaseModel):
+    """A proof-of-work challenge in ALTCHA's format."""
+
+    algorithm: str = Field(description="The hash: SHA-256")
+    challenge: str = Field(description="SHA-256 (hex) of salt followed by the secret number")
+    maxnumber: int = Field(description="The secret number is between 0 and this")
+    salt: str = Field(description="Hash it as it is; ?expires= says until when (unix seconds)")
+    signature: str = Field(description="The gateway's HMAC of challenge; send it back unchanged")
+
+
+class ChallengeRequiredError(ApiError):
+    """``challenge_required``: the ``ApiError`` body with the challenge to solve."""
+
+    challenge: ChallengeOut
+    retry_after: int = Field(
+        description="Seconds until the address's budget takes the registration without a "
+        "solution (the Retry-After header says the same)"
     )
+
+
+CHALLENGE_DE = (
+    "Von Ihrer Adresse kommen gerade sehr viele Anmeldungen, deshalb wurde diese noch nicht "
+    "angenommen. Lösen Sie die Aufgabe in challenge und senden Sie die Anmeldung mit der "
+    "Lösung im Header Altcha erneut, oder warten Sie so viele Sekunden, wie Retry-After sagt."
+)
+CHALLENGE_EN = (
+    "Many registrations are arriving from your address, so this one was not accepted yet. "
+    "Solve the task in challenge and send the registration again with the solution in the "
+    "Altcha header, or wait as many seconds as Retry-After says."
+)
+REFUSED_DE = "Die mitgeschickte Lösung galt nicht (falsch, abgelaufen oder schon benutzt). "
+REFUSED_EN = "The solution sent along did not count (wrong, expired or already used). "
+
+
+def challenge_required(exc: ChallengeRequired) -> JSONResponse:
+    """428 ``challenge_required`` with a fresh challenge and ``Retry-After``."""
+    body = ChallengeRequiredError(
+        code="challenge_required",
+        message_de=(REFUSED_DE if exc.solution_refused else "") + CHALLENGE_DE,
+        message_en=(REFUSED_EN if exc.solution_refused else "") + CHALLENGE_EN,
+        challenge=ChallengeOut(**exc.challenge.as_dict()),
+        retry_after=exc.retry_after,
+    )
+    return error_response(428, body, headers={"Retry-After": str(exc.retry_after)})
 
 
 def event_out(gateway: Gateway, listing: Listing, now: datetime) -> EventOut:
@@ -221,24 +260,42 @@ async def get_event(event_id: str, gateway: GatewayDep) -> EventOut | JSONRespon
     response_model=RegistrationAccepted,
     responses={
         **ERRORS,
-        429: {
-            "model": ApiError,
-            "description": "rate_limited: too many registrations from this address; see "
-            "Retry-After",
+        428: {
+            "model": ChallengeRequiredError,
+            "description": "challenge_required: many registrations came from this address; "
+            "nothing was registered. Solve the challenge and send the registration again "
+            "with the solution in the Altcha header, or wait Retry-After seconds",
         },
     },
-    dependencies=[Depends(limit_registrations)],
 )
 async def register(
+    request: Request,
     event_id: str,
     body: RegistrationIn,
     gateway: GatewayDep,
     correlation_id: CorrelationId,
     idempotency_key_header: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    solution: Annotated[
+        str | None,
+        Header(
+            alias=SOLUTION_HEADER,
+            description="A solved challenge of a 428 answer: base64 of the JSON "
+            '{"algorithm", "challenge", "number", "salt", "signature"} (each solution '
+            "counts once, until the salt's expires)",
+        ),
+    ] = None,
 ) -> JSONResponse:
     """Register for an event; the answer is ``pending`` until capacity has decided.
 
     Send the same ``Idempotency-Key`` again to retry without registering twice.
+
+    Each client address has a generous budget of registrations (hundreds at once, then
+    several a second: a whole administration behind one address gets through). Beyond it the
+    answer is 428 challenge_required with a proof-of-work challenge in ALTCHA's format: find
+    the number between 0 and maxnumber for which the hex SHA-256 of salt followed by the
+    number (in decimal) equals challenge, then send the registration again with the header
+    Altcha: base64 of the JSON {"algorithm", "challenge", "number", "salt", "signature"}
+    (the other four values as received). Or wait Retry-After seconds and send it again.
     """
     listing = find_listing(gateway, event_id)
     if listing is None:
@@ -275,6 +332,12 @@ async def register(
             "Please check your input.",
             problems,
         )
+    try:
+        admission_of(request).admit(
+            client_address(request), str(listing.event_id), attendee.email, solution
+        )
+    except ChallengeRequired as exc:
+        return challenge_required(exc)
     command = RegisterAttendee(
         listing.event_id,
         attendee,

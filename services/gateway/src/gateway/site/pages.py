@@ -64,7 +64,12 @@ from gateway.web.dependencies import (
     idempotency_key,
     parse_uuid,
 )
-from gateway.web.security import limit_registrations, verify_csrf
+from gateway.web.security import (
+    ChallengeRequired,
+    admission_of,
+    client_address,
+    verify_csrf,
+)
 
 T = TypeVar("T")
 router = APIRouter(
@@ -77,6 +82,9 @@ NO_STORE = {"Cache-Control": "no-store"}
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 # A text input people never see (``_fields.html``); bots that fill every field fill it too.
 HONEYPOT = "website"
+# The hidden field the form's check (``static/pow.js``) puts the solved challenge in
+# (ALTCHA's name for it).
+SOLUTION_FIELD = "altcha"
 # How often the status page asks for news (milliseconds): a decision takes seconds, a
 # waiting-list place moves when someone else cancels.
 # A confirmed registration waiting for a better-ranked session moves as slowly.
@@ -182,7 +190,7 @@ async def event(request: Request, event_id: str, gateway: GatewayDep) -> HTMLRes
     return event_page(request, gateway, listing, RegistrationForm())
 
 
-@router.post("/veranstaltungen/{event_id}/anmeldung", dependencies=[Depends(limit_registrations)])
+@router.post("/veranstaltungen/{event_id}/anmeldung")
 async def register(
     request: Request, event_id: str, gateway: GatewayDep, correlation_id: CorrelationId
 ) -> Response:
@@ -204,6 +212,7 @@ async def register(
         privacy_consent=bool(text(data, "privacy_consent")),
         idempotency_key=idempotency_key(text(data, "idempotency_key")),
         choices=typed_choices(data, slots),
+        altcha=text(data, SOLUTION_FIELD),
     )
     if text(data, HONEYPOT):
         return event_page(request, gateway, listing, form.with_notice(not_saved_notice(t)), 400)
@@ -229,6 +238,16 @@ async def register(
     if problems:
         invalid = form.with_problems(in_form_order(problems, slots), locale)
         return event_page(request, gateway, listing, invalid, 422)
+    try:
+        admission_of(request).admit(
+            client_address(request), str(listing.event_id), attendee.email, form.altcha or None
+        )
+    except ChallengeRequired as exc:
+        # Not 429: nothing is refused, the form asks for one more step (and keeps every value)
+        challenged = form.with_challenge(
+            exc.challenge.to_json(), exc.retry_after, exc.solution_refused
+        )
+        return event_page(request, gateway, listing, challenged, 428)
     command = RegisterAttendee(
         listing.event_id, attendee, form.idempotency_key, correlation_id, choices=ranking
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -286,6 +286,23 @@ class RegistrationForm(RankedChoices, FormState):
     health_data_consent: bool = False
     privacy_consent: bool = False
     idempotency_key: str = field(default_factory=lambda: str(uuid.uuid4()))
+    altcha: str = ""
+    """A solved challenge that came along and was not used yet (a form answered with field
+    errors keeps it)."""
+    challenge: str = ""
+    """Beyond the address's budget: the challenge (JSON) the form's check solves."""
+    retry_after: int = 0
+    """… and the seconds until the budget takes the form again without it."""
+    solution_refused: bool = False
+
+    def with_challenge(self, challenge: str, retry_after: int, refused: bool) -> RegistrationForm:
+        return replace(
+            self,
+            altcha="",
+            challenge=challenge,
+            retry_after=retry_after,
+            solution_refused=refused,
+        )
 
 
 @dataclass(frozen=True)

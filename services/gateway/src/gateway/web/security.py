@@ -1,4 +1,5 @@
-"""Protection of the site's forms and of registration: CSRF, HSTS, a rate limit per client.
+"""Protection of the site's forms and of registration: CSRF, HSTS, and the registration
+budget per client address with a proof-of-work challenge beyond it (``Admission``).
 
 CSRF is a signed double submit: the browser gets a random token signed with
 ``GATEWAY_SECRET_KEY`` in an HttpOnly, SameSite=Lax cookie (Secure over https), and every
@@ -13,10 +14,7 @@ from __future__ import annotations
 import hmac
 import math
 import secrets
-import time
-from collections import deque
-from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from fastapi import Request
@@ -24,8 +22,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
+from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.config import Settings
+from gateway.web.budget import Limits, RegistrationBudget
+from gateway.web.challenge import Challenge, ProofOfWork, Verdict
 from gateway.web.dependencies import settings_of
 
 log = structlog.get_logger(__name__)
@@ -37,18 +39,34 @@ HSTS = "max-age=31536000; includeSubDomains"
 # Keys in the request's ``state``: the token its forms carry, and whether the cookie is new.
 STATE_TOKEN = "csrf_token"  # noqa: S105 - a name, not a secret
 STATE_NEW_COOKIE = "csrf_cookie_new"
+SERVICE = "gateway"
+ADMISSIONS = Counter(
+    "quartier_registration_admissions",
+    "Registrations checked against the budget of their client address: passed within it "
+    "(budget), with a solved challenge (solved), or answered with a challenge (challenged)",
+    ["service", "outcome"],
+)
 
 
 class CsrfFailed(Exception):
     """A form arrived without the token its page was given (or with a forged one)."""
 
 
-class RateLimited(Exception):
-    """Too many registrations from one client within the window."""
+class ChallengeRequired(Exception):
+    """The registration's client address is beyond its budget: nothing was passed on.  The
+    client solves ``challenge`` and sends the registration again with the solution, or
+    waits ``retry_after`` seconds; ``verdict`` says what became of a solution it sent."""
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"retry after {retry_after}s")
+    def __init__(self, challenge: Challenge, retry_after: int, verdict: Verdict) -> None:
+        super().__init__(f"challenge required ({verdict}), or retry after {retry_after}s")
+        self.challenge = challenge
         self.retry_after = retry_after
+        self.verdict = verdict
+
+    @property
+    def solution_refused(self) -> bool:
+        """A solution came along but did not count (wrong, expired, used, not ours)."""
+        return self.verdict is not Verdict.MISSING
 
 
 def _signer(request: Request) -> URLSafeSerializer:
@@ -138,48 +156,50 @@ class SecureResponses:
         await self.app(scope, receive, send_secured)
 
 
-class RateLimiter:
-    """At most ``limit`` hits per key within ``window`` seconds (a sliding log, in memory,
-    per process); ``limit`` 0 lets everything through."""
+class Admission:
+    """Whether a registration is passed on: within the budget of its client address
+    (``gateway.web.budget``), or with a solved challenge (``gateway.web.challenge``).  One per
+    app (``app.state.admission``); O(1) per registration, in memory, no IO."""
 
-    def __init__(
-        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._swept = clock()
+    def __init__(self, settings: Settings) -> None:
+        self.budget = RegistrationBudget(
+            Limits(
+                address_burst=settings.budget_burst,
+                address_per_minute=settings.budget_per_minute,
+                event_burst=settings.budget_event_burst,
+                event_per_minute=settings.budget_event_per_minute,
+                email_burst=settings.budget_email_burst,
+                email_per_minute=settings.budget_email_per_minute,
+            )
+        )
+        self.proof = ProofOfWork(
+            settings.secret_key.get_secret_value(),
+            settings.challenge_max_number,
+            settings.challenge_seconds,
+        )
 
-    def hit(self, key: str) -> float | None:
-        """Count a hit; ``None`` if allowed, else the seconds until the next one is."""
-        if self.limit <= 0:
-            return None
-        now = self._clock()
-        self._sweep(now)
-        hits = self._hits.setdefault(key, deque())
-        while hits and hits[0] <= now - self.window:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            return hits[0] + self.window - now
-        hits.append(now)
-        return None
-
-    def _sweep(self, now: float) -> None:
-        """Forget clients that have been quiet for a whole window (once per window)."""
-        if now - self._swept < self.window:
+    def admit(self, client: str, event_id: str, email: str, solution: str | None) -> None:
+        """Let the registration through or raise ``ChallengeRequired``.  A solution that
+        checks out is used up and spares the budget; without one (or with one that does not
+        check out) the budget decides."""
+        if self.budget.off:
             return
-        self._swept = now
-        quiet = [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]
-        for key in quiet:
-            del self._hits[key]
+        verdict = self.proof.check(solution)
+        if verdict is Verdict.SOLVED:
+            ADMISSIONS.labels(SERVICE, "solved").inc()
+            return
+        wait = self.budget.admit(client, event_id, email)
+        if wait == 0:
+            ADMISSIONS.labels(SERVICE, "budget").inc()
+            return
+        ADMISSIONS.labels(SERVICE, "challenged").inc()
+        raise ChallengeRequired(self.proof.issue(), max(1, math.ceil(wait)), verdict)
 
 
-def limit_registrations(request: Request) -> None:
-    """Route dependency: count a registration attempt of the client's IP address."""
-    limiter: RateLimiter = request.app.state.registration_limiter
-    client = request.client.host if request.client else "unknown"
-    wait = limiter.hit(client)
-    if wait is not None:
-        log.info("registration rate limited", path=request.url.path)
-        raise RateLimited(max(1, math.ceil(wait)))
+def admission_of(request: Request) -> Admission:
+    return cast(Admission, request.app.state.admission)
+
+
+def client_address(request: Request) -> str:
+    """The client's IP address (the visitor's behind a proxy that uvicorn trusts)."""
+    return request.client.host if request.client else "unknown"
