@@ -19,7 +19,7 @@ help:
 	@echo "make schemas      regenerate contracts/schemas from the models"
 	@echo "make i18n         new texts of the public site into its English catalogue (site.po)"
 	@echo "make chaos        the three-broker fault test (kill the busiest broker mid-rush)"
-	@echo "make bench        the rush benchmark (results in bench/results/<date>-kafka-<version>.json)"
+	@echo "make bench        the rush benchmark (bench/results/<date>.json, a plot per setting; BENCH_ARGS=--help)"
 	@echo "make demo-event   create sample events on a running platform"
 
 install: .venv/.installed
@@ -113,14 +113,15 @@ lint: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) lint-imports
-	$(RUN) mypy contracts/src libs/*/src infra/src services/*/src
+	$(RUN) mypy contracts/src libs/*/src infra/src services/*/src bench
 
 format: install
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
 
+# BENCH_ARGS: e.g. "--attendees 300 --runs 1 --in-flight 50 --forums-in-flight" for a short try
 bench: install kafka-deps
-	$(RUN) python bench/rush.py
+	$(RUN) python -m bench.rush $(BENCH_ARGS)
 
 schemas: install
 	$(RUN) contracts-schemas
