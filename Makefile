@@ -22,12 +22,14 @@ help:
 	@echo "make bench        the rush benchmark (bench/results/<date>.json, a plot per setting; BENCH_ARGS=--help)"
 	@echo "make demo-event   create sample events on a running platform"
 
+# --compile-bytecode: every service process (and each e2e test starts dozens) then loads
+# compiled modules instead of compiling them anew where PYTHONDONTWRITEBYTECODE is set.
 install: .venv/.installed
 
 .venv/.installed: uv.lock pyproject.toml */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet "uv==$(UV_VERSION)"
-	$(UV) sync --frozen --all-packages
+	$(UV) sync --frozen --all-packages --compile-bytecode
 	@touch $@
 
 # The browser tests (tests/e2e/browser) drive Debian's Chromium through Playwright and inject

@@ -267,8 +267,9 @@ class Wired(Protocol):
     def uow(self) -> Callable[[], Any]: ...
 
 
-def unit_of_work(request: Request) -> Any:
-    """FastAPI dependency: a fresh unit of work from what ``service_app`` wired."""
+async def unit_of_work(request: Request) -> Any:
+    """FastAPI dependency: a fresh unit of work from what ``service_app`` wired (``async``:
+    FastAPI runs a plain ``def`` dependency in a worker thread, on every request)."""
     return request.app.state.services.uow()
 
 

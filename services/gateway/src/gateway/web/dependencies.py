@@ -1,5 +1,6 @@
 """What route handlers get injected: the settings, the wired public side (catalog and
-registrations, ``gateway.bootstrap``) and the request's correlation id."""
+registrations, ``gateway.bootstrap``) and the request's correlation id.  Dependencies are
+``async``: FastAPI runs a plain ``def`` one in a worker thread, on every request."""
 
 from __future__ import annotations
 
@@ -22,11 +23,11 @@ def settings_of(request: HTTPConnection) -> Settings:
     return cast(Settings, request.app.state.settings)
 
 
-def get_gateway(request: Request) -> Gateway:
+async def get_gateway(request: Request) -> Gateway:
     return cast(Gateway, request.app.state.gateway)
 
 
-def get_correlation_id(request: Request) -> str:
+async def get_correlation_id(request: Request) -> str:
     return cast(str, request.state.correlation_id)
 
 

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from gateway.desk.bootstrap import Desk
 
 
-def get_desk(request: Request) -> Desk:
+async def get_desk(request: Request) -> Desk:
     return cast(Desk, request.app.state.desk)
 
 

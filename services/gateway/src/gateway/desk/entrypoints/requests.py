@@ -83,7 +83,7 @@ def path_uuid(value: str, unknown: Callable[[str], Exception]) -> UUID:
     return parsed
 
 
-def event_uuid(event_id: str) -> UUID:
+async def event_uuid(event_id: str) -> UUID:
     """Route dependency: the event id in the path; ``EventNotFound`` (404) when it is not one."""
     return path_uuid(event_id, EventNotFound)
 

@@ -68,7 +68,7 @@ NOTICES = {
 }
 
 
-def session_uuid(session_id: str) -> UUID:
+async def session_uuid(session_id: str) -> UUID:
     """Route dependency: the session id in the path; ``SessionNotFound`` (404) else."""
     return path_uuid(session_id, SessionNotFound)
 
