@@ -13,10 +13,12 @@ import httpx
 
 from gateway.adapters.capacity_http import HttpSessionPlaces
 from gateway.adapters.catalog_follower import KafkaCatalogFollower
+from gateway.adapters.decision_follower import KafkaDecisionFollower
 from gateway.adapters.registration_http import HttpRegistrations
 from gateway.config import Settings
+from gateway.domain.decisions import Decisions
 from gateway.domain.model import Catalog
-from gateway.service_layer.ports import CatalogFeed, Registrations, SessionPlaces
+from gateway.service_layer.ports import CatalogFeed, DecisionFeed, Registrations, SessionPlaces
 
 Clock = Callable[[], datetime]
 
@@ -32,6 +34,7 @@ class Overrides:
     catalog: Catalog | None = None
     registrations: Registrations | None = None
     feed: CatalogFeed | None = None
+    decision_feed: DecisionFeed | None = None
     clock: Clock | None = None
     places: SessionPlaces | None = None
 
@@ -46,6 +49,13 @@ class Gateway:
     feed: CatalogFeed
     clock: Clock
     places: SessionPlaces
+    decisions: Decisions
+    decision_feed: DecisionFeed
+
+    @property
+    def live_decisions(self) -> Decisions | None:
+        """The decisions followed, while none passes unseen (long polls wait on them)."""
+        return self.decisions if self.decision_feed.following else None
 
 
 @asynccontextmanager
@@ -69,6 +79,12 @@ async def bootstrap(
             feed = KafkaCatalogFollower(settings, catalog)
         await feed.start()
         stack.push_async_callback(feed.stop)
+        decisions = Decisions()
+        decision_feed = overrides.decision_feed
+        if decision_feed is None:
+            decision_feed = KafkaDecisionFollower(settings, decisions)
+        await decision_feed.start()
+        stack.push_async_callback(decision_feed.stop)
         yield Gateway(
             settings=settings,
             catalog=catalog,
@@ -76,6 +92,8 @@ async def bootstrap(
             feed=feed,
             clock=overrides.clock or utc_now,
             places=places,
+            decisions=decisions,
+            decision_feed=decision_feed,
         )
 
 

@@ -217,8 +217,11 @@ class FakePlaces:
 
 
 class FakeFeed:
+    """The catalog's feed, and the decisions' (not following: long polls are forwarded)."""
+
     def __init__(self) -> None:
         self.caught_up = True
+        self.following = False
         self.running = False
 
     async def start(self) -> None:
@@ -350,6 +353,7 @@ def gateway_client(
             catalog=catalog,
             registrations=registrations,
             feed=feed,
+            decision_feed=feed,
             clock=lambda: NOW,
             places=places,
         )

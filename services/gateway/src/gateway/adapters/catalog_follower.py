@@ -1,32 +1,31 @@
 """Follows ``capacity.catalog.v1`` from the beginning into the in-memory catalog.
 
-No consumer group: every gateway process reads every partition itself and commits nothing,
-so a restart simply reads the topic again.  "Caught up" means every partition reached the
-end offset it had when the follower was assigned to it.
+A restart simply reads the topic again (``TopicFollower``: no consumer group).  "Caught up"
+means every partition reached the end offset it had when the follower was assigned to it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Sequence
 from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka import TopicPartition
 
 from contracts import topics
 from contracts.envelope import ContractError, decode
 from contracts.messages import CatalogEvent
+from gateway.adapters.topic_follower import TopicFollower
 from gateway.domain.model import Catalog
-from servicekit.kafka import client_options
 from servicekit.settings import KafkaSettings
 
 log = structlog.get_logger(__name__)
 
 
-class KafkaCatalogFollower:
+class KafkaCatalogFollower(TopicFollower):
+    topic = topics.CATALOG
+    start_at = "earliest"
+
     def __init__(
         self,
         kafka: KafkaSettings,
@@ -36,51 +35,18 @@ class KafkaCatalogFollower:
         retry_interval: float = 1.0,
         poll_timeout_ms: int = 500,
     ) -> None:
-        self._kafka = kafka
+        super().__init__(
+            kafka,
+            client_id=client_id,
+            retry_interval=retry_interval,
+            poll_timeout_ms=poll_timeout_ms,
+        )
         self._catalog = catalog
-        self._client_id = client_id
-        self._retry_interval = retry_interval
-        self._poll_timeout_ms = poll_timeout_ms
         self._caught_up = False
-        self._task: asyncio.Task[None] | None = None
 
     @property
     def caught_up(self) -> bool:
         return self._caught_up
-
-    async def start(self) -> None:
-        """Start following in the background; the broker may come up later."""
-        self._task = asyncio.create_task(self._run(), name="catalog-follower")
-
-    async def stop(self) -> None:
-        if self._task is None:
-            return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            consumer = AIOKafkaConsumer(
-                topics.CATALOG.name,
-                **client_options(self._kafka),
-                client_id=self._client_id,
-                group_id=None,  # every partition is assigned to this consumer
-                enable_auto_commit=False,
-                auto_offset_reset="earliest",
-                metadata_max_age_ms=5000,  # a topic created later is found soon
-            )
-            try:
-                await consumer.start()
-                await self._follow(consumer)
-            except (KafkaError, OSError) as exc:
-                log.warning("catalog follower reconnecting", error=repr(exc))
-            except Exception:
-                log.exception("catalog follower failed, restarting")
-            finally:
-                await consumer.stop()
-            await asyncio.sleep(self._retry_interval)
 
     async def _follow(self, consumer: Any) -> None:
         targets: dict[TopicPartition, int] = {}

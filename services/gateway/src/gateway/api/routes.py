@@ -385,7 +385,9 @@ async def get_registration(
         return not_found()
     try:
         state = await handlers.registration_state(
-            ShowRegistration(parsed, correlation_id, wait), gateway.registrations
+            ShowRegistration(parsed, correlation_id, wait),
+            gateway.registrations,
+            gateway.live_decisions,
         )
     except (RegistrationUnavailable, RegistrationRefused):
         return unavailable()

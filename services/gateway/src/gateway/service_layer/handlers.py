@@ -4,6 +4,8 @@ on, look one up, cancel one by its link, rank the sessions anew by it, pass feed
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from uuid import UUID
 
 import structlog
@@ -12,6 +14,7 @@ from contracts.http.registration import (
     Cancellation,
     RegistrationAccepted,
     RegistrationState,
+    RegistrationStatus,
     plausible_cancel_token,
 )
 from contracts.messages import SessionPlace
@@ -24,6 +27,7 @@ from gateway.domain.commands import (
     ShowPlaces,
     ShowRegistration,
 )
+from gateway.domain.decisions import Decisions
 from gateway.service_layer.ports import (
     CancelLinkInvalid,
     PlacesUnavailable,
@@ -50,9 +54,26 @@ async def register(command: RegisterAttendee, registrations: Registrations) -> R
 
 
 async def registration_state(
-    query: ShowRegistration, registrations: Registrations
+    query: ShowRegistration, registrations: Registrations, decisions: Decisions | None = None
 ) -> RegistrationState | None:
-    return await registrations.state(query.registration_id, query.correlation_id, query.wait)
+    """The registration's state; with ``wait``, a pending one's answer is held until its
+    decision is there or the time is up.  With ``decisions`` followed, the gateway holds it
+    itself: the registration service is asked once without holding, and the answer is its
+    state with the decision the gateway saw (asked again only when none came in time)."""
+    registration_id, correlation_id = query.registration_id, query.correlation_id
+    if not query.wait or decisions is None:
+        return await registrations.state(registration_id, correlation_id, query.wait)
+    with decisions.watch(registration_id) as decided:
+        state = await registrations.state(registration_id, correlation_id)
+        if state is None or state.status is not RegistrationStatus.PENDING:
+            return state
+        if decisions.latest(registration_id) is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(decided.wait(), query.wait)
+    latest = decisions.latest(registration_id)
+    if latest is None:
+        return await registrations.state(registration_id, correlation_id)
+    return latest.applied_to(state)
 
 
 def _plausible(token: str) -> None:

@@ -113,6 +113,18 @@ class SessionPlaces(Protocol):
         places on the waiting lists of better-ranked sessions; ``PlacesUnavailable``."""
 
 
+class DecisionFeed(Protocol):
+    """Keeps ``Decisions`` up to date in the background."""
+
+    @property
+    def following(self) -> bool:
+        """True while no decision passes unseen."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 class CatalogFeed(Protocol):
     """Keeps the catalog read model up to date in the background."""
 
