@@ -43,7 +43,10 @@ class HttpContactDirectory:
             headers={TOKEN_HEADER: token},
             timeout=timeout,
             transport=transport,
-            limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
+            # idle ones dropped before uvicorn's 5 s keep-alive closes them under a request
+            limits=httpx.Limits(
+                max_connections=32, max_keepalive_connections=32, keepalive_expiry=2.0
+            ),
         )
 
     async def find(self, registration_id: UUID) -> Contact | None:
