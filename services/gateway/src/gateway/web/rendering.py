@@ -34,6 +34,7 @@ class Pages:
         )
         i18n.install(self.templates.env)
         self.templates.env.globals["csrf_field"] = csrf_field
+        self.templates.env.auto_reload = False  # they ship with the code: no stat per page
 
     def render(
         self,

@@ -21,6 +21,7 @@ _templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    auto_reload=False,  # the templates ship with the code: no stat of the file per mail
 )
 
 
