@@ -86,21 +86,20 @@ async def handle_decision(cmd: MailDecision, deps: Dependencies) -> DeliveryStat
     if not mailed(decision):
         log.info("no mail for this decision", decision=type(decision).__name__)
         return None
-    async with deps.uow() as uow:
+    event, sequence = None, 0
+    async with deps.uow() as uow:  # one transaction: the claim and what the mail needs
         delivery = await uow.deliveries.claim(Delivery.for_decision(decision))
+        if not delivery.done:
+            event = await uow.events.get(decision.event_id)
+            # an update of the calendar entry: one more than the updates sent before (the
+            # mails of a registration go one after the other, so a retry counts the same)
+            if delivery.kind in CALENDAR_UPDATES:
+                sent = await uow.deliveries.count_sent(delivery.registration_id, delivery.kind)
+                sequence = sent + 1
         await uow.commit()
     if delivery.done:
         log.info("decision already handled", status=delivery.status)
         return delivery.status
-
-    async with deps.uow() as uow:
-        event = await uow.events.get(decision.event_id)
-        # an update of the calendar entry: one more than the updates sent before (the mails
-        # of a registration go one after the other, so a retry counts the same)
-        sequence = 0
-        if delivery.kind in CALENDAR_UPDATES:
-            sent = await uow.deliveries.count_sent(delivery.registration_id, delivery.kind)
-            sequence = sent + 1
     if event is None and needs_event(decision):
         raise EventNotKnownYet(f"event {decision.event_id} is not in the catalogue yet")
     if event is not None and not event.knows(sessions_named(decision)):
