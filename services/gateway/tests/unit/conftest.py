@@ -571,6 +571,7 @@ class FakeRegistrationDesk:
         self.failure: Exception | None = None
         self.page_calls: list[tuple[ParticipantFilter, int, int, bool]] = []
         self.change_calls: list[datetime | None] = []
+        self.participant_calls: list[UUID] = []
 
     def add(self, event_id: UUID, status: RegistrationStatus, **fields: Any) -> Participant:
         values: dict[str, Any] = {
@@ -590,6 +591,20 @@ class FakeRegistrationDesk:
     async def participants(self, event_id: UUID, correlation_id: str) -> list[Participant]:
         self._answer()
         return [p for p in self.registrations if p.event_id == event_id]
+
+    async def participant(
+        self, event_id: UUID, registration_id: UUID, correlation_id: str
+    ) -> Participant | None:
+        self._answer()
+        self.participant_calls.append(registration_id)
+        return next(
+            (
+                p
+                for p in self.registrations
+                if p.event_id == event_id and p.registration_id == registration_id
+            ),
+            None,
+        )
 
     async def participant_page(
         self,

@@ -399,6 +399,21 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             latest_at=latest,
         )
 
+    # After ``/page`` and ``/changes``: a path matches the first route it fits.
+    @internal.get(
+        "/events/{event_id}/registrations/{registration_id}",
+        response_model=Participant,
+        responses={404: {"model": ApiError, "description": RegistrationErrorCode.NOT_FOUND.value}},
+    )
+    async def event_registration(event_id: UUID, registration_id: UUID, unit: Uow) -> Participant:
+        """One registration of the event as the organisers see it, with its current
+        waiting-list place (the desk's confirm pages); 404 ``not_found`` when the event has
+        no registration with this id."""
+        result = await handlers.event_registration(event_id, registration_id, unit)
+        if result is None:
+            raise ApiException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+        return _participant(*result)
+
     @internal.get("/events/{event_id}/accessibility-report", response_model=AccessibilityReport)
     async def accessibility_report(event_id: UUID, unit: Uow) -> AccessibilityReport:
         """How many active registrations need what, for planning the venue; counts only."""

@@ -201,6 +201,18 @@ async def get_registration(
         return registration, await uow.registrations.position(registration)
 
 
+async def event_registration(
+    event_id: UUID, registration_id: UUID, uow: UnitOfWork
+) -> tuple[Registration, int | None] | None:
+    """One registration of the event with its current waiting-list place; ``None`` when
+    the event has no registration with this id (another event's id included)."""
+    async with uow:
+        registration = await uow.registrations.get(registration_id)
+        if registration is None or registration.event_id != event_id:
+            return None
+        return registration, await uow.registrations.position(registration)
+
+
 async def event_registrations(
     event_id: UUID, uow: UnitOfWork
 ) -> list[tuple[Registration, int | None]]:

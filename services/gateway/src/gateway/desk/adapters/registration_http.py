@@ -8,6 +8,7 @@ from typing import TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
 
+import httpx
 from pydantic import TypeAdapter
 
 from contracts.http.registration import (
@@ -18,13 +19,16 @@ from contracts.http.registration import (
     ParticipantOrder,
     ParticipantPage,
     RegistrationChanges,
+    RegistrationErrorCode,
 )
 from gateway.adapters.registration_http import CANCELLATION, HttpRegistrations
+from gateway.adapters.service_http import api_error
 from gateway.desk.domain.model import ParticipantFilter
 from servicekit.http import CORRELATION_HEADER
 
 T = TypeVar("T")
 PARTICIPANTS = TypeAdapter(list[Participant])
+PARTICIPANT = TypeAdapter(Participant)
 ACCESSIBILITY_REPORT = TypeAdapter(AccessibilityReport)
 FEEDBACK = TypeAdapter(list[FeedbackEntry])
 PAGE = TypeAdapter(ParticipantPage)
@@ -39,6 +43,24 @@ class HttpRegistrationDesk(HttpRegistrations):
         return await self._organiser_call(
             PARTICIPANTS, "GET", f"/events/{event_id}/registrations", correlation_id
         )
+
+    async def participant(
+        self, event_id: UUID, registration_id: UUID, correlation_id: str
+    ) -> Participant | None:
+        """``None`` only for the service's own ``not_found``: a bare 404 (a service without
+        this endpoint) is a refusal, not a registration that is gone."""
+        response = await self._request(
+            "GET",
+            f"/events/{event_id}/registrations/{registration_id}",
+            headers={CORRELATION_HEADER: correlation_id},
+        )
+        if response.status_code == httpx.codes.NOT_FOUND:
+            error = api_error(response)
+            if error is not None and error.code == RegistrationErrorCode.NOT_FOUND:
+                return None
+        if response.is_client_error:
+            raise self._refusal(response)
+        return self._parse(PARTICIPANT, response)
 
     async def participant_page(
         self,

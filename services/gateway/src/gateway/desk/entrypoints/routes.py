@@ -454,22 +454,22 @@ async def change_capacity(desk: DeskDep, event_id: EventId) -> Response:
 # --- registrations -------------------------------------------------------------------
 
 
-async def participant_rows(desk: DeskRequest, event_id: UUID) -> list[ParticipantRow]:
-    participants = await from_registration(
-        desk.registrations.participants(event_id, desk.correlation_id)
-    )
-    return [ParticipantRow.of(p, desk.t) for p in participants]
-
-
 @router.get("/veranstaltungen/{event_id}/anmeldungen/{registration_id}/stornieren")
 async def confirm_cancel_registration(
     desk: DeskDep, event_id: EventId, registration_id: str
 ) -> HTMLResponse:
+    """Asks before cancelling; the registration service is asked for this one registration
+    of the event, not for the whole list."""
     snapshot = await desk.capacity.event(event_id, desk.correlation_id)
-    rows = await participant_rows(desk, event_id)
-    row = next((r for r in rows if str(r.registration_id) == registration_id), None)
-    if row is None or not row.active:
+    parsed = parse_uuid(registration_id)
+    if parsed is None:
         return registration_gone(desk.request)
+    participant = await from_registration(
+        desk.registrations.participant(event_id, parsed, desk.correlation_id)
+    )
+    if participant is None or not participant.active:
+        return registration_gone(desk.request)
+    row = ParticipantRow.of(participant, desk.t)
     context = {"event": DeskEvent.of(snapshot, desk.t), "row": row}
     return desk_page(desk.request, "cancel_registration.html", context)
 

@@ -138,6 +138,12 @@ class RegistrationDesk(Protocol):
     async def participants(self, event_id: UUID, correlation_id: str) -> list[Participant]:
         """Everyone, unpaged (the session pages join capacity's lists with it)."""
 
+    async def participant(
+        self, event_id: UUID, registration_id: UUID, correlation_id: str
+    ) -> Participant | None:
+        """One registration of the event, with its current waiting-list place; ``None``
+        when the event has none with this id."""
+
     async def participant_page(
         self,
         event_id: UUID,
