@@ -104,6 +104,7 @@ async def test_beyond_the_budget_the_form_comes_back_with_the_check(
 
     assert first.status_code == 303
     assert challenged.status_code == 428
+    assert int(challenged.headers["retry-after"]) > 0
     page = challenged.text
     assert '<h2 id="challenge-summary-title">Noch ein kurzer Schritt</h2>' in page
     assert "Ihre Angaben sind erhalten." in page

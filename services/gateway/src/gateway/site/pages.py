@@ -247,7 +247,9 @@ async def register(
         challenged = form.with_challenge(
             exc.challenge.to_json(), exc.retry_after, exc.solution_refused
         )
-        return event_page(request, gateway, listing, challenged, 428)
+        response = event_page(request, gateway, listing, challenged, 428)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     command = RegisterAttendee(
         listing.event_id, attendee, form.idempotency_key, correlation_id, choices=ranking
     )
