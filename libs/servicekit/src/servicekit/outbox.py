@@ -6,8 +6,9 @@ to every service database before the service's own.
 The relay holds a Postgres advisory lock, so any number of processes may run it and one
 publishes; it wakes on ``NOTIFY outbox`` and otherwise polls.  Woken, it waits a moment
 (``gather``, 5 ms) so the rows that commit together in a rush go out in one batch: one read,
-one produce request per partition and one delete for many rows instead of one each.  A row is deleted only after
-the broker acknowledged it: a crash in between publishes it again (consumers are idempotent).
+one produce request per partition and one delete for many rows instead of one each.  A row
+is deleted only after the broker acknowledged it: a crash in between publishes it again
+(consumers are idempotent).
 """
 
 from __future__ import annotations
