@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.http.errors import ApiError, ErrorCode, Problem
-from servicekit import logging, metrics
+from servicekit import heap, logging, metrics
 from servicekit.database import close_pool, create_pool, relay_running
 from servicekit.health import Check, failed_checks
 from servicekit.settings import ServiceSettings
@@ -310,6 +310,7 @@ def service_app(
                 )
             for name, make in (resources or {}).items():
                 setattr(app.state, name, await stack.enter_async_context(make(pool)))
+            heap.settle()
             yield
 
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan, responses=ERROR_RESPONSES)

@@ -30,7 +30,7 @@ from faust.types.transports import TransportT
 from contracts.envelope import ContractError, Envelope, decode
 from contracts.messages import IntegrationEvent
 from contracts.topics import Topic
-from servicekit import logging, metrics
+from servicekit import heap, logging, metrics
 from servicekit.context import Batch, Item, bind_message
 from servicekit.database import open_pool_when_up, relay_running
 from servicekit.health import Check, failed_checks
@@ -441,6 +441,7 @@ def run_worker(app: faust.App, settings: ServiceSettings) -> None:
     """Run a Faust worker until SIGTERM/SIGINT, logging through our structlog handler only."""
     level = settings.log_level
     app.conf.loghandlers = [logging.configure(app.conf.id, level=level, json=settings.log_json)]
+    heap.settle()
     faust.Worker(
         app,
         loglevel=level,

@@ -29,6 +29,7 @@ from gateway.site.views import render
 from gateway.web import i18n
 from gateway.web.rendering import STATIC_DIR
 from gateway.web.security import Admission, CsrfFailed, SecureResponses
+from servicekit import heap
 from servicekit.http import (
     add_correlation,
     add_metrics,
@@ -81,6 +82,7 @@ def create_app(
         ):
             app.state.gateway = gateway
             app.state.desk = wired
+            heap.settle()
             yield
 
     app = FastAPI(
