@@ -19,6 +19,7 @@ from gateway.config import Settings
 from gateway.domain.decisions import Decisions
 from gateway.domain.model import Catalog
 from gateway.service_layer.ports import CatalogFeed, DecisionFeed, Registrations, SessionPlaces
+from servicekit.http_transport import AiohttpTransport
 
 Clock = Callable[[], datetime]
 
@@ -100,16 +101,12 @@ async def bootstrap(
 async def http_client(
     stack: AsyncExitStack, settings: Settings, base_url: str, headers: dict[str, str] | None = None
 ) -> httpx.AsyncClient:
-    """A connection pool to one service, closed with ``stack``: as many connections kept
-    as a rush has requests in flight (httpx keeps 20 by default and connects anew for every
-    one beyond), each dropped after 2 s idle, before uvicorn's 5 s keep-alive closes it (a
-    request sent on a connection the server is closing fails)."""
+    """A connection pool to one service, closed with ``stack``: aiohttp's connections
+    under httpx's API (``AiohttpTransport``), as many kept as a rush has requests in flight."""
     client = httpx.AsyncClient(
         base_url=base_url,
         timeout=httpx.Timeout(settings.request_timeout),
         headers=headers,
-        limits=httpx.Limits(
-            max_connections=200, max_keepalive_connections=200, keepalive_expiry=2.0
-        ),
+        transport=AiohttpTransport(limit=200),
     )
     return await stack.enter_async_context(client)

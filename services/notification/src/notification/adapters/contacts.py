@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from contracts.messages import Locale
 from notification.domain.model import Contact
 from notification.service_layer.ports import ContactUnavailable
+from servicekit.http_transport import AiohttpTransport
 
 TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name, not a secret
 
@@ -42,11 +43,7 @@ class HttpContactDirectory:
             base_url=base_url,
             headers={TOKEN_HEADER: token},
             timeout=timeout,
-            transport=transport,
-            # idle ones dropped before uvicorn's 5 s keep-alive closes them under a request
-            limits=httpx.Limits(
-                max_connections=32, max_keepalive_connections=32, keepalive_expiry=2.0
-            ),
+            transport=transport or AiohttpTransport(limit=32),
         )
 
     async def find(self, registration_id: UUID) -> Contact | None:
