@@ -107,7 +107,8 @@ async def test_a_flood_from_one_address_is_challenged_and_a_solver_gets_through(
     url = f"{gateway}/api/v1/events/{event_id}/registrations"
     answers: Counter[int] = Counter()
     challenged: list[httpx.Response] = []
-    limits = httpx.Limits(max_connections=40, max_keepalive_connections=40)
+    # a fresh connection per registration, as a flooding script opens them
+    limits = httpx.Limits(max_connections=40, max_keepalive_connections=0)
 
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
         in_flight = asyncio.Semaphore(40)
