@@ -32,15 +32,10 @@ class KafkaCatalogFollower(TopicFollower):
         catalog: Catalog,
         *,
         client_id: str = "gateway-catalog",
-        retry_interval: float = 1.0,
-        poll_timeout_ms: int = 500,
+        **options: Any,
     ) -> None:
-        super().__init__(
-            kafka,
-            client_id=client_id,
-            retry_interval=retry_interval,
-            poll_timeout_ms=poll_timeout_ms,
-        )
+        """``options``: ``TopicFollower``'s (``retry_interval``, ``poll_timeout_ms``)."""
+        super().__init__(kafka, client_id=client_id, **options)
         self._catalog = catalog
         self._caught_up = False
 

@@ -27,15 +27,10 @@ class KafkaDecisionFollower(TopicFollower):
         decisions: Decisions,
         *,
         client_id: str = "gateway-decisions",
-        retry_interval: float = 1.0,
-        poll_timeout_ms: int = 500,
+        **options: Any,
     ) -> None:
-        super().__init__(
-            kafka,
-            client_id=client_id,
-            retry_interval=retry_interval,
-            poll_timeout_ms=poll_timeout_ms,
-        )
+        """``options``: ``TopicFollower``'s (``retry_interval``, ``poll_timeout_ms``)."""
+        super().__init__(kafka, client_id=client_id, **options)
         self._decisions = decisions
         self._following = False
 
