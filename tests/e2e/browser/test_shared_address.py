@@ -69,7 +69,7 @@ async def register_once(page: Page, event: PublicEvent, i: int) -> str:
     return found.group(1)
 
 
-@pytest.mark.timeout(600)  # about a minute on a quiet machine; several beside a benchmark
+@pytest.mark.timeout(600)  # three minutes on a busy two-core machine: the browser's share
 async def test_three_hundred_people_from_one_address_register_through_the_form(
     stack: Stack, browsing: Browsing, make_event: EventFactory
 ) -> None:
