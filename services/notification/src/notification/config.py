@@ -39,7 +39,3 @@ class Settings(ServiceSettings):
     timeout; cutting a whole batch short could cancel a mail between the server accepting
     it and its ledger row, and the retry would send it again (seen with a 30 s limit on a
     loaded machine while a Kafka broker was down)."""
-    nice: int = 10
-    """Added to the worker's scheduling niceness at start: the mails of a rush queue behind
-    the registrations' intake and decisions on the same cores, and follow within a minute.
-    0 keeps the priority the process was started with."""

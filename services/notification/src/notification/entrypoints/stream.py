@@ -8,7 +8,6 @@ Run: ``python -m notification.entrypoints.stream`` (settings from ``NOTIFICATION
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
@@ -110,8 +109,6 @@ def build(settings: Settings) -> faust.App:
 
 def main() -> None:
     settings = Settings()
-    if settings.nice:
-        os.nice(settings.nice)
     run_worker(build(settings), settings)
 
 
