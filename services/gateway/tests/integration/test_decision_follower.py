@@ -1,11 +1,15 @@
 """The decision follower against a real Kafka broker: it reads what comes after it started
-following, skips what breaks the contract, and wakes a long poll."""
+following, skips what breaks the contract, and wakes a long poll.  On a topic of its own: the
+session's broker is shared, and decisions for an event nobody published would hold up every
+later notification worker reading the real topic."""
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from contracts import topics
 from contracts.envelope import Envelope
@@ -20,22 +24,33 @@ from tests.support import eventually
 NOW = datetime.now(UTC)
 QUICKLY = {"timeout": 15.0, "interval": 0.1}
 EVENT = uuid.uuid4()
+DECISIONS = dataclasses.replace(topics.DECISIONS, name=f"test.decisions.{uuid.uuid4().hex}")
+
+
+class Follower(KafkaDecisionFollower):
+    topic = DECISIONS
 
 
 @pytest.fixture
 async def publish(broker: str) -> AsyncIterator:
-    """Send decisions the way capacity's outbox relay does."""
+    """Send decisions the way capacity's outbox relay does (to the test's own topic)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=broker)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(DECISIONS.name, 2, 1)])
+    finally:
+        await admin.close()
     kafka = producer(KafkaSettings(kafka_bootstrap=broker), "test-capacity")
     await kafka.start()
 
     async def send(message: Decision | None, raw: bytes = b"") -> None:
         if message is None:
-            await kafka.send_and_wait(topics.DECISIONS.name, value=raw, key=EVENT.bytes)
+            await kafka.send_and_wait(DECISIONS.name, value=raw, key=EVENT.bytes)
             return
         await kafka.send_and_wait(
-            topics.DECISIONS.name,
+            DECISIONS.name,
             value=message.model_dump_json().encode(),
-            key=topics.DECISIONS.key_of(message),
+            key=DECISIONS.key_of(message),
             headers=Envelope.new(message, source="capacity").to_headers(),
         )
 
@@ -49,7 +64,7 @@ async def publish(broker: str) -> AsyncIterator:
 async def following(broker: str, publish) -> AsyncIterator[Decisions]:
     await publish(confirmed(uuid.uuid4()))  # the topic is there before the follower starts
     decisions = Decisions()
-    follower = KafkaDecisionFollower(
+    follower = Follower(
         KafkaSettings(kafka_bootstrap=broker), decisions, client_id=f"test-{uuid.uuid4()}"
     )
     await follower.start()
