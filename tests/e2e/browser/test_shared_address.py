@@ -1,13 +1,14 @@
 """A Kommune behind one address, in the browser: 300 people from 127.0.0.1 register through
-the real form of a gateway with the shipped burst, none is challenged; on a gateway with a
-tiny budget the form comes back with the check, which a person solves with the keyboard
-alone (axe-core: no violation, German and English) and gets registered; without JavaScript
-the page says when to send the form again, and that works."""
+the real form of a gateway with the shipped burst within one minute, none is challenged; on a
+gateway with a tiny budget the form comes back with the check, which a person solves with the
+keyboard alone (axe-core: no violation, German and English) and gets registered; without
+JavaScript the page says when to send the form again, and that works."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+import time
 from typing import Any
 
 import pytest
@@ -23,8 +24,14 @@ from .conftest import BUDGET, Browsing, EventFactory, Screenshots
 from .flows import PublicEvent, listed_on, unique_email
 
 PEOPLE = 300
+TYPED = 8
+"""Of them, people who type into the form on the screen, on ``PAGES`` pages side by side
+(here each needs seconds); for the others their browser fills in and sends the same form."""
 PAGES = 4
-"""Browser pages registering side by side (two cores: more would only queue)."""
+IN_FLIGHT = 4
+"""Forms the browser sends side by side (two cores: more would only queue)."""
+WITHIN_S = 60.0
+"""The Kommune's rush: all of them within one minute."""
 NO_REFILL = str(1 / 600)
 """A token every ten hours: registrations per minute that count as none."""
 STATUS_PATH = re.compile(r"/anmeldung/([0-9a-f-]{36})$")
@@ -37,6 +44,26 @@ DONE = {
 }
 SUMMARY = {"de": "Noch ein kurzer Schritt", "en": "One more short step"}
 SOLVE_TIMEOUT_MS = 30_000
+# The event page as the gateway renders it for this browser (its cookies and CSRF token, a
+# fresh idempotency key), its form filled in and sent the way the browser submits a form
+# (urlencoded, following the 303 to the status page); what the status page says.
+SEND_FORM = """async ({path, selector, person}) => {
+    const parse = async answer =>
+        new DOMParser().parseFromString(await answer.text(), "text/html");
+    const shown = await fetch(path);
+    if (!shown.ok) return {status: shown.status, url: shown.url, said: null};
+    const form = (await parse(shown)).querySelector(selector);
+    form.querySelector("#name").value = person.name;
+    form.querySelector("#email").value = person.email;
+    form.querySelector("#organisation").value = "Landratsamt Musterkreis";
+    form.querySelector("#role").value = "administration";
+    form.querySelector("#privacy_consent").checked = true;
+    const answer = await fetch(form.action, {
+        method: form.method, body: new URLSearchParams(new FormData(form)),
+    });
+    const status = (await parse(answer)).querySelector("[data-status]");
+    return {status: answer.status, url: answer.url, said: status && status.dataset.status};
+}"""
 # What the live region said, in order (a MutationObserver; evaluated over DevTools, which
 # the page's CSP does not govern).
 RECORD_LIVE_REGION = """() => {
@@ -69,12 +96,26 @@ async def register_once(page: Page, event: PublicEvent, i: int) -> str:
     return found.group(1)
 
 
-@pytest.mark.timeout(600)  # three minutes on a busy two-core machine: the browser's share
+async def send_form(page: Page, event: PublicEvent, i: int) -> str:
+    """One person whose browser fills in and sends the event's form itself (from ``page``,
+    so with its context's cookies); their registration id, once the status page says so."""
+    person = {"name": f"Person {i} aus der Verwaltung", "email": unique_email(f"amt.{i}")}
+    answer: dict[str, Any] = await page.evaluate(
+        SEND_FORM, {"path": event.path, "selector": REGISTRATION_FORM, "person": person}
+    )
+    found = STATUS_PATH.search(answer["url"])
+    assert answer["status"] == 200 and found, f"person {i} did not get through: {answer}"
+    assert answer["said"] in {"pending", "confirmed"}, f"person {i}: {answer}"
+    return found.group(1)
+
+
+@pytest.mark.timeout(180)  # the rush 25–35 s on a busy two-core machine, the test 35–50
 async def test_three_hundred_people_from_one_address_register_through_the_form(
     stack: Stack, browsing: Browsing, make_event: EventFactory
 ) -> None:
-    """The shipped burst, its refill turned down to nothing: the burst alone must carry the
-    300, however fast or slow the browser sends them (all at once is the hardest case)."""
+    """Within one minute, from one browser (one address), on the shipped burst with its
+    refill turned down to nothing: the burst alone must carry the 300. A few type into the
+    form; for the others the browser fills in the form it was served and sends it."""
     gateway = await stack.spawn_gateway(
         {
             "GATEWAY_BUDGET_BURST": str(Settings.model_fields["budget_burst"].default),
@@ -84,17 +125,29 @@ async def test_three_hundred_people_from_one_address_register_through_the_form(
     )
     event = await make_event(title="Fachtag – eine Verwaltung, eine Adresse", capacity=PEOPLE)
     await listed_on(gateway, event)
-    pages = [await browsing.page(base_url=gateway) for _ in range(PAGES)]
+    first = await browsing.page(base_url=gateway)
+    typing = [first, *[await first.context.new_page() for _ in range(PAGES - 1)]]
+    sending = await first.context.new_page()
+    await sending.goto(event.path)
+    in_flight = asyncio.Semaphore(IN_FLIGHT)
 
-    async def one_after_another(page: Page, people: range) -> list[str]:
+    async def typed(page: Page, people: range) -> list[str]:
         return [await register_once(page, event, i) for i in people]
 
-    shares = await asyncio.gather(
-        *(one_after_another(page, range(k, PEOPLE, PAGES)) for k, page in enumerate(pages))
-    )
+    async def sent(i: int) -> str:
+        async with in_flight:
+            return await send_form(sending, event, i)
 
-    ids = [registration_id for share in shares for registration_id in share]
+    began = time.monotonic()
+    *by_hand, by_browser = await asyncio.gather(
+        *(typed(page, range(k, TYPED, PAGES)) for k, page in enumerate(typing)),
+        asyncio.gather(*(sent(i) for i in range(TYPED, PEOPLE))),
+    )
+    took = time.monotonic() - began
+
+    ids = [registration_id for share in [*by_hand, by_browser] for registration_id in share]
     assert len(set(ids)) == PEOPLE
+    assert took <= WITHIN_S, f"the {PEOPLE} took {took:.0f} s, not one minute"
     counts = await eventually(
         lambda: all_decided(stack.registration_url, ids), what="300 decisions", timeout=120
     )
