@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from gateway.web.challenge import ProofOfWork, Verdict, expires_of
+from services.gateway.tests.unit.conftest import solve_challenge
 
 SECRET = "a-secret-key-of-the-gateway-for-tests"
 
@@ -22,20 +23,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def solve(challenge: dict[str, Any], *, number: int | None = None) -> str:
-    """What a client does: try 0, 1, 2, … (or send ``number``), as base64 JSON."""
-    if number is None:
-        number = next(
-            n
-            for n in range(challenge["maxnumber"] + 1)
-            if hashlib.sha256(f"{challenge['salt']}{n}".encode()).hexdigest()
-            == challenge["challenge"]
-        )
-    fields = ("algorithm", "challenge", "salt", "signature")
-    solution = {**{name: challenge[name] for name in fields}, "number": number}
-    return base64.b64encode(json.dumps(solution).encode()).decode()
 
 
 def payload(solution: dict[str, Any]) -> str:
@@ -53,7 +40,7 @@ def test_a_challenge_in_altcha_format_is_solved_once():
     assert expires_of(challenge["salt"]) == int(clock.now) + 600
     assert re.fullmatch(r"[0-9a-f]{64}", challenge["challenge"])
     assert re.fullmatch(r"[0-9a-f]{64}", challenge["signature"])
-    solution = solve(challenge)
+    solution = solve_challenge(challenge)
     assert proof.check(solution) is Verdict.SOLVED
     assert proof.check(solution) is Verdict.USED, "a solution counts once"
     assert proof.issue().challenge != challenge["challenge"], "a fresh one every time"
@@ -62,16 +49,16 @@ def test_a_challenge_in_altcha_format_is_solved_once():
 def test_a_wrong_number_is_refused():
     proof = ProofOfWork(SECRET, 5000, 600, Clock())
     challenge = proof.issue().as_dict()
-    right = json.loads(base64.b64decode(solve(challenge)))["number"]
-    assert proof.check(solve(challenge, number=right + 1)) is Verdict.WRONG
-    assert proof.check(solve(challenge)) is Verdict.SOLVED, "a wrong try uses nothing up"
+    right = json.loads(base64.b64decode(solve_challenge(challenge)))["number"]
+    assert proof.check(solve_challenge(challenge, number=right + 1)) is Verdict.WRONG
+    assert proof.check(solve_challenge(challenge)) is Verdict.SOLVED, "a wrong try uses nothing up"
 
 
 def test_a_forged_signature_is_refused():
     clock = Clock()
     ours = ProofOfWork(SECRET, 5000, 600, clock)
     theirs = ProofOfWork("someone-elses-key-someone-elses-key", 5000, 600, clock)
-    assert ours.check(solve(theirs.issue().as_dict())) is Verdict.FORGED
+    assert ours.check(solve_challenge(theirs.issue().as_dict())) is Verdict.FORGED
     made_up = ours.issue().as_dict()
     salt = made_up["salt"].replace("?expires=", "?expires=9")  # a later expiry
     number = 7
@@ -79,9 +66,9 @@ def test_a_forged_signature_is_refused():
         "salt": salt,
         "challenge": hashlib.sha256(f"{salt}{number}".encode()).hexdigest(),
     }
-    assert ours.check(solve(made_up, number=number)) is Verdict.FORGED
+    assert ours.check(solve_challenge(made_up, number=number)) is Verdict.FORGED
     longer = ours.issue().as_dict()
-    solved = json.loads(base64.b64decode(solve(longer)))
+    solved = json.loads(base64.b64decode(solve_challenge(longer)))
     solved["salt"] = solved["salt"].replace("?expires=", "?expires=9")  # same signature
     assert ours.check(payload(solved)) is Verdict.WRONG
 
@@ -90,7 +77,7 @@ def test_an_expired_challenge_is_refused():
     clock = Clock()
     proof = ProofOfWork(SECRET, 5000, 600, clock)
     challenge = proof.issue().as_dict()
-    solution = solve(challenge)
+    solution = solve_challenge(challenge)
     clock.now += 600
     assert proof.check(solution) is Verdict.EXPIRED
 
@@ -99,10 +86,10 @@ def test_used_solutions_are_forgotten_once_expired():
     clock = Clock()
     proof = ProofOfWork(SECRET, 200, 60, clock)
     for _ in range(3):
-        assert proof.check(solve(proof.issue().as_dict())) is Verdict.SOLVED
+        assert proof.check(solve_challenge(proof.issue().as_dict())) is Verdict.SOLVED
     assert proof.remembered() == 3
     clock.now += 61
-    assert proof.check(solve(proof.issue().as_dict())) is Verdict.SOLVED
+    assert proof.check(solve_challenge(proof.issue().as_dict())) is Verdict.SOLVED
     assert proof.remembered() == 1
 
 
@@ -134,7 +121,7 @@ def test_what_is_no_solution_at_all(sent):
 )
 def test_a_solution_of_the_wrong_shape(change):
     proof = ProofOfWork(SECRET, 100, 600, Clock())
-    solution = json.loads(base64.b64decode(solve(proof.issue().as_dict())))
+    solution = json.loads(base64.b64decode(solve_challenge(proof.issue().as_dict())))
     assert proof.check(payload(solution | change)) is Verdict.MALFORMED
     assert proof.check(None) is Verdict.MISSING
     assert proof.check("") is Verdict.MISSING
