@@ -63,7 +63,8 @@ class Gateway:
 async def bootstrap(
     settings: Settings, overrides: Overrides | None = None
 ) -> AsyncIterator[Gateway]:
-    """Open the connection pool and start following the catalog; close both on exit."""
+    """Open the connection pools and start following the catalog and the decisions; close
+    all of it on exit."""
     overrides = overrides or Overrides()
     catalog = overrides.catalog if overrides.catalog is not None else Catalog()
     async with AsyncExitStack() as stack:
