@@ -41,7 +41,7 @@ import httpx
 from bench import report
 from bench.decisions import DecisionWatcher
 from bench.desk import Desk, create_organiser, desk_cost
-from bench.loadgen import LoadGenerator
+from bench.loadgen import ACCEPTED, LoadGenerator
 from bench.machine import bare_uvicorn, broker_produce_per_s, postgres_commits_per_s
 from bench.processes import cpu_seconds, stack_roles, used_since
 from bench.timeline import MailWatcher, Sampler, plot
@@ -236,7 +236,7 @@ def numbers(seen: Observed, idle_cpu_per_s: float) -> dict[str, Any]:
     known = [p for p in people if p["outcome"]]
     lost = n - len(known)
     outcome_times = [p["outcome_at"] for p in known]
-    answered = [p["answered"] for p in people if p["http_status"] == 202]
+    answered = [p["answered"] for p in people if p["http_status"] in ACCEPTED]
     confirmed = sum(1 for p in people if p["outcome"] == "confirmed")
     first_mail = seen.sampler.mails.first_mail
     mailed = [first_mail[i] for i, p in enumerate(people) if p["outcome"] and i in first_mail]
@@ -284,7 +284,7 @@ def numbers(seen: Observed, idle_cpu_per_s: float) -> dict[str, Any]:
         "bench_cpu_s": round(seen.bench_cpu_s, 2),
         "confirmed": confirmed,
         "waitlisted": sum(1 for p in people if p["outcome"] == "waitlisted"),
-        "errors": sum(1 for p in people if p["http_status"] != 202),
+        "errors": sum(1 for p in people if p["http_status"] not in ACCEPTED),
         "poll_errors": sum(p["poll_errors"] for p in people),
         "first_choice_share": round(decisions.ranks.count(1) / len(decisions.ranks), 3)
         if decisions.ranks

@@ -286,7 +286,7 @@ def plot(
     fig, (counts, queues, cpu) = plt.subplots(
         3, 1, sharex=True, figsize=(11, 11), height_ratios=[3, 2, 2], layout="constrained"
     )
-    counts.plot(t, timeline["accepted"], label="accepted (registration API, 202)")
+    counts.plot(t, timeline["accepted"], label="accepted (registration API)")
     counts.plot(t, decided, label="decided (capacity, every kind)")
     if "confirmed" in timeline["decided"]:
         counts.plot(t, timeline["decided"]["confirmed"], ls="--", label="confirmed")

@@ -36,6 +36,7 @@ class Overrides:
     registrations: Registrations | None = None
     feed: CatalogFeed | None = None
     decision_feed: DecisionFeed | None = None
+    decisions: Decisions | None = None
     clock: Clock | None = None
     places: SessionPlaces | None = None
 
@@ -81,7 +82,7 @@ async def bootstrap(
             feed = KafkaCatalogFollower(settings, catalog)
         await feed.start()
         stack.push_async_callback(feed.stop)
-        decisions = Decisions()
+        decisions = overrides.decisions if overrides.decisions is not None else Decisions()
         decision_feed = overrides.decision_feed
         if decision_feed is None:
             decision_feed = KafkaDecisionFollower(settings, decisions)

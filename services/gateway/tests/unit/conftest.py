@@ -65,6 +65,7 @@ from gateway.domain.commands import (
     SendFeedback,
     ShowPlaces,
 )
+from gateway.domain.decisions import Decisions
 from gateway.domain.model import Catalog
 from gateway.service_layer.ports import (
     CancelLinkExpired,
@@ -275,6 +276,12 @@ def feed() -> FakeFeed:
 
 
 @pytest.fixture
+def decisions() -> Decisions:
+    """The decisions the gateway follows (only while ``feed.following``)."""
+    return Decisions()
+
+
+@pytest.fixture
 def places() -> FakePlaces:
     return FakePlaces()
 
@@ -336,6 +343,7 @@ def gateway_client(
     catalog: Catalog,
     registrations: FakeRegistrations,
     feed: FakeFeed,
+    decisions: Decisions,
     desk: Desk,
     places: FakePlaces,
 ) -> GatewayClient:
@@ -354,6 +362,7 @@ def gateway_client(
             registrations=registrations,
             feed=feed,
             decision_feed=feed,
+            decisions=decisions,
             clock=lambda: NOW,
             places=places,
         )

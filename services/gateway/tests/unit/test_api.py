@@ -1,5 +1,6 @@
 """The public JSON API against a fake catalog and a fake registration service."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -9,7 +10,14 @@ from contracts.http.registration import (
     RegistrationState,
     RegistrationStatus,
 )
-from contracts.messages import CloseReason, EventCancelled, EventStatus, EventUpdated
+from contracts.messages import (
+    CloseReason,
+    EventCancelled,
+    EventStatus,
+    EventUpdated,
+    SeatConfirmed,
+    Waitlisted,
+)
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 from services.gateway.tests.unit.test_pages import with_programme
 
@@ -82,6 +90,73 @@ async def test_register_answers_202_with_the_status_url(client, add_event, regis
         headers={"Idempotency-Key": "client-key-0001"},
     )
     assert again.json()["registration_id"] == str(registration_id)
+
+
+async def test_prefer_wait_answers_with_the_decision_when_it_comes_in_time(
+    client, add_event, registrations, feed, decisions
+):
+    event = add_event()
+    url = f"/api/v1/events/{event.event_id}/registrations"
+    feed.following = True
+    seated, listed, late = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    registrations.ids.update({"seated-0001": seated, "listed-0001": listed, "late-00001": late})
+
+    async def decide() -> None:
+        await asyncio.sleep(0.05)
+        decisions.record(Waitlisted(**decided(listed, event.event_id), position=4))
+
+    decisions.record(SeatConfirmed(**decided(seated, event.event_id)))
+    deciding = asyncio.create_task(decide())
+    answers = [
+        await client.post(
+            url, json=BODY, headers={"Idempotency-Key": key, "Prefer": "respond-async, wait=5"}
+        )
+        for key in ("seated-0001", "listed-0001")
+    ]
+    await deciding
+    pending = await client.post(
+        url, json=BODY, headers={"Idempotency-Key": "late-00001", "Prefer": "wait=0.05"}
+    )
+
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json() == {
+        "registration_id": str(seated),
+        "status": "confirmed",
+        "status_url": f"/api/v1/registrations/{seated}",
+        "waitlist_position": None,
+        "rejection_reason": None,
+    }
+    assert (answers[1].json()["status"], answers[1].json()["waitlist_position"]) == (
+        "waitlisted",
+        4,
+    )
+    assert answers[1].headers["location"].endswith(f"/api/v1/registrations/{listed}")
+    assert pending.status_code == 202
+    assert pending.json()["status"] == "pending"
+
+
+async def test_prefer_wait_is_not_held_without_the_decisions_followed(
+    client, add_event, registrations, decisions
+):
+    event = add_event()
+    registrations.ids["client-key-0002"] = rid = uuid.uuid4()
+    decisions.record(SeatConfirmed(**decided(rid, event.event_id)))  # feed not following
+    for prefer in ("wait=5", "wait=abc", "wait=nan", "handling=strict"):
+        answer = await client.post(
+            f"/api/v1/events/{event.event_id}/registrations",
+            json=BODY,
+            headers={"Idempotency-Key": "client-key-0002", "Prefer": prefer},
+        )
+        assert (answer.status_code, answer.json()["status"]) == (202, "pending")
+
+
+def decided(registration_id: uuid.UUID, event_id: uuid.UUID) -> dict[str, object]:
+    return {
+        "decision_id": uuid.uuid4(),
+        "registration_id": registration_id,
+        "event_id": event_id,
+        "decided_at": CREATED,
+    }
 
 
 async def test_without_idempotency_key_each_request_is_new(client, add_event, registrations):

@@ -173,3 +173,13 @@ async def test_not_following_the_decisions_the_service_holds_the_poll():
     rid = uuid.uuid4()
     await handlers.registration_state(ShowRegistration(rid, "c", wait=5), service, None)
     assert service.asked == [(rid, 5)]
+
+
+async def test_a_decision_recorded_before_the_wait_is_not_missed():
+    decisions = Decisions()
+    rid = uuid.uuid4()
+    decisions.record(confirmed(rid))
+    decided = await asyncio.wait_for(decisions.wait_for(rid, 30), 1)
+    assert decided is not None
+    assert decided.status is RegistrationStatus.CONFIRMED
+    assert await decisions.wait_for(uuid.uuid4(), 0.01) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any
@@ -108,6 +109,12 @@ class RegistrationAccepted(BaseModel):
     registration_id: UUID
     status: RegistrationStatus
     status_url: str
+    waitlist_position: int | None = Field(
+        None, description="Decided within Prefer: wait and waitlisted: the place it joined at"
+    )
+    rejection_reason: str | None = Field(
+        None, description="Decided within Prefer: wait and rejected: why (as in the status)"
+    )
 
 
 class RegistrationOut(BaseModel):
@@ -260,6 +267,11 @@ async def get_event(event_id: str, gateway: GatewayDep) -> EventOut | JSONRespon
     response_model=RegistrationAccepted,
     responses={
         **ERRORS,
+        201: {
+            "model": RegistrationAccepted,
+            "description": "Sent with Prefer: wait=N and decided within N seconds: the status is "
+            "the decision (confirmed, waitlisted with its place, or rejected with the reason)",
+        },
         428: {
             "model": ChallengeRequiredError,
             "description": "challenge_required: many registrations came from this address; "
@@ -284,10 +296,19 @@ async def register(
             "counts once, until the salt's expires)",
         ),
     ] = None,
+    prefer: Annotated[
+        str | None,
+        Header(
+            description=f"wait=N (RFC 7240, N up to {WAIT_MAX_SECONDS}): hold the answer up to "
+            "N seconds for the seat decision; 201 with the outcome if it came, else 202 pending"
+        ),
+    ] = None,
 ) -> JSONResponse:
-    """Register for an event; the answer is ``pending`` until capacity has decided.
+    """Register for an event; the answer is ``pending`` (202) until capacity has decided.
 
-    Send the same ``Idempotency-Key`` again to retry without registering twice.
+    With ``Prefer: wait=N`` the answer waits up to N seconds for the decision and, when it
+    came, is 201 with the outcome: no status poll needed.  Send the same ``Idempotency-Key``
+    again to retry without registering twice.
 
     Each client address has a generous budget of registrations (hundreds at once, then
     several a second: a whole administration behind one address gets through). Beyond it the
@@ -344,24 +365,42 @@ async def register(
         idempotency_key(idempotency_key_header),
         correlation_id,
         choices=ranking,
+        wait=preferred_wait(prefer),
     )
     try:
-        submission = await handlers.register(command, gateway.registrations)
+        registered = await handlers.register(command, gateway.registrations, gateway.live_decisions)
     except RegistrationUnavailable:
         return unavailable()
     except RegistrationRefused as exc:
         return error_response(exc.status_code, exc.error)
-    status_url = f"/api/v1/registrations/{submission.registration_id}"
+    registration_id, decided = registered.submission.registration_id, registered.decided
+    status_url = f"/api/v1/registrations/{registration_id}"
     location = gateway.settings.public_base_url.rstrip("/") + status_url
     return JSONResponse(
         RegistrationAccepted(
-            registration_id=submission.registration_id,
-            status=submission.status,
+            registration_id=registration_id,
+            status=registered.status,
             status_url=status_url,
-        ).model_dump(mode="json"),
-        status_code=202,
+            waitlist_position=decided.waitlist_position if decided else None,
+            rejection_reason=decided.rejection_reason if decided else None,
+        ).model_dump(mode="json", exclude_none=decided is None),
+        status_code=202 if registered.status is RegistrationStatus.PENDING else 201,
         headers={"Location": location},
     )
+
+
+def preferred_wait(prefer: str | None) -> float:
+    """The seconds of ``Prefer: wait=N`` (RFC 7240; other preferences ignored), at most
+    ``WAIT_MAX_SECONDS``; 0 without one or for one that is no number."""
+    for preference in (prefer or "").replace(";", ",").split(","):
+        name, _, value = preference.strip().partition("=")
+        if name.strip().lower() == "wait":
+            try:
+                seconds = float(value.strip().strip('"'))
+            except ValueError:
+                return 0
+            return min(max(seconds, 0), WAIT_MAX_SECONDS) if math.isfinite(seconds) else 0
+    return 0
 
 
 @router.get("/registrations/{registration_id}", response_model=RegistrationOut, responses=ERRORS)

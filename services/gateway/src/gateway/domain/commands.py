@@ -18,6 +18,8 @@ class RegisterAttendee:
     correlation_id: str
     choices: dict[UUID, list[UUID]] = field(default_factory=dict)
     """Per choice slot of the programme, the sessions ranked, best first."""
+    wait: float = 0
+    """Seconds the answer may wait for capacity's decision (``Prefer: wait``)."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from uuid import UUID
 
-from contracts.http.registration import RegistrationState, RegistrationStatus
+from contracts.http.registration import RegistrationAccepted, RegistrationState, RegistrationStatus
 from contracts.messages import (
     Decision,
     RegistrationRejected,
@@ -57,6 +57,18 @@ class Decided:
                 "rejection_reason": self.rejection_reason,
             }
         )
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A registration passed on, and its decision where the answer waited for one."""
+
+    submission: RegistrationAccepted
+    decided: Decided | None = None
+
+    @property
+    def status(self) -> RegistrationStatus:
+        return self.submission.status if self.decided is None else self.decided.status
 
 
 class Decisions:
@@ -101,3 +113,12 @@ class Decisions:
             self._waiting[registration_id].discard(event)
             if not self._waiting[registration_id]:
                 del self._waiting[registration_id]
+
+    async def wait_for(self, registration_id: UUID, seconds: float) -> Decided | None:
+        """The registration's decision, waited for at most ``seconds``; None if none came.
+        One recorded before the wait began counts too (``latest``)."""
+        with self.watch(registration_id) as decided:
+            if self.latest(registration_id) is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(decided.wait(), seconds)
+        return self.latest(registration_id)

@@ -4,15 +4,12 @@ on, look one up, cancel one by its link, rank the sessions anew by it, pass feed
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from uuid import UUID
 
 import structlog
 
 from contracts.http.registration import (
     Cancellation,
-    RegistrationAccepted,
     RegistrationState,
     RegistrationStatus,
     plausible_cancel_token,
@@ -27,7 +24,7 @@ from gateway.domain.commands import (
     ShowPlaces,
     ShowRegistration,
 )
-from gateway.domain.decisions import Decisions
+from gateway.domain.decisions import Decisions, Registered
 from gateway.service_layer.ports import (
     CancelLinkInvalid,
     PlacesUnavailable,
@@ -38,8 +35,11 @@ from gateway.service_layer.ports import (
 log = structlog.get_logger(__name__)
 
 
-async def register(command: RegisterAttendee, registrations: Registrations) -> RegistrationAccepted:
-    """Hand a validated registration to the registration service.
+async def register(
+    command: RegisterAttendee, registrations: Registrations, decisions: Decisions | None = None
+) -> Registered:
+    """Hand a validated registration to the registration service; with ``command.wait`` and
+    ``decisions`` followed, the answer waits up to that long for capacity's decision.
 
     Capacity decides seat, waiting list or rejection, also for an event the catalog shows
     as closed: the catalog may be a moment behind, capacity never is.
@@ -50,7 +50,10 @@ async def register(command: RegisterAttendee, registrations: Registrations) -> R
         event_id=str(command.event_id),
         registration_id=str(submission.registration_id),
     )
-    return submission
+    if not command.wait or decisions is None or submission.status is not RegistrationStatus.PENDING:
+        return Registered(submission)
+    decided = await decisions.wait_for(submission.registration_id, command.wait)
+    return Registered(submission, decided)
 
 
 async def registration_state(
@@ -63,14 +66,10 @@ async def registration_state(
     registration_id, correlation_id = query.registration_id, query.correlation_id
     if not query.wait or decisions is None:
         return await registrations.state(registration_id, correlation_id, query.wait)
-    with decisions.watch(registration_id) as decided:
-        state = await registrations.state(registration_id, correlation_id)
-        if state is None or state.status is not RegistrationStatus.PENDING:
-            return state
-        if decisions.latest(registration_id) is None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(decided.wait(), query.wait)
-    latest = decisions.latest(registration_id)
+    state = await registrations.state(registration_id, correlation_id)
+    if state is None or state.status is not RegistrationStatus.PENDING:
+        return state
+    latest = await decisions.wait_for(registration_id, query.wait)
     if latest is None:
         return await registrations.state(registration_id, correlation_id)
     return latest.applied_to(state)

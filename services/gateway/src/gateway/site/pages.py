@@ -254,7 +254,7 @@ async def register(
         listing.event_id, attendee, form.idempotency_key, correlation_id, choices=ranking
     )
     try:
-        submission = await handlers.register(command, gateway.registrations)
+        registered = await handlers.register(command, gateway.registrations)
     except RegistrationUnavailable:
         notice = t.gettext(
             "Die Anmeldung ist gerade nicht erreichbar. Ihre Angaben wurden nicht gespeichert – "
@@ -264,7 +264,7 @@ async def register(
     except RegistrationRefused as exc:
         refused = form.with_refusal(exc.error, locale)
         return event_page(request, gateway, listing, refused, exc.status_code)
-    return RedirectResponse(f"/anmeldung/{submission.registration_id}", status_code=303)
+    return RedirectResponse(f"/anmeldung/{registered.submission.registration_id}", status_code=303)
 
 
 async def lookup(
