@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
@@ -47,8 +48,14 @@ class FakeRegistrations(RegistrationRepository):
         found = self.store.get(registration_id)
         return copy.deepcopy(found) if found else None
 
-    async def save(self, registration: Registration) -> None:
-        self.store[registration.registration_id] = copy.deepcopy(registration)
+    async def get_many(
+        self, registration_ids: Collection[UUID], *, lock: bool = False
+    ) -> dict[UUID, Registration]:
+        return {i: copy.deepcopy(self.store[i]) for i in registration_ids if i in self.store}
+
+    async def save_many(self, registrations: Collection[Registration]) -> None:
+        for registration in registrations:
+            self.store[registration.registration_id] = copy.deepcopy(registration)
 
     async def position(self, registration: Registration) -> int | None:
         if registration.status is not RegistrationStatus.WAITLISTED:
@@ -99,11 +106,10 @@ class FakeUnitOfWork(UnitOfWork):
         self.world = world
         self.registrations = FakeRegistrations(world.store)
 
-    async def first_time(self, consumer: str, message_id: UUID) -> bool:
-        if (consumer, message_id) in self.world.processed:
-            return False
-        self.world.processed.add((consumer, message_id))
-        return True
+    async def first_times(self, consumer: str, message_ids: Collection[UUID]) -> set[UUID]:
+        new = {i for i in message_ids if (consumer, i) not in self.world.processed}
+        self.world.processed.update((consumer, i) for i in new)
+        return new
 
     async def commit(self) -> None:
         self.world.outbox.extend(payload for payload, _ in self.messages)
@@ -188,6 +194,32 @@ async def test_decisions_update_the_status_once() -> None:
     assert await apply(world, waitlisted, envelope)
     assert not await apply(world, waitlisted, envelope)
     assert world.store[registration.registration_id].status is RegistrationStatus.WAITLISTED
+
+
+async def test_a_batch_applies_in_order_and_skips_repeats_and_strangers() -> None:
+    world = World()
+    one, _ = await handlers.register(command("one@x.de", "k1"), world.uow())
+    two, _ = await handlers.register(command("two@x.de", "k2"), world.uow())
+    waitlisted = decision(m.Waitlisted, one, position=1)
+    repeated = Envelope.new(waitlisted, source="capacity")
+    stranger = decision(m.SeatConfirmed, one)
+    stranger = stranger.model_copy(update={"registration_id": uuid4()})
+    batch = [
+        (repeated, waitlisted),
+        (repeated, waitlisted),
+        (Envelope.new(stranger, source="capacity"), stranger),
+        *(
+            (Envelope.new(d, source="capacity"), d)
+            for d in (
+                decision(m.SeatConfirmed, one, from_waitlist=True),
+                decision(m.Waitlisted, two, position=1),
+            )
+        ),
+    ]
+    assert await handlers.apply_decisions(batch, world.uow()) == 4
+    assert world.store[one.registration_id].status is RegistrationStatus.CONFIRMED
+    assert world.store[two.registration_id].status is RegistrationStatus.WAITLISTED
+    assert await handlers.apply_decisions(batch, world.uow()) == 0
 
 
 async def test_the_waiting_list_place_moves_up() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -208,22 +209,40 @@ class PostgresRegistrations(RegistrationRepository):
         )
         return _registration(row) if row else None
 
-    async def save(self, registration: Registration) -> None:
-        r = registration
-        await self.conn.execute(
-            "UPDATE registrations SET status=$2, waitlisted_at=$3, rejection_reason=$4, "
-            "cancelled_at=$5, cancel_reason=$6, choices=$7::jsonb, updated_at=now() "
-            "WHERE registration_id=$1",
-            r.registration_id,
-            r.status.value,
-            r.waitlisted_at,
-            r.rejection_reason,
-            r.cancelled_at,
-            r.cancel_reason,
-            _choices_json(r.choices),
+    async def get_many(
+        self, registration_ids: Collection[UUID], *, lock: bool = False
+    ) -> dict[UUID, Registration]:
+        rows = await self.conn.fetch(
+            f"SELECT {COLUMNS} FROM registrations WHERE registration_id = ANY($1::uuid[]) "
+            "ORDER BY registration_id" + (" FOR UPDATE" if lock else ""),
+            list(registration_ids),
         )
-        # delivered at commit: wakes requests waiting for this registration's status
-        await self.conn.execute("SELECT pg_notify($1, $2)", CHANNEL, str(r.registration_id))
+        return {row["registration_id"]: _registration(row) for row in rows}
+
+    async def save_many(self, registrations: Collection[Registration]) -> None:
+        if not registrations:
+            return
+        # the notifications are delivered at commit: they wake requests waiting for a status
+        await self.conn.execute(
+            "WITH saved AS ("
+            " UPDATE registrations r SET status = u.status, waitlisted_at = u.waitlisted_at,"
+            " rejection_reason = u.rejection_reason, cancelled_at = u.cancelled_at,"
+            " cancel_reason = u.cancel_reason, choices = u.choices::jsonb, updated_at = now()"
+            " FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::text[],"
+            " $6::timestamptz[], $7::text[], $8::text[])"
+            " AS u(registration_id, status, waitlisted_at, rejection_reason, cancelled_at,"
+            " cancel_reason, choices)"
+            " WHERE r.registration_id = u.registration_id RETURNING r.registration_id"
+            ") SELECT pg_notify($1, registration_id::text) FROM saved",
+            CHANNEL,
+            [r.registration_id for r in registrations],
+            [r.status.value for r in registrations],
+            [r.waitlisted_at for r in registrations],
+            [r.rejection_reason for r in registrations],
+            [r.cancelled_at for r in registrations],
+            [r.cancel_reason for r in registrations],
+            [_choices_json(r.choices) for r in registrations],
+        )
 
     async def position(self, registration: Registration) -> int | None:
         if (
@@ -309,11 +328,11 @@ class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):
         self.registrations = PostgresRegistrations(conn)
         self.feedback = PostgresFeedback(conn)
 
-    async def first_time(self, consumer: str, message_id: UUID) -> bool:
-        inserted = await self._conn.fetchval(
-            "INSERT INTO processed_messages (consumer, message_id) VALUES ($1, $2) "
-            "ON CONFLICT DO NOTHING RETURNING 1",
+    async def first_times(self, consumer: str, message_ids: Collection[UUID]) -> set[UUID]:
+        rows = await self._conn.fetch(
+            "INSERT INTO processed_messages (consumer, message_id) "
+            "SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING message_id",
             consumer,
-            message_id,
+            list(message_ids),
         )
-        return inserted is not None
+        return {row["message_id"] for row in rows}

@@ -96,28 +96,42 @@ async def register(cmd: commands.RegisterAttendee, uow: UnitOfWork) -> tuple[Reg
 
 async def apply_decisions(batch: Batch, uow: UnitOfWork) -> int:
     """Keep the status of every registration in step with capacity's decisions, in one
-    transaction; returns how many were new (a repeated message changes nothing, other
-    messages are skipped)."""
-    applied = 0
+    transaction and a few round trips for the whole batch; returns how many were new (a
+    repeated message changes nothing, other messages are skipped)."""
+    decisions = [(e, p) for e, p in batch if isinstance(p, m.Decision)]
     async with uow:
-        for envelope, payload in batch:
-            bind_message(envelope)
-            if isinstance(payload, m.Decision):
-                applied += await _apply(uow, payload, envelope)
-        await uow.commit()
-    return applied
-
-
-async def _apply(uow: UnitOfWork, decision: m.Decision, envelope: Envelope) -> bool:
-    """Apply one decision; False if it was applied before."""
-    if not await uow.first_time(DECISIONS_CONSUMER, envelope.id):
-        return False
-    registration = await uow.registrations.get(decision.registration_id, lock=True)
-    if registration is None:
-        log.warning(
-            "decision for an unknown registration", registration_id=str(decision.registration_id)
+        new = await uow.first_times(DECISIONS_CONSUMER, [envelope.id for envelope, _ in decisions])
+        fresh = []
+        for envelope, decision in decisions:
+            if envelope.id in new:
+                new.discard(envelope.id)  # a second copy in the same batch is a repeat
+                fresh.append((envelope, decision))
+        registrations = await uow.registrations.get_many(
+            {decision.registration_id for _, decision in fresh}, lock=True
         )
-        return True
+        changed: dict[UUID, Registration] = {}
+        for envelope, decision in fresh:
+            bind_message(envelope)
+            registration = registrations.get(decision.registration_id)
+            if registration is None:
+                log.warning(
+                    "decision for an unknown registration",
+                    registration_id=str(decision.registration_id),
+                )
+                continue
+            _apply(registration, decision)
+            changed[registration.registration_id] = registration
+            log.info(
+                "status updated",
+                registration_id=str(registration.registration_id),
+                status=registration.status.value,
+            )
+        await uow.registrations.save_many(changed.values())
+        await uow.commit()
+    return len(fresh)
+
+
+def _apply(registration: Registration, decision: m.Decision) -> None:
     if isinstance(decision, m.SeatConfirmed):
         registration.confirm()
     elif isinstance(decision, m.Waitlisted):
@@ -126,13 +140,6 @@ async def _apply(uow: UnitOfWork, decision: m.Decision, envelope: Envelope) -> b
         registration.reject(decision.reason.value)
     elif isinstance(decision, m.SeatReleased):
         registration.cancel(decision.decided_at, RELEASE_REASONS[decision.reason])
-    await uow.registrations.save(registration)
-    log.info(
-        "status updated",
-        registration_id=str(registration.registration_id),
-        status=registration.status.value,
-    )
-    return True
 
 
 async def cancel_registration(

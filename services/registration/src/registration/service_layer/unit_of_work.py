@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
@@ -21,7 +22,18 @@ class RegistrationRepository(abc.ABC):
     async def get(self, registration_id: UUID, *, lock: bool = False) -> Registration | None: ...
 
     @abc.abstractmethod
-    async def save(self, registration: Registration) -> None: ...
+    async def get_many(
+        self, registration_ids: Collection[UUID], *, lock: bool = False
+    ) -> dict[UUID, Registration]:
+        """Those of ``registration_ids`` that exist, by id (locked in the order of their ids:
+        two transactions locking overlapping sets do not deadlock)."""
+
+    async def save(self, registration: Registration) -> None:
+        await self.save_many([registration])
+
+    @abc.abstractmethod
+    async def save_many(self, registrations: Collection[Registration]) -> None:
+        """Store each one's state (one round trip for all)."""
 
     @abc.abstractmethod
     async def position(self, registration: Registration) -> int | None:
@@ -66,5 +78,5 @@ class UnitOfWork(unit_of_work.UnitOfWork):
     feedback: FeedbackRepository
 
     @abc.abstractmethod
-    async def first_time(self, consumer: str, message_id: UUID) -> bool:
-        """Record that ``consumer`` handled ``message_id``; False if it had before."""
+    async def first_times(self, consumer: str, message_ids: Collection[UUID]) -> set[UUID]:
+        """Record that ``consumer`` handled ``message_ids``; those it had not before."""
