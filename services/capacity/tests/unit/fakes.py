@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
@@ -50,6 +51,9 @@ class FakeSeats(SeatRepository):
     async def get(self, registration_id: UUID) -> Seat | None:
         seat = self.store.get(registration_id)
         return copy.deepcopy(seat) if seat else None
+
+    async def prefetch(self, registration_ids: Collection[UUID]) -> None:
+        pass  # nothing to read ahead in memory
 
     async def add(
         self, seat: Seat, *, decision_id: UUID, requested_at: datetime, decided_at: datetime

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Collection
 from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
@@ -199,10 +201,28 @@ class PostgresEvents(EventRepository):
 
 
 class PostgresSeats(SeatRepository):
+    """Seats added are written together, at commit or before the next query that reads or
+    changes seats in the table; ``prefetch`` learns in one round trip which registrations
+    have no seat yet.  A batch of 500 requests costs two round trips for its seats, not
+    1,000."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
+        self._added: dict[UUID, tuple[Seat, tuple[Any, ...]]] = {}
+        self._absent: set[UUID] = set()
+
+    async def prefetch(self, registration_ids: Collection[UUID]) -> None:
+        unknown = [i for i in registration_ids if i not in self._added]
+        rows = await self.conn.fetch(
+            "SELECT registration_id FROM seats WHERE registration_id = ANY($1::uuid[])", unknown
+        )
+        self._absent.update(set(unknown) - {row["registration_id"] for row in rows})
 
     async def get(self, registration_id: UUID) -> Seat | None:
+        if registration_id in self._added:  # as a read of its row would give it
+            return copy.deepcopy(self._added[registration_id][0])
+        if registration_id in self._absent:
+            return None
         row = await self.conn.fetchrow(
             f"SELECT {SEAT_COLUMNS} FROM seats WHERE registration_id = $1", registration_id
         )
@@ -212,9 +232,7 @@ class PostgresSeats(SeatRepository):
         self, seat: Seat, *, decision_id: UUID, requested_at: datetime, decided_at: datetime
     ) -> None:
         s = seat
-        await self.conn.execute(
-            f"INSERT INTO seats ({SEAT_COLUMNS}, decision_id, requested_at, decided_at) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        row = (
             s.registration_id,
             s.event_id,
             s.outcome.value,
@@ -227,8 +245,22 @@ class PostgresSeats(SeatRepository):
             requested_at,
             decided_at,
         )
+        self._absent.discard(s.registration_id)
+        self._added[s.registration_id] = (copy.deepcopy(s), row)
+
+    async def flush(self) -> None:
+        """Write the seats added (called at commit and before every other query)."""
+        if not self._added:
+            return
+        added, self._added = self._added, {}
+        await self.conn.executemany(
+            f"INSERT INTO seats ({SEAT_COLUMNS}, decision_id, requested_at, decided_at) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+            [row for _, row in added.values()],
+        )
 
     async def save(self, seat: Seat, *, decision_id: UUID, decided_at: datetime) -> None:
+        await self.flush()
         await self.conn.execute(
             "UPDATE seats SET outcome=$2, from_waitlist=$3, release_reason=$4, decision_id=$5, "
             "decided_at=$6, choices=$7 WHERE registration_id=$1",
@@ -242,6 +274,7 @@ class PostgresSeats(SeatRepository):
         )
 
     async def save_choices(self, seat: Seat) -> None:
+        await self.flush()
         await self.conn.execute(
             "UPDATE seats SET choices=$2 WHERE registration_id=$1",
             seat.registration_id,
@@ -251,6 +284,7 @@ class PostgresSeats(SeatRepository):
     async def waiting(self, event_id: UUID, limit: int) -> list[Seat]:
         if limit <= 0:
             return []
+        await self.flush()
         rows = await self.conn.fetch(
             f"SELECT {SEAT_COLUMNS} FROM seats WHERE event_id = $1 AND outcome = 'waitlisted' "
             "ORDER BY seq LIMIT $2",
@@ -260,6 +294,7 @@ class PostgresSeats(SeatRepository):
         return [_seat(r) for r in rows]
 
     async def holding(self, event_id: UUID) -> list[Seat]:
+        await self.flush()
         rows = await self.conn.fetch(
             f"SELECT {SEAT_COLUMNS} FROM seats WHERE event_id = $1 "
             "AND outcome IN ('confirmed', 'waitlisted') ORDER BY seq",
@@ -352,11 +387,13 @@ class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):
     def bind(self, conn: asyncpg.Connection) -> None:
         self._events = PostgresEvents(conn)
         self.events = self._events
-        self.seats = PostgresSeats(conn)
+        self._seats = PostgresSeats(conn)
+        self.seats = self._seats
         self._sessions = PostgresSessions(conn)
         self.sessions = self._sessions
 
     async def commit(self) -> None:
+        await self._seats.flush()
         await self._sessions.flush()
         await self._events.flush()
         await super().commit()

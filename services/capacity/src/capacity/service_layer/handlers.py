@@ -2,8 +2,8 @@
 
 A use case is ``handler(command, uow)`` and owns its transaction (``async with uow: …
 await uow.commit()``); a batch of messages is one command, decided in one transaction.
-Every change to an event goes through ``_apply``: promotions from the waiting list,
-closing/reopening, the catalog message.
+Every change to an event goes through ``_settle`` (promotions from the waiting list,
+closing/reopening) and ``_announce`` (the catalog message; once per event for a batch).
 """
 
 from __future__ import annotations
@@ -141,11 +141,27 @@ async def _apply(
 ) -> None:
     """Promote from the waiting list while seats are free, settle open/closed, save, and
     tell the catalog what changed."""
+    await _settle(uow, event, cause)
+    _announce(uow, event, before, cause, correlation_id)
+
+
+async def _settle(uow: UnitOfWork, event: Event, cause: Envelope | None) -> None:
+    """Promote from the waiting list while seats are free, settle open/closed, save."""
     for seat in await uow.seats.waiting(event.event_id, event.promotable()):
         event.promote(seat)
         await _decided(uow, seat, cause, sessions=await _admit(uow, event, seat, cause))
     event.settle()
     await uow.events.save(event)
+
+
+def _announce(
+    uow: UnitOfWork,
+    event: Event,
+    before: m.EventSnapshot,
+    cause: Envelope | None,
+    correlation_id: str | None = None,
+) -> None:
+    """Tell the catalog what changed since ``before``, if anything it shows did."""
     change = catalog_change(before, snapshot(event), _now())
     if change is not None:
         _publish(uow, change, cause, correlation_id)
@@ -164,22 +180,46 @@ async def _locked(uow: UnitOfWork, event_id: UUID) -> tuple[Event, m.EventSnapsh
 async def decide_registrations(batch: Batch, uow: UnitOfWork) -> None:
     """Decide the registrations and release the cancellations of a batch from the
     registrations topic, in order, in one transaction (each event's inventory row stays
-    locked until it commits); other messages are skipped."""
+    locked until it commits); other messages are skipped.  The catalog hears once per
+    event and batch what the batch changed (caused by the event's last message in it)."""
+    handled = [
+        (envelope, payload)
+        for envelope, payload in batch
+        if isinstance(
+            payload, m.RegistrationRequested | m.RegistrationCancelled | m.SessionChoicesChanged
+        )
+    ]
+    requested: dict[UUID, list[UUID]] = {}
+    for _, payload in handled:
+        if isinstance(payload, m.RegistrationRequested):
+            requested.setdefault(payload.event_id, []).append(payload.registration_id)
     async with uow:
-        for envelope, payload in batch:
+        found: dict[UUID, tuple[Event, m.EventSnapshot]] = {}
+        last: dict[UUID, Envelope] = {}
+        for envelope, payload in handled:
             bind_message(envelope)
+            event = await uow.events.get(payload.event_id, lock=True)
+            if event is not None:
+                if event.event_id not in found:
+                    found[event.event_id] = (event, snapshot(event))
+                    # only under the event's lock: its seats are written under it
+                    await uow.seats.prefetch(requested.get(event.event_id, []))
+                last[event.event_id] = envelope
             if isinstance(payload, m.RegistrationRequested):
-                await _decide(uow, payload, envelope)
+                await _decide(uow, event, payload, envelope)
             elif isinstance(payload, m.RegistrationCancelled):
-                await _release(uow, payload, envelope)
-            elif isinstance(payload, m.SessionChoicesChanged):
-                await _change_choices(uow, payload, envelope)
+                await _release(uow, event, payload, envelope)
+            else:
+                await _change_choices(uow, event, payload, envelope)
+        for event_id, (event, before) in found.items():
+            _announce(uow, event, before, last[event_id])
         await uow.commit()
 
 
-async def _decide(uow: UnitOfWork, request: m.RegistrationRequested, cause: Envelope) -> None:
+async def _decide(
+    uow: UnitOfWork, event: Event | None, request: m.RegistrationRequested, cause: Envelope
+) -> None:
     """Decide one registration, unless it was decided before (a redelivery)."""
-    event = await uow.events.get(request.event_id, lock=True)
     if await uow.seats.get(request.registration_id) is not None:
         log.info("registration already decided", registration_id=str(request.registration_id))
         return
@@ -193,7 +233,6 @@ async def _decide(uow: UnitOfWork, request: m.RegistrationRequested, cause: Enve
         )
         await _decided(uow, seat, cause, new=request.requested_at)
         return
-    before = snapshot(event)
     seat = event.decide(request.registration_id, _now())
     seat.choices = {slot: tuple(ranking) for slot, ranking in request.choices.items()}
     waiting = seat.outcome is Outcome.WAITLISTED
@@ -206,7 +245,7 @@ async def _decide(uow: UnitOfWork, request: m.RegistrationRequested, cause: Enve
         position=event.waitlist_length if waiting else None,
         sessions=places,
     )
-    await _apply(uow, event, before, cause)
+    await _settle(uow, event, cause)
     log.info(
         "registration decided",
         registration_id=str(request.registration_id),
@@ -221,22 +260,22 @@ RELEASED_BECAUSE = {
 }
 
 
-async def _release(uow: UnitOfWork, cancelled: m.RegistrationCancelled, cause: Envelope) -> None:
+async def _release(
+    uow: UnitOfWork, event: Event | None, cancelled: m.RegistrationCancelled, cause: Envelope
+) -> None:
     """Free the seat or waiting place of a registration the attendee or the organisers
     cancelled; the head of the waiting list moves up, or a full event reopens.  Nothing
     happens if there is nothing to release."""
-    event = await uow.events.get(cancelled.event_id, lock=True)
     seat = await uow.seats.get(cancelled.registration_id)
     if event is None or seat is None or not seat.holds_place:
         log.info("nothing to release", registration_id=str(cancelled.registration_id))
         return
-    before = snapshot(event)
     was_waitlisted = seat.outcome is Outcome.WAITLISTED
     event.release(seat, RELEASED_BECAUSE[cancelled.cancelled_by])
     await _decided(uow, seat, cause, was_waitlisted=was_waitlisted)
     if not was_waitlisted:
         await _leave_sessions(uow, event, seat, cause)
-    await _apply(uow, event, before, cause)
+    await _settle(uow, event, cause)
     log.info(
         "registration released",
         registration_id=str(cancelled.registration_id),
@@ -245,12 +284,11 @@ async def _release(uow: UnitOfWork, cancelled: m.RegistrationCancelled, cause: E
 
 
 async def _change_choices(
-    uow: UnitOfWork, changed: m.SessionChoicesChanged, cause: Envelope
+    uow: UnitOfWork, event: Event | None, changed: m.SessionChoicesChanged, cause: Envelope
 ) -> None:
     """New rankings: kept with the seat; a confirmed seat's sessions change by the rule in
     ``capacity.domain.programme``.  Ignored after the change deadline (the gateway says so
     before it sends) and for a registration that holds no place."""
-    event = await uow.events.get(changed.event_id, lock=True)
     seat = await uow.seats.get(changed.registration_id)
     if event is None or seat is None or not seat.holds_place:
         log.info("no choices to change", registration_id=str(changed.registration_id))
@@ -262,11 +300,10 @@ async def _change_choices(
     seat.choices = {**seat.choices, **new}
     await uow.seats.save_choices(seat)
     if seat.outcome is Outcome.CONFIRMED and event.details.programme:
-        before = snapshot(event)
         sessions = await uow.sessions.get(event)
         changes = sessions.change(seat.registration_id, new, event.details.programme)
         _sessions_changed(uow, event, sessions, changes, cause)
-        await _apply(uow, event, before, cause)
+        await _settle(uow, event, cause)
     log.info("session choices changed", registration_id=str(changed.registration_id))
 
 

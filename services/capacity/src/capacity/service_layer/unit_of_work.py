@@ -4,6 +4,7 @@ together with the outbox."""
 from __future__ import annotations
 
 import abc
+from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
@@ -34,6 +35,12 @@ class EventRepository(abc.ABC):
 class SeatRepository(abc.ABC):
     @abc.abstractmethod
     async def get(self, registration_id: UUID) -> Seat | None: ...
+
+    @abc.abstractmethod
+    async def prefetch(self, registration_ids: Collection[UUID]) -> None:
+        """Read ahead which of these registrations (of one event, whose row this
+        transaction has locked) have a seat: ``get`` then needs no query for those that have
+        none (a batch of requests)."""
 
     @abc.abstractmethod
     async def add(
