@@ -34,7 +34,15 @@ from servicekit.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
 CHANNEL = "outbox"
-INSERT = "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4::jsonb)"
+QUEUE = (
+    "WITH queued AS ("
+    " INSERT INTO outbox (topic, key, value, headers)"
+    " SELECT topic, key, value, headers::jsonb"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY"
+    " AS message(topic, key, value, headers, n) ORDER BY n RETURNING 1"
+    f") SELECT pg_notify('{CHANNEL}', '') WHERE EXISTS (SELECT FROM queued)"
+)
+"""The messages of a transaction, in their order, and the relay's wake-up: one round trip."""
 BACKLOG = """
 SELECT count(*) AS waiting,
        coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8 AS lag
@@ -60,8 +68,8 @@ async def add(
     """Queue messages inside the caller's transaction; they are published after commit."""
     if not messages:
         return
-    await conn.executemany(INSERT, [row(payload, envelope) for payload, envelope in messages])
-    await conn.execute(f"NOTIFY {CHANNEL}")
+    rows = [row(payload, envelope) for payload, envelope in messages]
+    await conn.execute(QUEUE, *(list(column) for column in zip(*rows, strict=True)))
 
 
 class Relay:

@@ -347,7 +347,7 @@ async def test_a_topic_the_relay_may_not_write_holds_the_outbox_until_it_may(
     order, so the rows after it wait too) until the operator adds the ACL."""
     pool = await create_pool(registration_env["REGISTRATION_DATABASE_URL"])
     try:
-        await pool.execute(outbox.INSERT, topics.DELIVERIES.name, "k", "{}", "[]")
+        await pool.execute(outbox.QUEUE, [topics.DELIVERIES.name], ["k"], ["{}"], ["[]"])
         async with relay_running(pool, Settings(), client_id="test-relay", lock_id=4712):
             granted = await asyncio.to_thread(
                 secured.kafka_acls,
