@@ -150,6 +150,8 @@ class ServiceSettings(KafkaSettings):
     web_port: int | None = None
     pool_size: int = 10
     batch_size: int = 500
+    batch_within: float = 0.1
+    """Seconds a batch gathers records (``servicekit.stream.consume``)."""
     log_json: bool = True
     log_level: str = "INFO"
 

@@ -32,6 +32,7 @@ def build(settings: Settings) -> faust.App:
         topics.REGISTRATIONS,
         database.batches(handlers.decide_registrations, uow_factory),
         batch_size=settings.batch_size,
+        batch_within=settings.batch_within,
     )
 
     @app.timer(interval=settings.deadline_check_seconds)

@@ -102,6 +102,7 @@ def build(settings: Settings) -> faust.App:
             topic,
             on_decisions,
             batch_size=settings.batch_size,
+            batch_within=settings.batch_within,
             handler_timeout=settings.batch_timeout,
         )
     return app

@@ -29,6 +29,7 @@ def build(settings: Settings) -> faust.App:
         topics.DECISIONS,
         database.batches(handlers.apply_decisions, uow_factory),
         batch_size=settings.batch_size,
+        batch_within=settings.batch_within,
     )
     return app
 
