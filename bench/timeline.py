@@ -290,7 +290,7 @@ def plot(
     counts.plot(t, decided, label="decided (capacity, every kind)")
     if "confirmed" in timeline["decided"]:
         counts.plot(t, timeline["decided"]["confirmed"], ls="--", label="confirmed")
-    counts.plot(t, timeline["outcomes_known"], label="outcome known (attendees' long polls)")
+    counts.plot(t, timeline["outcomes_known"], label="outcome known (attendees' answers)")
     counts.plot(t, timeline["mails_sent"], ls=":", label="mails sent (notification)")
     counts.plot(t, timeline["mails_delivered"], label="mail delivered (attendees, SMTP sink)")
     for level in (attendees, capacity):
