@@ -3,7 +3,7 @@
 A use case is ``handler(command, uow)`` and owns its transaction (``async with uow: …
 await uow.commit()``); a batch of messages is one command, decided in one transaction.
 Every change to an event goes through ``_settle`` (promotions from the waiting list,
-closing/reopening) and ``_announce`` (the catalog message; once per event for a batch).
+closing/reopening) and then ``_announce`` (the catalog message; once per event and batch).
 """
 
 from __future__ import annotations
@@ -130,19 +130,6 @@ async def _leave_sessions(
     if event.details.programme:
         sessions = await uow.sessions.get(event)
         _sessions_changed(uow, event, sessions, sessions.release(seat.registration_id), cause)
-
-
-async def _apply(
-    uow: UnitOfWork,
-    event: Event,
-    before: m.EventSnapshot,
-    cause: Envelope | None,
-    correlation_id: str | None = None,
-) -> None:
-    """Promote from the waiting list while seats are free, settle open/closed, save, and
-    tell the catalog what changed."""
-    await _settle(uow, event, cause)
-    _announce(uow, event, before, cause, correlation_id)
 
 
 async def _settle(uow: UnitOfWork, event: Event, cause: Envelope | None) -> None:
@@ -338,7 +325,8 @@ async def _organise(
     async with uow:
         event, before = await _locked(uow, event_id)
         change(event)
-        await _apply(uow, event, before, None, correlation_id)
+        await _settle(uow, event, None)
+        _announce(uow, event, before, None, correlation_id)
         await uow.commit()
     log.info("event changed by organiser", event_id=str(event_id), status=event.status.value)
     return event
@@ -368,7 +356,8 @@ async def _rearrange(
         event, before = await _locked(uow, event_id)
         sessions = await uow.sessions.get(event)
         _sessions_changed(uow, event, sessions, await change(event, sessions), None)
-        await _apply(uow, event, before, None, correlation_id)
+        await _settle(uow, event, None)
+        _announce(uow, event, before, None, correlation_id)
         await uow.commit()
     return event
 
@@ -460,7 +449,8 @@ async def cancel_event(cmd: commands.CancelEvent, uow: UnitOfWork) -> Event:
             await _decided(uow, seat, None, was_waitlisted=was_waitlisted)
             if not was_waitlisted:
                 await _leave_sessions(uow, event, seat, None)
-        await _apply(uow, event, before, None, cmd.correlation_id)
+        await _settle(uow, event, None)
+        _announce(uow, event, before, None, cmd.correlation_id)
         await uow.commit()
     log.info("event cancelled", event_id=str(cmd.event_id))
     return event
