@@ -267,6 +267,26 @@ class SlotSnapshot(BaseModel):
     )
 
 
+STAND_CALL_DESCRIPTION_MAX_LENGTH = 2000
+MAX_STANDS = 500
+
+
+class StandCall(BaseModel):
+    """The call for stands at an event's "Markt der guten Ideen": Kommunen and initiatives
+    apply between ``opens_at`` and ``closes_at`` for one of ``stands`` stands."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime = Field(description="after opens_at, not after the event's start")
+    stands: int = Field(ge=1, le=MAX_STANDS, description="How many stands the market has")
+    description: str = Field(
+        "",
+        max_length=STAND_CALL_DESCRIPTION_MAX_LENGTH,
+        description="What a stand offers (size, table, power, …)",
+    )
+
+
 class EventSnapshot(BaseModel):
     """The full public state of one event at the moment the catalog message was written."""
 
@@ -299,6 +319,9 @@ class EventSnapshot(BaseModel):
     )
     choice_deadline: AwareDatetime | None = Field(
         None, description="Until then attendees may change their ranking of the sessions"
+    )
+    stand_call: StandCall | None = Field(
+        None, description="The call for stands at the Markt der guten Ideen, if there is one"
     )
     revision: int = Field(ge=1, description="Grows with every change; newer wins")
 

@@ -19,7 +19,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.fields import FieldInfo
 
-from contracts.messages import EventKind
+from contracts.messages import EventKind, StandCall
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 5000
@@ -130,6 +130,9 @@ class EventDetails(_Model):
     programme: list[ProgrammeSlot] = Field(default_factory=list, max_length=MAX_SLOTS)
     choice_deadline: AwareDatetime | None = Field(
         None, description="Until then attendees may change their ranking of the sessions"
+    )
+    stand_call: StandCall | None = Field(
+        None, description="A call for stands at the Markt der guten Ideen"
     )
 
 

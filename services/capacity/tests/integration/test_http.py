@@ -324,3 +324,68 @@ async def test_a_programme_is_created_kept_and_its_lists_and_moves_answered(
     assert answer.status_code == 200, answer.text
     lists = (await stranger.get(f"/events/{event['event_id']}/sessions")).json()
     assert [sorted(entry["holders"]) for entry in lists] == [sorted(people), []]
+
+
+def stand_call(**changes: object) -> dict[str, Any]:
+    return {
+        "opens_at": (START - timedelta(days=60)).isoformat(),
+        "closes_at": (START - timedelta(days=20)).isoformat(),
+        "stands": 20,
+        "description": "Ein Tisch, Strom und eine Stellwand",
+        **changes,
+    }
+
+
+async def test_a_call_for_stands_is_kept_announced_and_taken_back(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    event = (
+        await client.post("/events", json=details(capacity=300, stand_call=stand_call()))
+    ).json()
+    url = f"/events/{event['event_id']}"
+
+    call = (await client.get(url)).json()["stand_call"]
+    assert call["stands"] == 20
+    assert call["description"] == "Ein Tisch, Strom und eine Stellwand"
+    assert datetime.fromisoformat(call["closes_at"]) == START - timedelta(days=20)
+    assert (await catalog(app))[0][1]["stand_call"] == call
+
+    more = await client.put(url, json=details(stand_call=stand_call(stands=25)))
+    assert more.json()["stand_call"]["stands"] == 25
+    taken_back = await client.put(url, json=details())
+    assert taken_back.json()["stand_call"] is None
+    assert [snapshot["stand_call"] for _, snapshot in await catalog(app)] == [
+        call,
+        more.json()["stand_call"],
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "code"),
+    [
+        (
+            stand_call(closes_at=(START + timedelta(hours=1)).isoformat()),
+            "stand_call.closes_at",
+            "after_start",
+        ),
+        (
+            stand_call(opens_at=(START - timedelta(days=10)).isoformat()),
+            "stand_call.closes_at",
+            "before_opening",
+        ),
+        (stand_call(stands=0), "stand_call.stands", None),
+        (stand_call(description="x" * 2001), "stand_call.description", None),
+    ],
+)
+async def test_a_call_that_makes_no_sense_is_refused(
+    app: FastAPI, client: httpx.AsyncClient, call: dict[str, Any], field: str, code: str | None
+) -> None:
+    answer = await client.post("/events", json=details(capacity=300, stand_call=call))
+
+    assert answer.status_code == 422
+    (problem,) = answer.json()["errors"]
+    assert problem["field"] == field
+    assert code is None or problem["code"] == code
+    assert problem["message_de"] and problem["message_en"]
+    assert await catalog(app) == []

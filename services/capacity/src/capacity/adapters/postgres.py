@@ -21,6 +21,7 @@ from capacity.domain.model import (
     Rejection,
     ReleaseReason,
     Seat,
+    StandCall,
     Status,
 )
 from capacity.domain.programme import SlotAllocation
@@ -49,6 +50,7 @@ EVENT_FIELDS = (
     "registration_deadline",
     "programme",
     "choice_deadline",
+    "stand_call",
     "status",
     "close_reason",
     "seats_taken",
@@ -98,6 +100,19 @@ def _programme(stored: str) -> tuple[Slot, ...]:
     return tuple(slots)
 
 
+def _stand_call(stored: str | None) -> StandCall | None:
+    if stored is None:
+        return None
+    call = json.loads(stored)
+    return StandCall(
+        **{
+            **call,
+            "opens_at": datetime.fromisoformat(call["opens_at"]),
+            "closes_at": datetime.fromisoformat(call["closes_at"]),
+        }
+    )
+
+
 def _stored(value: object) -> str:
     return json.dumps(value, default=str)
 
@@ -105,6 +120,7 @@ def _stored(value: object) -> str:
 def _event(row: asyncpg.Record) -> Event:
     data: dict[str, Any] = dict(row)
     data["programme"] = _programme(data["programme"])
+    data["stand_call"] = _stand_call(data["stand_call"])
     details = Details(**{name: data.pop(name) for name in DETAILS_FIELDS})
     data["status"] = Status(data["status"])
     data["close_reason"] = CloseReason(data["close_reason"]) if data["close_reason"] else None
@@ -122,6 +138,8 @@ def _values(event: Event) -> list[object]:
         for name in EVENT_FIELDS
     }
     values["programme"] = _stored([asdict(slot) for slot in event.details.programme])
+    call = event.details.stand_call
+    values["stand_call"] = _stored(asdict(call)) if call else None
     values["session_counts"] = _stored(
         {str(session): list(counts) for session, counts in event.session_counts.items()}
     )

@@ -29,6 +29,7 @@ __all__ = [
     "Rejection",
     "ReleaseReason",
     "Seat",
+    "StandCall",
     "Status",
 ]
 
@@ -77,6 +78,38 @@ NEGATIVE_CAPACITY = Problem(
 )
 
 
+CALL_CLOSES_BEFORE_OPENING = Problem(
+    field="stand_call.closes_at",
+    code="before_opening",
+    message_de="Die Bewerbungsfrist muss nach ihrem Beginn enden.",
+    message_en="The call for stands must close after it opens.",
+)
+CALL_CLOSES_AFTER_START = Problem(
+    field="stand_call.closes_at",
+    code="after_start",
+    message_de="Die Bewerbungsfrist darf nicht nach dem Beginn der Veranstaltung enden.",
+    message_en="The call for stands must not close after the event starts.",
+)
+
+
+@dataclass(frozen=True)
+class StandCall:
+    """The call for stands at the event's "Markt der guten Ideen": applications between
+    ``opens_at`` and ``closes_at`` for one of ``stands`` stands."""
+
+    opens_at: datetime
+    closes_at: datetime
+    stands: int
+    description: str = ""
+    """What a stand offers."""
+
+    def problems(self, event_starts_at: datetime) -> list[Problem]:
+        return [
+            *([CALL_CLOSES_BEFORE_OPENING] if self.closes_at <= self.opens_at else []),
+            *([CALL_CLOSES_AFTER_START] if self.closes_at > event_starts_at else []),
+        ]
+
+
 @dataclass(frozen=True)
 class Details:
     """What the organisers say about an event: everything but its seats and its state."""
@@ -95,6 +128,7 @@ class Details:
     programme: tuple[Slot, ...] = ()
     choice_deadline: datetime | None = None
     """Until then attendees may change their ranking of the sessions."""
+    stand_call: StandCall | None = None
 
     def check(self) -> None:
         """Raise ``InvalidEvent`` for details an organiser must correct."""
@@ -102,6 +136,7 @@ class Details:
             *([TITLE_MISSING] if not self.title.strip() else []),
             *([ENDS_BEFORE_START] if self.ends_at < self.starts_at else []),
             *programme_problems(self.programme),
+            *(self.stand_call.problems(self.starts_at) if self.stand_call else []),
         ]
         if problems:
             raise InvalidEvent(*problems)

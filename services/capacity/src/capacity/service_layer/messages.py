@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from uuid import UUID
 
@@ -105,6 +106,7 @@ def snapshot(event: Event) -> m.EventSnapshot:
         registration_deadline=details.registration_deadline,
         programme=programme(event),
         choice_deadline=details.choice_deadline,
+        stand_call=m.StandCall(**asdict(details.stand_call)) if details.stand_call else None,
         revision=event.revision,
     )
 
