@@ -188,7 +188,10 @@ def test_the_check_finds_a_wrong_allocator(wrong):
                 return True
         return False
 
-    assert find(steps, broken, settings=settings(max_examples=2000, database=None))
+    # derandomized: the same search every run (a random one missed now and then)
+    assert find(
+        steps, broken, settings=settings(max_examples=2000, database=None, derandomize=True)
+    )
 
 
 def test_the_session_held_keeps_its_claim_when_it_moves_up():
