@@ -43,9 +43,11 @@ async def publish_event(
     city: str = "Stuttgart",
     days_ahead: int = 30,
     description: str = "Austausch für Kommunen und Quartiersbüros.\n\nMit Mittagessen.",
+    stands: int = 0,
 ) -> PublicEvent:
-    """Create and publish an event through the capacity API; returns once the public site
-    lists it on the start page and serves its page."""
+    """Create and publish an event through the capacity API (with ``stands`` a call for that
+    many stands, open from yesterday until a week before the start); returns once the public
+    site lists it on the start page and serves its page."""
     start = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(
         hour=8, minute=0, second=0, microsecond=0
     )
@@ -63,6 +65,14 @@ async def publish_event(
                 "capacity": capacity,
                 "waitlist_enabled": True,
                 "description": description,
+                "stand_call": {
+                    "opens_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+                    "closes_at": (start - timedelta(days=7)).isoformat(),
+                    "stands": stands,
+                    "description": "Ein Tisch, Strom und eine Stellwand.",
+                }
+                if stands
+                else None,
             },
         )
         assert answer.status_code == 201, answer.text

@@ -72,7 +72,7 @@ async def test_every_public_page_is_accessible(
     artifacts_dir: Path,
     limited_gateway: str,
 ) -> None:
-    event = await make_event(title=f"Praxisforum barrierefrei ({lang})", capacity=1)
+    event = await make_event(title=f"Praxisforum barrierefrei ({lang})", capacity=1, stands=12)
     page = await browsing.page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
     audit = Audit(
@@ -100,6 +100,7 @@ async def test_every_public_page_is_accessible(
 
     async with audit.step("event"):
         await page.goto(event.path)
+        await expect(page.locator("#stand-call-title")).to_be_visible()  # the Markt's call
         await audit.check("event")
 
     async with audit.step("form-errors"):

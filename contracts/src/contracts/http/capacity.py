@@ -19,6 +19,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.fields import FieldInfo
 
+from contracts.http.errors import Problem
 from contracts.messages import EventKind, StandCall
 
 TITLE_MAX_LENGTH = 200
@@ -32,6 +33,22 @@ SESSION_TEXT_MAX_LENGTH = 300
 SESSION_DESCRIPTION_MAX_LENGTH = 2000
 MAX_SESSIONS = 20
 MAX_SLOTS = 30
+
+
+CALL_CLOSES_BEFORE_OPENING = Problem(
+    field="stand_call.closes_at",
+    code="before_opening",
+    message_de="Die Bewerbungsfrist muss nach ihrem Beginn enden.",
+    message_en="The call for stands must close after it opens.",
+)
+CALL_CLOSES_AFTER_START = Problem(
+    field="stand_call.closes_at",
+    code="after_start",
+    message_de="Die Bewerbungsfrist darf nicht nach dem Beginn der Veranstaltung enden.",
+    message_en="The call for stands must not close after the event starts.",
+)
+"""The rules of a call for stands (``StandCall``), checked by capacity and by the desk's form
+(which names its own field)."""
 
 
 class CapacityErrorCode(StrEnum):

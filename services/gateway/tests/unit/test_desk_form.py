@@ -10,6 +10,7 @@ from contracts.messages import SessionSnapshot, SlotSnapshot
 from gateway.desk.domain.model import validate_event, validate_new_event
 from gateway.desk.domain.organisers import InvalidAccount, RecentFailures, account_details
 from gateway.desk.domain.programme import SessionNotFound, row_layout, with_session_capacity
+from gateway.desk.domain.stand_call import stand_call_values
 from gateway.domain.validation import InvalidInput
 from services.gateway.tests.unit.conftest import snapshot
 
@@ -272,3 +273,49 @@ def test_a_sessions_capacity_changes_and_nothing_else():
     assert (details.title, details.choice_deadline) == (event.title, event.choice_deadline)
     with pytest.raises(SessionNotFound):
         with_session_capacity(event, uuid.uuid4(), 15)
+
+
+CALL = {
+    "call_stands": " 20 ",
+    "call_opens_date": "2026-01-15",
+    "call_opens_time": "09:00",
+    "call_closes_date": "2026-02-15",
+    "call_closes_time": "23:59",
+    "call_description": " Ein Tisch und Strom.\n\nAufbau ab 8 Uhr. ",
+}
+
+
+def test_a_call_for_stands_is_read_in_berlin_time_and_shown_again_for_editing():
+    details, _ = validate_new_event({**FORM, **CALL})
+
+    call = details.stand_call
+    assert call is not None
+    assert call.stands == 20
+    assert call.opens_at == datetime(2026, 1, 15, 8, 0, tzinfo=UTC)
+    assert call.closes_at == datetime(2026, 2, 15, 22, 59, tzinfo=UTC)
+    assert call.description == "Ein Tisch und Strom.\n\nAufbau ab 8 Uhr."
+    assert stand_call_values(call) == {
+        **{name: value.strip() for name, value in CALL.items()},
+        "call_description": "Ein Tisch und Strom.\n\nAufbau ab 8 Uhr.",
+    }
+    assert validate_new_event(FORM)[0].stand_call is None
+    assert stand_call_values(None) == {}
+
+
+@pytest.mark.parametrize(
+    ("changes", "wrong"),
+    [
+        ({"call_stands": "0"}, {"call_stands"}),
+        ({"call_stands": "viele"}, {"call_stands"}),
+        ({"call_opens_date": ""}, {"call_opens_date"}),
+        ({"call_closes_time": "spät"}, {"call_closes_time"}),
+        ({"call_closes_date": "2026-01-10"}, {"call_closes_date"}),  # before it opens
+        ({"call_closes_date": "2026-03-12", "call_closes_time": "10:30"}, {"call_closes_date"}),
+        ({"call_description": "x" * 2001}, {"call_description"}),
+    ],
+)
+def test_a_call_that_makes_no_sense_names_its_field(changes, wrong):
+    with pytest.raises(InvalidInput) as exc:
+        validate_new_event({**FORM, **CALL, **changes})
+    assert fields(exc) == wrong
+    assert all(p.message_de and p.message_en for p in exc.value.problems)

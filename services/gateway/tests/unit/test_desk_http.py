@@ -106,6 +106,7 @@ async def test_create_sends_the_contracted_body():
         "registration_deadline",
         "programme",
         "choice_deadline",
+        "stand_call",
         "capacity",
         "publish",
     }

@@ -12,7 +12,7 @@ from contracts.attendees import AccessibilityNeed, AttendeeRole
 from contracts.http.errors import ApiError, Problem
 from contracts.http.registration import FeedbackEntry as Feedback
 from contracts.http.registration import RegistrationStatus
-from contracts.messages import CloseReason, EventKind, EventStatus, Locale
+from contracts.messages import CloseReason, EventKind, EventStatus, Locale, StandCall
 from gateway.desk.service_layer.ports import CapacityRefused, CapacityUnavailable
 from gateway.service_layer.ports import RegistrationUnavailable
 
@@ -471,3 +471,52 @@ async def test_no_personal_data_in_the_logs(
     logged = caplog.text + json.dumps([record.__dict__ for record in caplog.records], default=str)
     for secret in ("Lotte", "lotte@example.org", "team@example.org", "Petra Planer"):
         assert secret not in logged
+
+
+async def test_the_call_for_stands_is_set_shown_again_and_taken_back(
+    desk_client, capacity, form_token
+):
+    event = capacity.add(
+        starts_at=datetime(2026, 7, 1, 7, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 7, 1, 15, 0, tzinfo=UTC),
+        stand_call=StandCall(
+            opens_at=datetime(2026, 4, 1, 8, 0, tzinfo=UTC),
+            closes_at=datetime(2026, 5, 15, 21, 59, tzinfo=UTC),
+            stands=20,
+            description="Ein Tisch und Strom.",
+        ),
+    )
+    path = f"/verwaltung/veranstaltungen/{event.event_id}/bearbeiten"
+
+    form = await desk_client.get(path)
+    assert "Markt der guten Ideen: Bewerbung für Stände" in form.text
+    assert 'name="call_stands" value="20"' in form.text or 'value="20"' in form.text
+    assert 'value="2026-05-15"' in form.text and 'value="23:59"' in form.text
+    assert "Ein Tisch und Strom." in form.text
+    assert_accessible(form.text)
+
+    called = {
+        **NEW_EVENT,
+        "start_date": "2026-07-01",
+        "end_date": "2026-07-01",
+        "deadline_date": "",
+        "deadline_time": "",
+        "call_stands": "25",
+        "call_opens_date": "2026-04-01",
+        "call_opens_time": "10:00",
+        "call_closes_date": "2026-07-02",  # after the start
+        "call_closes_time": "12:00",
+    }
+    refused = await post_form(desk_client, path, path, called, form_token)
+    assert refused.status_code == 422
+    assert "Die Bewerbungsfrist darf nicht nach dem Beginn der Veranstaltung enden." in refused.text
+    assert capacity.updated == []
+
+    called["call_closes_date"] = "2026-06-01"
+    await post_form(desk_client, path, path, called, form_token)
+    without = {k: v for k, v in called.items() if not k.startswith("call_")}
+    await post_form(desk_client, path, path, without, form_token)
+    calls = [details.stand_call for _, details in capacity.updated]
+    assert calls[0] is not None and calls[0].stands == 25
+    assert calls[0].closes_at == datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+    assert calls[1] is None

@@ -21,6 +21,7 @@ from contracts.messages import (
     SessionSnapshot,
     SessionWait,
     SlotSnapshot,
+    StandCall,
 )
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 
@@ -1338,3 +1339,68 @@ async def test_a_cancelled_event_takes_no_new_choice(
     assert "Die Veranstaltung wurde abgesagt." in page.text
     assert "geschlossen" not in page.text
     assert not Elements(page.text).find("select")
+
+
+def call(opens: datetime, closes: datetime, stands: int = 20) -> StandCall:
+    return StandCall(
+        opens_at=opens,
+        closes_at=closes,
+        stands=stands,
+        description="Ein Tisch, Strom und eine Stellwand.\n\nAufbau ab 8 Uhr.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("stand_call", "german", "english"),
+    [
+        (
+            call(datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 5, 15, 21, 59, tzinfo=UTC)),
+            "Bewerbung bis Fr., 15.05.2026, 23:59 Uhr möglich.",
+            "Applications are open until Fri, 15 May 2026, 23:59.",
+        ),
+        (
+            call(datetime(2026, 4, 1, 8, tzinfo=UTC), datetime(2026, 5, 15, 21, 59, tzinfo=UTC)),
+            "Bewerbung ab Mi., 01.04.2026, 10:00 Uhr möglich, bis Fr., 15.05.2026, 23:59 Uhr.",
+            "Applications open on Wed, 1 April 2026, 10:00 and close on Fri, 15 May 2026, 23:59.",
+        ),
+        (
+            call(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 15, tzinfo=UTC), stands=1),
+            "Bewerbungsfrist abgelaufen.",
+            "The application period has ended.",
+        ),
+    ],
+)
+async def test_the_event_page_shows_the_call_for_stands_and_its_state(
+    client, add_event, stand_call, german, english
+):
+    event = add_event(stand_call=stand_call)
+    url = f"/veranstaltungen/{event.event_id}"
+
+    deutsch = await client.get(url)
+    client.cookies.set("lang", "en")
+    englisch = await client.get(url)
+
+    page = assert_accessible_page(deutsch.text)
+    assert "Markt der guten Ideen: Bewerbung für einen Stand" in page.find_text("h2")
+    assert german in html.unescape(re.sub(r"<[^>]+>", "", deutsch.text))
+    assert english in html.unescape(re.sub(r"<[^>]+>", "", englisch.text))
+    assert (
+        f'datetime="{stand_call.closes_at.isoformat()}"' in deutsch.text or "abgelaufen" in german
+    )
+    stands = "1 Stand." if stand_call.stands == 1 else f"{stand_call.stands} Stände."
+    assert stands in deutsch.text
+    assert "<p>Aufbau ab 8 Uhr.</p>" in deutsch.text
+    assert '<html lang="en">' in englisch.text
+    assert "Market of good ideas: apply for a stand" in englisch.text
+
+
+async def test_without_a_call_or_once_cancelled_the_page_shows_none(client, add_event, send):
+    plain = add_event()
+    called = add_event(
+        stand_call=call(datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 5, 15, tzinfo=UTC))
+    )
+    send(EventCancelled, called, status=EventStatus.CANCELLED)
+
+    for event in (plain, called):
+        page = (await client.get(f"/veranstaltungen/{event.event_id}")).text
+        assert "stand-call" not in page

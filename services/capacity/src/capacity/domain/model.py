@@ -13,7 +13,11 @@ from enum import StrEnum
 from uuid import UUID
 
 from capacity.domain.sessions import Slot, programme_problems
-from contracts.http.capacity import CapacityErrorCode
+from contracts.http.capacity import (
+    CALL_CLOSES_AFTER_START,
+    CALL_CLOSES_BEFORE_OPENING,
+    CapacityErrorCode,
+)
 from contracts.http.errors import Problem
 from contracts.messages import CloseReason, ReleaseReason
 from contracts.messages import EventStatus as Status
@@ -75,20 +79,6 @@ NEGATIVE_CAPACITY = Problem(
     code="invalid",
     message_de="Die Kapazität muss 0 oder mehr sein.",
     message_en="The capacity must be zero or more.",
-)
-
-
-CALL_CLOSES_BEFORE_OPENING = Problem(
-    field="stand_call.closes_at",
-    code="before_opening",
-    message_de="Die Bewerbungsfrist muss nach ihrem Beginn enden.",
-    message_en="The call for stands must close after it opens.",
-)
-CALL_CLOSES_AFTER_START = Problem(
-    field="stand_call.closes_at",
-    code="after_start",
-    message_de="Die Bewerbungsfrist darf nicht nach dem Beginn der Veranstaltung enden.",
-    message_en="The call for stands must not close after the event starts.",
 )
 
 

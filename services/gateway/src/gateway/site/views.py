@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
-from contracts.messages import EventKind, SessionPlace, SessionSnapshot, SlotSnapshot
+from contracts.messages import EventKind, SessionPlace, SessionSnapshot, SlotSnapshot, StandCall
 from gateway.domain import labels
 from gateway.domain.model import Availability, Listing
 from gateway.domain.programme import choice_field, choice_slots, rank_count
@@ -177,6 +177,34 @@ def place_views(
 
 
 @dataclass(frozen=True)
+class StandCallView:
+    """The call for stands at the Markt der guten Ideen as the event page shows it: before
+    it opens, while it is open, or after its deadline."""
+
+    state: str
+    """``upcoming``, ``open`` or ``closed``."""
+    opens: str
+    opens_at: str
+    closes: str
+    closes_at: str
+    stands: int
+    paragraphs: list[str]
+
+    @classmethod
+    def of(cls, call: StandCall, now: datetime, t: labels.Translator) -> StandCallView:
+        state = "upcoming" if now < call.opens_at else "open" if now < call.closes_at else "closed"
+        return cls(
+            state=state,
+            opens=labels.moment(call.opens_at, t.locale),
+            opens_at=call.opens_at.isoformat(),
+            closes=labels.moment(call.closes_at, t.locale),
+            closes_at=call.closes_at.isoformat(),
+            stands=call.stands,
+            paragraphs=[p.strip() for p in call.description.split("\n\n") if p.strip()],
+        )
+
+
+@dataclass(frozen=True)
 class EventView:
     event_id: UUID
     title: str
@@ -197,6 +225,7 @@ class EventView:
     programme: list[SlotView] = field(default_factory=list)
     choice_deadline: str | None = None
     choice_deadline_at: str | None = None
+    stand_call: StandCallView | None = None
 
     @classmethod
     def of(cls, listing: Listing, now: datetime, t: labels.Translator) -> EventView:
@@ -223,6 +252,9 @@ class EventView:
             programme=programme_view(listing, t),
             choice_deadline=labels.moment(choice_deadline, t.locale) if choice_deadline else None,
             choice_deadline_at=choice_deadline.isoformat() if choice_deadline else None,
+            stand_call=StandCallView.of(event.stand_call, now, t)
+            if event.stand_call and not listing.cancelled
+            else None,
         )
 
     @property

@@ -20,6 +20,7 @@ from contracts.messages import EventKind
 from gateway.desk.domain.fields import check_text, local_moment, optional_moment
 from gateway.desk.domain.fields import parse_capacity as parse_capacity
 from gateway.desk.domain.programme import programme_from_form
+from gateway.desk.domain.stand_call import stand_call_from_form
 from gateway.domain.validation import InvalidInput
 
 # The event form's texts with their limits and the ones it needs are capacity's own
@@ -207,6 +208,7 @@ def validate_event(form: Mapping[str, str]) -> EventDetails:
     deadlines = {name: _deadline(form, name, problems) for name in DEADLINES}
     _order(starts_at, ends_at, deadlines, problems)
     programme = programme_from_form(form, starts_at, ends_at, problems)
+    stand_call = stand_call_from_form(form, starts_at, problems)
     if problems or kind is None or starts_at is None or ends_at is None:
         raise InvalidInput(problems)
     return EventDetails(
@@ -217,6 +219,7 @@ def validate_event(form: Mapping[str, str]) -> EventDetails:
         registration_deadline=deadlines["deadline"],
         programme=programme,
         choice_deadline=deadlines["choice_deadline"],
+        stand_call=stand_call,
         **texts,
     )
 

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from contracts.attendees import AccessibilityNeed
 from contracts.http.capacity import MAX_SLOTS
 from contracts.messages import EventKind, EventSnapshot
+from gateway.desk.domain import stand_call
 from gateway.desk.domain.commands import (
     CancelForAttendee,
     ChangeCapacity,
@@ -136,6 +137,7 @@ FORM_FIELDS = {
     "ends_at": "end_date",
     "registration_deadline": "deadline_date",
     "choice_deadline": "choice_deadline_date",
+    **stand_call.CAPACITY_FIELDS,
 }
 LIVE_INTERVAL_MS = 5000
 
@@ -370,7 +372,7 @@ def form_of(event: EventSnapshot) -> dict[str, str]:
         ("deadline", event.registration_deadline),
     ):
         values[f"{name}_date"], values[f"{name}_time"] = local(moment)
-    return values | programme_values(event)
+    return values | programme_values(event) | stand_call.stand_call_values(event.stand_call)
 
 
 @router.get("/veranstaltungen/{event_id}/bearbeiten")
