@@ -148,6 +148,13 @@ async def seed(capacity_url: str, token: str) -> int:
             }
             if sample["kind"] == "fachtag":
                 sample["programme"] = fachtag_programme(starts_at)
+                sample["stand_call"] = {
+                    "opens_at": (base - timedelta(days=50)).isoformat(),
+                    "closes_at": (base - timedelta(days=14)).isoformat(),
+                    "stands": 24,
+                    "description": "Kommunen und Initiativen zeigen ihre Projekte an einem "
+                    "Stand: ein Tisch, zwei Stühle, Strom und eine Stellwand.",
+                }
             (await client.post("/events", json=sample)).raise_for_status()
             created += 1
         return created
