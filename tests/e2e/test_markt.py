@@ -12,36 +12,24 @@ import httpx
 from devstack.stack import Stack
 
 from . import kafka
-from .test_walking_skeleton import CATALOG, event_page_up
+from .test_walking_skeleton import CATALOG, create_event_with, event_page_up
 
 
 async def test_a_call_for_stands_reaches_the_catalog_and_the_event_page(stack: Stack) -> None:
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=90)
-    closes = start - timedelta(days=30)
+    def call(start: datetime) -> dict[str, Any]:
+        return {
+            "opens_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+            "closes_at": (start - timedelta(days=7)).isoformat(),
+            "stands": 24,
+            "description": "Ein Tisch, Strom und eine Stellwand.",
+        }
+
+    event = await create_event_with(
+        stack, 300, "Fachtag Quartier – Markt der guten Ideen", stand_call=call
+    )
+    event_id = event["event_id"]
+    closes = datetime.fromisoformat(event["starts_at"]) - timedelta(days=7)
     async with httpx.AsyncClient() as client:
-        answer = await client.post(
-            f"{stack.capacity_url}/events",
-            headers=stack.internal_headers,
-            json={
-                "title": "Fachtag Quartier – Markt der guten Ideen",
-                "kind": "fachtag",
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(hours=7)).isoformat(),
-                "venue": "Hospitalhof",
-                "city": "Stuttgart",
-                "organiser_contact": "quartier@example.org",
-                "capacity": 300,
-                "stand_call": {
-                    "opens_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
-                    "closes_at": closes.isoformat(),
-                    "stands": 24,
-                    "description": "Ein Tisch, Strom und eine Stellwand.",
-                },
-            },
-        )
-        assert answer.status_code == 201, answer.text
-        event: dict[str, Any] = answer.json()
-        event_id = event["event_id"]
         url = await event_page_up(stack, client, event_id)
         page = (await client.get(url)).text
         client.cookies.set("lang", "en")

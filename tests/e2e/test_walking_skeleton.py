@@ -27,6 +27,8 @@ CATALOG = "capacity.catalog.v1"
 
 Programme = Callable[[datetime], list[dict[str, Any]]]
 """The programme's slots for an event starting at the given moment."""
+StandCall = Callable[[datetime], dict[str, Any]]
+"""The call for stands of an event starting at the given moment."""
 
 
 async def create_event(stack: Stack, capacity: int, title: str = "Fachtag Quartier 2026") -> str:
@@ -38,9 +40,10 @@ async def create_event_with(
     capacity: int,
     title: str = "Fachtag Quartier 2026",
     programme: Programme | None = None,
+    stand_call: StandCall | None = None,
 ) -> dict[str, Any]:
-    """A Fachtag through capacity's organiser API (with ``programme`` its slots), once the
-    gateway lists it; its snapshot."""
+    """A Fachtag through capacity's organiser API (with ``programme`` its slots, with
+    ``stand_call`` its call for stands), once the gateway lists it; its snapshot."""
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     async with httpx.AsyncClient() as client:
         answer = await client.post(
@@ -57,6 +60,7 @@ async def create_event_with(
                 "waitlist_enabled": True,
                 "description": "Quartiersentwicklung im Land",
                 "programme": programme(start) if programme else [],
+                "stand_call": stand_call(start) if stand_call else None,
             },
         )
     assert answer.status_code == 201, answer.text

@@ -11,6 +11,7 @@ and ``MAX_CAPACITY``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Annotated
@@ -47,8 +48,18 @@ CALL_CLOSES_AFTER_START = Problem(
     message_de="Die Bewerbungsfrist darf nicht nach dem Beginn der Veranstaltung enden.",
     message_en="The call for stands must not close after the event starts.",
 )
-"""The rules of a call for stands (``StandCall``), checked by capacity and by the desk's form
-(which names its own field)."""
+
+
+def call_problems(
+    opens_at: datetime, closes_at: datetime, event_starts_at: datetime | None
+) -> list[Problem]:
+    """What is wrong with a call for stands (``StandCall``) that opens and closes then, for an
+    event starting at ``event_starts_at``: capacity checks it, the desk's form too (naming its
+    own field)."""
+    return [
+        *([CALL_CLOSES_BEFORE_OPENING] if closes_at <= opens_at else []),
+        *([CALL_CLOSES_AFTER_START] if event_starts_at and closes_at > event_starts_at else []),
+    ]
 
 
 class CapacityErrorCode(StrEnum):

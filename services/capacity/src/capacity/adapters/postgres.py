@@ -100,19 +100,6 @@ def _programme(stored: str) -> tuple[Slot, ...]:
     return tuple(slots)
 
 
-def _stand_call(stored: str | None) -> StandCall | None:
-    if stored is None:
-        return None
-    call = json.loads(stored)
-    return StandCall(
-        **{
-            **call,
-            "opens_at": datetime.fromisoformat(call["opens_at"]),
-            "closes_at": datetime.fromisoformat(call["closes_at"]),
-        }
-    )
-
-
 def _stored(value: object) -> str:
     return json.dumps(value, default=str)
 
@@ -120,7 +107,8 @@ def _stored(value: object) -> str:
 def _event(row: asyncpg.Record) -> Event:
     data: dict[str, Any] = dict(row)
     data["programme"] = _programme(data["programme"])
-    data["stand_call"] = _stand_call(data["stand_call"])
+    if data["stand_call"] is not None:
+        data["stand_call"] = StandCall.model_validate_json(data["stand_call"])
     details = Details(**{name: data.pop(name) for name in DETAILS_FIELDS})
     data["status"] = Status(data["status"])
     data["close_reason"] = CloseReason(data["close_reason"]) if data["close_reason"] else None
@@ -139,7 +127,7 @@ def _values(event: Event) -> list[object]:
     }
     values["programme"] = _stored([asdict(slot) for slot in event.details.programme])
     call = event.details.stand_call
-    values["stand_call"] = _stored(asdict(call)) if call else None
+    values["stand_call"] = call.model_dump_json() if call else None
     values["session_counts"] = _stored(
         {str(session): list(counts) for session, counts in event.session_counts.items()}
     )

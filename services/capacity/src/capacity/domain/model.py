@@ -13,13 +13,9 @@ from enum import StrEnum
 from uuid import UUID
 
 from capacity.domain.sessions import Slot, programme_problems
-from contracts.http.capacity import (
-    CALL_CLOSES_AFTER_START,
-    CALL_CLOSES_BEFORE_OPENING,
-    CapacityErrorCode,
-)
+from contracts.http.capacity import CapacityErrorCode, call_problems
 from contracts.http.errors import Problem
-from contracts.messages import CloseReason, ReleaseReason
+from contracts.messages import CloseReason, ReleaseReason, StandCall
 from contracts.messages import EventStatus as Status
 from contracts.messages import RejectionReason as Rejection
 
@@ -83,24 +79,6 @@ NEGATIVE_CAPACITY = Problem(
 
 
 @dataclass(frozen=True)
-class StandCall:
-    """The call for stands at the event's "Markt der guten Ideen": applications between
-    ``opens_at`` and ``closes_at`` for one of ``stands`` stands."""
-
-    opens_at: datetime
-    closes_at: datetime
-    stands: int
-    description: str = ""
-    """What a stand offers."""
-
-    def problems(self, event_starts_at: datetime) -> list[Problem]:
-        return [
-            *([CALL_CLOSES_BEFORE_OPENING] if self.closes_at <= self.opens_at else []),
-            *([CALL_CLOSES_AFTER_START] if self.closes_at > event_starts_at else []),
-        ]
-
-
-@dataclass(frozen=True)
 class Details:
     """What the organisers say about an event: everything but its seats and its state."""
 
@@ -119,14 +97,16 @@ class Details:
     choice_deadline: datetime | None = None
     """Until then attendees may change their ranking of the sessions."""
     stand_call: StandCall | None = None
+    """The Markt der guten Ideen's call for stands (the contract's value, as the enums)."""
 
     def check(self) -> None:
         """Raise ``InvalidEvent`` for details an organiser must correct."""
+        call = self.stand_call
         problems = [
             *([TITLE_MISSING] if not self.title.strip() else []),
             *([ENDS_BEFORE_START] if self.ends_at < self.starts_at else []),
             *programme_problems(self.programme),
-            *(self.stand_call.problems(self.starts_at) if self.stand_call else []),
+            *(call_problems(call.opens_at, call.closes_at, self.starts_at) if call else []),
         ]
         if problems:
             raise InvalidEvent(*problems)

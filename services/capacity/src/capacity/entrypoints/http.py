@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, status
 from capacity import bootstrap
 from capacity.config import Settings
 from capacity.domain import commands
-from capacity.domain.model import Details, Event, InvalidEvent, Refused, StandCall
+from capacity.domain.model import Details, Event, InvalidEvent, Refused
 from capacity.domain.sessions import Session, Slot
 from capacity.service_layer import handlers
 from capacity.service_layer.messages import session_places, snapshot
@@ -109,11 +109,10 @@ def conflict(description: str) -> dict[int | str, dict[str, Any]]:
 def details(body: EventDetails) -> Details:
     """The body as domain details; new slots and sessions get their ids here."""
     data = body.model_dump(include=set(EventDetails.model_fields) - {"programme", "stand_call"})
-    call = body.stand_call
     return Details(
         **data,
         programme=tuple(_slot(slot) for slot in body.programme),
-        stand_call=StandCall(**call.model_dump()) if call else None,
+        stand_call=body.stand_call,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from uuid import UUID
 
@@ -106,7 +105,7 @@ def snapshot(event: Event) -> m.EventSnapshot:
         registration_deadline=details.registration_deadline,
         programme=programme(event),
         choice_deadline=details.choice_deadline,
-        stand_call=m.StandCall(**asdict(details.stand_call)) if details.stand_call else None,
+        stand_call=details.stand_call,
         revision=event.revision,
     )
 

@@ -176,6 +176,11 @@ def place_views(
     return views
 
 
+def paragraphs(text: str) -> list[str]:
+    """A text's paragraphs (an empty line between them)."""
+    return [part.strip() for part in text.split("\n\n") if part.strip()]
+
+
 @dataclass(frozen=True)
 class StandCallView:
     """The call for stands at the Markt der guten Ideen as the event page shows it: before
@@ -200,7 +205,7 @@ class StandCallView:
             closes=labels.moment(call.closes_at, t.locale),
             closes_at=call.closes_at.isoformat(),
             stands=call.stands,
-            paragraphs=[p.strip() for p in call.description.split("\n\n") if p.strip()],
+            paragraphs=paragraphs(call.description),
         )
 
 
@@ -272,7 +277,7 @@ class EventView:
 
     @property
     def paragraphs(self) -> list[str]:
-        return [part.strip() for part in self.description.split("\n\n") if part.strip()]
+        return paragraphs(self.description)
 
     @property
     def choice_slots(self) -> list[SlotView]:

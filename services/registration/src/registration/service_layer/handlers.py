@@ -98,14 +98,13 @@ async def apply_decisions(batch: Batch, uow: UnitOfWork) -> int:
     """Keep the status of every registration in step with capacity's decisions, in one
     transaction and a few round trips for the whole batch; returns how many were new (a
     repeated message changes nothing, other messages are skipped)."""
-    decisions = [(e, p) for e, p in batch if isinstance(p, m.Decision)]
+    decisions: dict[UUID, tuple[Envelope, m.Decision]] = {}
+    for envelope, payload in batch:
+        if isinstance(payload, m.Decision):  # a second copy in the same batch is a repeat
+            decisions.setdefault(envelope.id, (envelope, payload))
     async with uow:
-        new = await uow.first_times(DECISIONS_CONSUMER, [envelope.id for envelope, _ in decisions])
-        fresh = []
-        for envelope, decision in decisions:
-            if envelope.id in new:
-                new.discard(envelope.id)  # a second copy in the same batch is a repeat
-                fresh.append((envelope, decision))
+        new = await uow.first_times(DECISIONS_CONSUMER, list(decisions))
+        fresh = [item for message_id, item in decisions.items() if message_id in new]
         registrations = await uow.registrations.get_many(
             {decision.registration_id for _, decision in fresh}, lock=True
         )

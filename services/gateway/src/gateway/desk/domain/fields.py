@@ -84,6 +84,14 @@ def local_moment(
     return datetime.combine(day, at, tzinfo=BERLIN)
 
 
+def form_moment(moment: datetime | None) -> tuple[str, str]:
+    """A moment as the form's date and time fields show it (Berlin time); empty for none."""
+    if moment is None:
+        return "", ""
+    at = moment.astimezone(BERLIN)
+    return at.strftime("%Y-%m-%d"), at.strftime("%H:%M")
+
+
 def optional_moment(
     day_text: str, time_text: str, field: str, problems: list[Problem]
 ) -> datetime | None:

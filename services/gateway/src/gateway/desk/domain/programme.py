@@ -35,6 +35,7 @@ from gateway.desk.domain.fields import (
     Where,
     check_text,
     date_problem,
+    form_moment,
     parse_capacity,
     parse_date,
     parse_time,
@@ -291,22 +292,18 @@ def programme_from_form(
 # --- from capacity's snapshot -----------------------------------------------------------
 
 
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(BERLIN)
-
-
 def programme_values(event: EventSnapshot) -> dict[str, str]:
     """The programme as the form shows it for editing, with an empty row for a new slot and
     empty rows for new sessions; ids in the hidden fields."""
     values = {SLOT_ROWS: str(len(event.programme) + EMPTY_SLOTS)}
     for number, slot in enumerate(event.programme, start=1):
-        starts, ends = _local(slot.starts_at), _local(slot.ends_at)
+        day, starts = form_moment(slot.starts_at)
         values |= {
             slot_field(number, "id"): str(slot.slot_id),
             slot_field(number, "title"): slot.title,
-            slot_field(number, "date"): starts.strftime("%Y-%m-%d"),
-            slot_field(number, "start_time"): starts.strftime("%H:%M"),
-            slot_field(number, "end_time"): ends.strftime("%H:%M"),
+            slot_field(number, "date"): day,
+            slot_field(number, "start_time"): starts,
+            slot_field(number, "end_time"): form_moment(slot.ends_at)[1],
             slot_field(number, "ranks"): str(slot.ranks) if slot.sessions else "",
             slot_field(number, "choice_required"): "ja" if slot.choice_required else "",
             slot_field(number, "fallback"): "ja" if slot.fallback else "",
@@ -324,9 +321,9 @@ def programme_values(event: EventSnapshot) -> dict[str, str]:
                 session_field(number, index, "capacity"): str(session.capacity),
             }
     if event.choice_deadline is not None:
-        deadline = _local(event.choice_deadline)
-        values["choice_deadline_date"] = deadline.strftime("%Y-%m-%d")
-        values["choice_deadline_time"] = deadline.strftime("%H:%M")
+        values["choice_deadline_date"], values["choice_deadline_time"] = form_moment(
+            event.choice_deadline
+        )
     return values
 
 

@@ -1,17 +1,16 @@
 """The event form's call for stands at the Markt der guten Ideen: how many stands, from when
 until when Kommunen and initiatives may apply, what a stand offers.  Every field left empty
-is no call; capacity checks the same rules again (``capacity.domain.model.StandCall``)."""
+is no call; capacity checks the same rules again (``contracts.http.capacity.call_problems``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
 
-from contracts.http.capacity import CALL_CLOSES_AFTER_START, CALL_CLOSES_BEFORE_OPENING
+from contracts.http.capacity import call_problems
 from contracts.http.errors import Problem
 from contracts.messages import MAX_STANDS, STAND_CALL_DESCRIPTION_MAX_LENGTH, StandCall
-from gateway.desk.domain.fields import check_text, local_moment
-from gateway.domain.labels import BERLIN
+from gateway.desk.domain.fields import check_text, form_moment, local_moment
 
 FIELDS = (
     "call_stands",
@@ -48,16 +47,6 @@ def _stands(value: str, problems: list[Problem]) -> int | None:
     return stands
 
 
-def _order(
-    opens_at: datetime, closes_at: datetime, starts_at: datetime | None, problems: list[Problem]
-) -> None:
-    broken = [
-        *([CALL_CLOSES_BEFORE_OPENING] if closes_at <= opens_at else []),
-        *([CALL_CLOSES_AFTER_START] if starts_at and closes_at > starts_at else []),
-    ]
-    problems.extend(problem.model_copy(update={"field": "call_closes_date"}) for problem in broken)
-
-
 def stand_call_from_form(
     form: Mapping[str, str], starts_at: datetime | None, problems: list[Problem]
 ) -> StandCall | None:
@@ -81,7 +70,10 @@ def stand_call_from_form(
         multiline=True,
     )
     if opens_at is not None and closes_at is not None:
-        _order(opens_at, closes_at, starts_at, problems)
+        problems.extend(
+            problem.model_copy(update={"field": "call_closes_date"})
+            for problem in call_problems(opens_at, closes_at, starts_at)
+        )
     if len(problems) > known or stands is None or opens_at is None or closes_at is None:
         return None
     return StandCall(opens_at=opens_at, closes_at=closes_at, stands=stands, description=description)
@@ -93,9 +85,5 @@ def stand_call_values(call: StandCall | None) -> dict[str, str]:
         return {}
     values = {"call_stands": str(call.stands), "call_description": call.description}
     for name, moment in (("call_opens", call.opens_at), ("call_closes", call.closes_at)):
-        at = moment.astimezone(BERLIN)
-        values[f"{name}_date"], values[f"{name}_time"] = (
-            at.strftime("%Y-%m-%d"),
-            at.strftime("%H:%M"),
-        )
+        values[f"{name}_date"], values[f"{name}_time"] = form_moment(moment)
     return values

@@ -30,6 +30,7 @@ from gateway.desk.domain.commands import (
     ShowChanges,
     ShowEvent,
 )
+from gateway.desk.domain.fields import form_moment
 from gateway.desk.domain.model import (
     ParticipantFilter,
     validate_event,
@@ -349,13 +350,6 @@ def moment_of(value: str) -> datetime | None:
 
 def form_of(event: EventSnapshot) -> dict[str, str]:
     """An event's details as the form shows them (dates and times in Berlin time)."""
-
-    def local(moment: datetime | None) -> tuple[str, str]:
-        if moment is None:
-            return "", ""
-        at = moment.astimezone(labels.BERLIN)
-        return at.strftime("%Y-%m-%d"), at.strftime("%H:%M")
-
     values = {
         "title": event.title,
         "kind": event.kind.value,
@@ -371,7 +365,7 @@ def form_of(event: EventSnapshot) -> dict[str, str]:
         ("end", event.ends_at),
         ("deadline", event.registration_deadline),
     ):
-        values[f"{name}_date"], values[f"{name}_time"] = local(moment)
+        values[f"{name}_date"], values[f"{name}_time"] = form_moment(moment)
     return values | programme_values(event) | stand_call.stand_call_values(event.stand_call)
 
 
