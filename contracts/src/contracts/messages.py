@@ -64,6 +64,9 @@ class RejectionReason(StrEnum):
     EVENT_CLOSED = "event_closed"
     EVENT_CANCELLED = "event_cancelled"
     UNKNOWN_EVENT = "unknown_event"
+    CONTINGENT_FULL = "contingent_full"
+    """An exhibitor's link used after the stand's staff seats are all taken, or after the
+    stand was withdrawn or declined."""
 
 
 class ReleaseReason(StrEnum):
@@ -107,6 +110,12 @@ class RegistrationRequested(IntegrationEvent):
         description="The ranked sessions per choice slot of the event's programme (none "
         "for an event without one)",
     )
+    stand_application_id: UUID | None = Field(
+        None,
+        description="Set for a stand's staff member (the exhibitors' personal link): the "
+        "day seat comes from that accepted stand's contingent, never from the public "
+        "capacity",
+    )
 
 
 class SessionChoicesChanged(IntegrationEvent):
@@ -126,6 +135,54 @@ class RegistrationCancelled(IntegrationEvent):
     cancelled_by: CancelledBy = Field(
         CancelledBy.ATTENDEE, description="Who cancelled: the attendee (link) or the organisers"
     )
+
+
+# --- registration.stand-applications.v1 ---------------------------------------------
+
+
+class ApplicationState(StrEnum):
+    """Where an application for a stand at the Markt der guten Ideen stands."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    """By the applicant (the link in their mail); final."""
+
+
+class StandApplicationChange(IntegrationEvent):
+    """An application changed its state.  The project, the Kommune and the contact person
+    stay with the registration service (its API); ``revision`` counts the application's
+    changes (1 = received), so ``(application_id, revision)`` names each change once."""
+
+    application_id: UUID
+    event_id: UUID
+    revision: int = Field(ge=1)
+    staff: int = Field(ge=1, description="How many people staff the stand")
+    locale: Locale = Locale.DE
+    occurred_at: AwareDatetime
+
+
+class StandApplicationReceived(StandApplicationChange):
+    pass
+
+
+class StandApplicationAccepted(StandApplicationChange):
+    """The stand is the applicant's; ``staff`` day seats are kept for its team apart from
+    the public capacity."""
+
+
+class StandApplicationWaitlisted(StandApplicationChange):
+    pass
+
+
+class StandApplicationDeclined(StandApplicationChange):
+    was_accepted: bool = Field(False, description="True: the stand it held is free again")
+
+
+class StandApplicationWithdrawn(StandApplicationChange):
+    was_accepted: bool = Field(False, description="True: the stand it held is free again")
 
 
 # --- capacity.decisions.v1 -----------------------------------------------------------
@@ -395,4 +452,9 @@ ALL_MESSAGES: tuple[type[IntegrationEvent], ...] = (
     EventCancelled,
     NotificationSent,
     NotificationFailed,
+    StandApplicationReceived,
+    StandApplicationAccepted,
+    StandApplicationWaitlisted,
+    StandApplicationDeclined,
+    StandApplicationWithdrawn,
 )

@@ -84,7 +84,30 @@ DELIVERIES = Topic(
     description="What mail was sent (or failed for good) for which decision.",
 )
 
-ALL_TOPICS: tuple[Topic, ...] = (REGISTRATIONS, DECISIONS, SESSIONS, CATALOG, DELIVERIES)
+STAND_APPLICATIONS = Topic(
+    name="registration.stand-applications.v1",
+    key_field="event_id",
+    partitions=8,
+    owner="registration",
+    messages=(
+        m.StandApplicationReceived,
+        m.StandApplicationAccepted,
+        m.StandApplicationWaitlisted,
+        m.StandApplicationDeclined,
+        m.StandApplicationWithdrawn,
+    ),
+    description="Applications for a stand at the Markt der guten Ideen: received, "
+    "accepted, waitlisted, declined, withdrawn; ids and counts only.",
+)
+
+ALL_TOPICS: tuple[Topic, ...] = (
+    REGISTRATIONS,
+    DECISIONS,
+    SESSIONS,
+    CATALOG,
+    DELIVERIES,
+    STAND_APPLICATIONS,
+)
 
 
 def topic_for(message: type[m.IntegrationEvent]) -> Topic:

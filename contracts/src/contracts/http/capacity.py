@@ -78,6 +78,10 @@ class CapacityErrorCode(StrEnum):
     UNKNOWN_SESSION = "unknown_session"
     NOT_CONFIRMED = "not_confirmed"
     """A session is only for a registration with a confirmed day seat."""
+    NO_STAND_CALL = "no_stand_call"
+    """A stand reserved at an event without a call for stands (409)."""
+    STANDS_FULL = "stands_full"
+    """Every stand of the call is taken (409)."""
 
 
 class EventAction(StrEnum):
@@ -195,6 +199,25 @@ class NewCapacity(_Model):
     fewer than are taken."""
 
     capacity: int = Field(ge=0, le=MAX_CAPACITY)
+
+
+class StandReservation(_Model):
+    """``PUT /events/{id}/stands/{application_id}`` (internal token, the registration service
+    on accepting an application): the stand is taken and ``staff`` day seats are kept for
+    its team apart from the public capacity.  Repeating it changes only ``staff``;
+    ``DELETE`` frees the stand and its staff seats (a staff member's day seat already
+    confirmed is released with it)."""
+
+    staff: int = Field(ge=1, le=10)
+
+
+class StandsTaken(_Model):
+    """The answer to the stand reservations: the call's stands and how many are taken."""
+
+    event_id: UUID
+    stands: int = Field(description="the call's stands (0: no call)")
+    taken: int
+    staff_seats: int = Field(description="day seats kept for the accepted stands' staff")
 
 
 def _length(field: FieldInfo, bound: str) -> int | None:

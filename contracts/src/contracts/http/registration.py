@@ -170,6 +170,12 @@ class NewRegistration(_Model):
         description="Per choice slot of the event's programme (slot_id), the sessions "
         "ranked, best first",
     )
+    exhibitor_token: str | None = Field(
+        None,
+        max_length=500,
+        description="A stand's staff member's personal link (``GET /exhibitor-links/{token}``"
+        "): the day seat comes from the stand's contingent, not the public capacity",
+    )
 
 
 class NewChoices(_Model):
