@@ -216,10 +216,11 @@ class NewDecision(_Model):
 
 class ApplicationContact(_Model):
     """``GET /stand-applications/{id}/contact`` (internal token): for the notification
-    service's mails only, with the applicant's link and, once accepted, one personal
-    registration link per staff member."""
+    service's mails only.  ``application.history`` holds each change's note (a mail takes
+    the note of its message's ``revision``); ``token`` is the applicant's link; once
+    accepted, ``exhibitor_tokens`` holds one personal registration link per staff member."""
 
-    application: StandApplicationView
+    application: StandApplication
     token: str
     exhibitor_tokens: list[str] = Field(default_factory=list)
 
