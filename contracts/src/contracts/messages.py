@@ -86,6 +86,14 @@ class NotificationKind(StrEnum):
     SESSION_CHANGED = "session_changed"
     """The person now holds another session of a choice slot (a move up, their own change
     of choice, the organisers' move)."""
+    STAND_APPLICATION_RECEIVED = "stand_application_received"
+    """The mails to a stand's applicant (the Markt der guten Ideen), one per change of the
+    application: these kinds are the notification service's ledger only and never on
+    ``notification.deliveries.v1``, which reports the mails to registrations."""
+    STAND_APPLICATION_ACCEPTED = "stand_application_accepted"
+    STAND_APPLICATION_WAITLISTED = "stand_application_waitlisted"
+    STAND_APPLICATION_DECLINED = "stand_application_declined"
+    STAND_APPLICATION_WITHDRAWN = "stand_application_withdrawn"
 
 
 class CancelledBy(StrEnum):

@@ -261,7 +261,10 @@ class Stack:
             ]
 
         registration = env(
-            "REGISTRATION", database_url=self.dsns["registration"], internal_token=c.internal_token
+            "REGISTRATION",
+            database_url=self.dsns["registration"],
+            internal_token=c.internal_token,
+            capacity_url=self.capacity_url,
         )
         capacity = env(
             "CAPACITY", database_url=self.dsns["capacity"], internal_token=c.internal_token

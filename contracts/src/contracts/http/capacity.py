@@ -204,11 +204,13 @@ class NewCapacity(_Model):
 class StandReservation(_Model):
     """``PUT /events/{id}/stands/{application_id}`` (internal token, the registration service
     on accepting an application): the stand is taken and ``staff`` day seats are kept for
-    its team apart from the public capacity.  Repeating it changes only ``staff``;
-    ``DELETE`` frees the stand and its staff seats (a staff member's day seat already
-    confirmed is released with it)."""
+    its team apart from the public capacity.  Repeating it changes only ``staff``.  The
+    stand is freed by ``StandApplicationDeclined``/``Withdrawn`` (``was_accepted``) on
+    ``registration.stand-applications.v1`` with a higher ``revision`` (its staff's day seats
+    are released with it)."""
 
     staff: int = Field(ge=1, le=10)
+    revision: int = Field(ge=1, description="the application's revision that accepted it")
 
 
 class StandsTaken(_Model):

@@ -17,3 +17,8 @@ class Settings(ServiceSettings):
     internal_token: SecretStr = SecretStr("dev-internal-token")
     cancel_secret: SecretStr = SecretStr("dev-cancel-secret")
     cancel_token_days: int = 365
+    """How long the links in mails (cancelling, an application's page, an exhibitor's
+    registration) work."""
+    capacity_url: str = "http://127.0.0.1:8002"
+    """Capacity's API: the call for stands, and a stand taken when an application is
+    accepted (with ``internal_token``)."""

@@ -25,12 +25,14 @@ from .conftest import TOKEN, body
 
 
 async def first_registration_message(
-    broker: str, wanted: Callable[[m.IntegrationEvent], bool]
+    broker: str,
+    wanted: Callable[[m.IntegrationEvent], bool],
+    topic: topics.Topic = topics.REGISTRATIONS,
 ) -> tuple[bytes | None, Envelope, m.IntegrationEvent]:
-    """The first message on the registrations topic (from its start) that ``wanted`` picks,
-    as its key, envelope and payload; fails after 15 s without one."""
+    """The first message on ``topic`` (from its start) that ``wanted`` picks, as its key,
+    envelope and payload; fails after 15 s without one."""
     consumer = AIOKafkaConsumer(
-        topics.REGISTRATIONS.name,
+        topic.name,
         bootstrap_servers=broker,
         group_id=f"t-{uuid4()}",
         auto_offset_reset="earliest",
@@ -39,7 +41,7 @@ async def first_registration_message(
     try:
         async with asyncio.timeout(15):
             async for record in consumer:
-                envelope, payload = decode(topics.REGISTRATIONS, list(record.headers), record.value)
+                envelope, payload = decode(topic, list(record.headers), record.value)
                 if wanted(payload):
                     return record.key, envelope, payload
     finally:

@@ -11,6 +11,8 @@ from uuid import UUID
 import asyncpg
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
+from registration.adapters.sql import like
+from registration.adapters.stand_applications import PostgresStandApplications
 from registration.adapters.status_changes import CHANNEL
 from registration.domain.commands import ListParticipants
 from registration.domain.model import (
@@ -52,6 +54,7 @@ FIELDS = (
     "health_consent_at",
     "choices",
     "email_normalized",
+    "stand_application_id",
 )
 COLUMNS = ", ".join(FIELDS)
 CASTS = {"choices": "::jsonb"}
@@ -87,13 +90,6 @@ ACCESSIBILITY_REPORT = (
 )
 
 
-def _like(text: str) -> str:
-    """An ILIKE pattern that finds ``text`` anywhere, its own ``%``, ``_`` and ``\\``
-    taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _page_filter(query: ListParticipants) -> tuple[str, list[Any]]:
     """The WHERE clause of a page and its parameters ($1 the event)."""
     conditions, values = ["event_id = $1"], [query.event_id]
@@ -103,7 +99,7 @@ def _page_filter(query: ListParticipants) -> tuple[str, list[Any]]:
         return f"${len(values)}"
 
     if query.text.strip():
-        pattern = value(_like(query.text.strip()))
+        pattern = value(like(query.text.strip()))
         conditions.append(
             f"(name ILIKE {pattern} OR email ILIKE {pattern} OR organisation ILIKE {pattern})"
         )
@@ -140,6 +136,7 @@ def _values(r: Registration) -> tuple[Any, ...]:
         a.consent_at,
         _choices_json(r.choices),
         r.email_normalized,
+        r.stand_application_id,
     )
 
 
@@ -175,6 +172,7 @@ def _registration(row: asyncpg.Record) -> Registration:
             consent_at=row["health_consent_at"],
         ),
         choices=_choices(row["choices"]),
+        stand_application_id=row["stand_application_id"],
     )
 
 
@@ -327,6 +325,7 @@ class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):
     def bind(self, conn: asyncpg.Connection) -> None:
         self.registrations = PostgresRegistrations(conn)
         self.feedback = PostgresFeedback(conn)
+        self.applications = PostgresStandApplications(conn)
 
     async def first_times(self, consumer: str, message_ids: Collection[UUID]) -> set[UUID]:
         rows = await self._conn.fetch(

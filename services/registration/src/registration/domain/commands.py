@@ -11,6 +11,8 @@ from uuid import UUID
 
 from contracts import messages as m
 from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.http.stands import ApplicationDecision, StandNeed
+from contracts.messages import ApplicationState
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class RegisterAttendee:
     health_data_consent: bool = False
     choices: Mapping[UUID, Sequence[UUID]] = field(default_factory=dict)
     """Per choice slot of the programme, the sessions ranked, best first."""
+    stand_seat: tuple[UUID, int] | None = None
+    """A stand's staff member (the application and seat of their personal link): the day
+    seat comes from the stand's contingent."""
 
 
 @dataclass(frozen=True)
@@ -71,3 +76,51 @@ class ListParticipants:
     roles: tuple[AttendeeRole, ...] = ()
     needs: tuple[AccessibilityNeed, ...] = ()
     oldest_first: bool = False
+
+
+@dataclass(frozen=True)
+class ApplyForStand:
+    event_id: UUID
+    project_title: str
+    organisation: str
+    description: str
+    contact_name: str
+    email: str
+    staff: int
+    needs: tuple[StandNeed, ...]
+    needs_other: str
+    publish_consent: bool
+    locale: m.Locale
+    idempotency_key: str
+    correlation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DecideApplication:
+    event_id: UUID
+    application_id: UUID
+    decision: ApplicationDecision
+    note: str = ""
+    correlation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawApplication:
+    application_id: UUID
+    correlation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ListApplications:
+    """One page of an event's applications for the organisers: ``text`` found in project,
+    Kommune, contact or e-mail (any case), any of ``states``/``needs`` (empty: no filter),
+    ``organisation`` exactly (empty: any); oldest first unless ``newest_first``."""
+
+    event_id: UUID
+    limit: int
+    offset: int = 0
+    text: str = ""
+    states: tuple[ApplicationState, ...] = ()
+    needs: tuple[StandNeed, ...] = ()
+    organisation: str = ""
+    newest_first: bool = False

@@ -125,6 +125,8 @@ class Registration:
     role: AttendeeRole = AttendeeRole.OTHER
     accessibility: Accessibility = field(default_factory=Accessibility)
     choices: Ranking = field(default_factory=dict)
+    stand_application_id: UUID | None = None
+    """A stand's staff member: the accepted application whose contingent seats them."""
 
     @property
     def email_normalized(self) -> str:

@@ -43,22 +43,25 @@ from contracts.http.registration import (
     RegistrationStatus,
     privacy_consent_missing,
 )
+from contracts.http.stands import ApplicationErrorCode
 from contracts.messages import CancelledBy, Locale, RejectionReason
 from registration import bootstrap
-from registration.adapters.cancel_tokens import (
-    CancelTokens,
+from registration.adapters.link_tokens import (
     Clock,
     ExpiredToken,
     InvalidToken,
+    LinkTokens,
     utc_now,
 )
 from registration.adapters.status_changes import StatusChanges, listening
 from registration.config import Settings
 from registration.domain import commands
 from registration.domain.model import HealthConsentMissing, NotActive, Registration
+from registration.domain.stands import NotAccepted
 from registration.entrypoints import metrics
+from registration.entrypoints.stands import routers as stand_routers
 from registration.service_layer import handlers
-from registration.service_layer.unit_of_work import UnitOfWork
+from registration.service_layer.unit_of_work import Stands, UnitOfWork
 from servicekit.http import (
     INTERNAL_TOKEN_RESPONSES,
     ApiException,
@@ -136,27 +139,41 @@ NOT_ACTIVE = ApiError(
     message_en="Your registration was cancelled or declined, so your choice of sessions can "
     "no longer be changed.",
 )
+NOT_EXHIBITOR = ApiError(
+    code=ApplicationErrorCode.NOT_ACCEPTED,
+    message_de="Dieser Link für das Standteam gilt nicht (mehr): Die Bewerbung ist nicht "
+    "angenommen. Bitte wenden Sie sich an das Veranstaltungsteam.",
+    message_en="This link for the stand's team is not valid (any more): the application is "
+    "not accepted. Please contact the organisers.",
+)
 
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
-    """The app; ``clock`` is what time it is for the cancel links (tests move it)."""
+def create_app(
+    settings: Settings | None = None, *, clock: Clock = utc_now, stands: Stands | None = None
+) -> FastAPI:
+    """The app; ``clock`` is what time it is for the links (tests move it), ``stands``
+    capacity's API (tests give a fake)."""
     settings = settings or Settings()
     service = "registration-http"
     app = service_app(
         title="Quartier registration API",
         service=service,
         settings=settings,
-        bootstrap=lambda pool: bootstrap.bootstrap(settings, pool=pool, clock=clock),
+        bootstrap=lambda pool: bootstrap.bootstrap(settings, pool=pool, clock=clock, stands=stands),
         relay_lock=bootstrap.RELAY_LOCK,
         resources={"status_changes": listening},
     )
 
-    def tokens() -> CancelTokens:
-        """The cancel-link signer ``bootstrap`` wired when the app started."""
-        services: bootstrap.Dependencies = app.state.services
-        return services.cancel_tokens
+    def services() -> bootstrap.Dependencies:
+        """What ``bootstrap`` wired when the app started."""
+        wired: bootstrap.Dependencies = app.state.services
+        return wired
+
+    def tokens() -> LinkTokens:
+        """The cancel-link signer."""
+        return services().cancel_tokens
 
     # Only notification and the organiser desk, with the shared internal token.
     internal = APIRouter(
@@ -173,7 +190,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
 
     def token_owner(token: str) -> UUID:
         try:
-            return tokens().registration_id(token)
+            return tokens().subject(token)
         except ExpiredToken:
             raise ApiException(status.HTTP_410_GONE, EXPIRED_TOKEN) from None
         except InvalidToken:
@@ -196,11 +213,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         status_code=status.HTTP_202_ACCEPTED,
         response_model=RegistrationAccepted,
         responses={
+            409: {"model": ApiError, "description": "not_accepted (exhibitor_token)"},
             422: {
                 "model": ApiError,
                 "description": "consent_required, "
                 "health_consent_required or invalid_request (errors: the fields)",
-            }
+            },
         },
     )
     async def register(
@@ -214,9 +232,17 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
 
         The same ``Idempotency-Key`` or the same e-mail for the same event returns the
         registration made first.  Accessibility needs are health data: without
-        ``health_data_consent`` they are refused (``health_consent_required``)."""
+        ``health_data_consent`` they are refused (``health_consent_required``).  With an
+        ``exhibitor_token`` (a stand's staff member's link) the seat comes from the stand's
+        contingent; 409 ``not_accepted`` when the stand is not (or no longer) accepted."""
         if privacy_consent_missing(body.privacy_consent):
             raise ApiException(status.HTTP_422_UNPROCESSABLE_CONTENT, CONSENT_REQUIRED)
+        stand_seat = None
+        if body.exhibitor_token is not None:
+            try:
+                stand_seat = services().exhibitor_tokens.seat(body.exhibitor_token)
+            except (ExpiredToken, InvalidToken):
+                raise ApiException(status.HTTP_409_CONFLICT, NOT_EXHIBITOR) from None
         cmd = commands.RegisterAttendee(
             event_id=body.event_id,
             name=body.name,
@@ -230,6 +256,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             accessibility_other=body.accessibility_other,
             health_data_consent=body.health_data_consent,
             choices=body.choices,
+            stand_seat=stand_seat,
         )
         try:
             registration, created = await handlers.register(cmd, unit)
@@ -237,6 +264,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             raise ApiException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT, HEALTH_CONSENT_REQUIRED
             ) from None
+        except NotAccepted:
+            raise ApiException(status.HTTP_409_CONFLICT, NOT_EXHIBITOR) from None
         metrics.accepted(service, new=created)
         status_url = f"/registrations/{registration.registration_id}"
         response.headers["Location"] = status_url
@@ -456,5 +485,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
             for f in await handlers.latest_feedback(limit, unit)
         ]
 
+    public_stands, internal_stands = stand_routers(services)
+    app.include_router(public_stands)
+    internal.include_router(internal_stands)
     app.include_router(internal)
     return app

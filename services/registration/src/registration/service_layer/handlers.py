@@ -7,6 +7,7 @@ one transaction, each message recorded as processed in it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
@@ -23,6 +24,7 @@ from registration.domain.model import (
     Registration,
     ranking,
 )
+from registration.domain.stands import NotAccepted
 from registration.service_layer.unit_of_work import UnitOfWork
 from servicekit.context import Batch, bind_message
 
@@ -40,7 +42,7 @@ RELEASE_REASONS = {
 }
 
 
-def _publish(uow: UnitOfWork, payload: m.IntegrationEvent, correlation_id: str | None) -> None:
+def publish(uow: UnitOfWork, payload: m.IntegrationEvent, correlation_id: str | None) -> None:
     """Queue ``payload`` in the outbox, carrying the correlation id of the request."""
     uow.publish(payload, Envelope.new(payload, source=SOURCE, correlation_id=correlation_id))
 
@@ -51,6 +53,10 @@ async def register(cmd: commands.RegisterAttendee, uow: UnitOfWork) -> tuple[Reg
     Returns the registration and whether it is new; a repeated request (same idempotency
     key, or the same e-mail for the same event) returns the existing one.  Raises
     ``HealthConsentMissing`` for accessibility needs without consent (nothing is stored).
+
+    A stand's staff member (``stand_seat``: their personal link) registers for the event of
+    an accepted application, once per link; capacity gives the seat from the stand's
+    contingent.  Raises ``NotAccepted`` when the application is not accepted (any more).
     """
     now = datetime.now(UTC)
     accessibility = Accessibility.declare(
@@ -74,6 +80,8 @@ async def register(cmd: commands.RegisterAttendee, uow: UnitOfWork) -> tuple[Reg
         choices=ranking(cmd.choices),
     )
     async with uow:
+        if cmd.stand_seat is not None:
+            candidate = await _exhibitor(candidate, *cmd.stand_seat, uow)
         stored = await uow.registrations.add(candidate)
         created = stored.registration_id == candidate.registration_id
         if created:
@@ -83,8 +91,9 @@ async def register(cmd: commands.RegisterAttendee, uow: UnitOfWork) -> tuple[Reg
                 requested_at=now,
                 locale=cmd.locale,
                 choices=stored.choices,
+                stand_application_id=stored.stand_application_id,
             )
-            _publish(uow, payload, cmd.correlation_id)
+            publish(uow, payload, cmd.correlation_id)
         await uow.commit()
     log.info(
         "registration stored" if created else "registration repeated",
@@ -92,6 +101,26 @@ async def register(cmd: commands.RegisterAttendee, uow: UnitOfWork) -> tuple[Reg
         event_id=str(stored.event_id),
     )
     return stored, created
+
+
+async def _exhibitor(
+    candidate: Registration, application_id: UUID, seat: int, uow: UnitOfWork
+) -> Registration:
+    """The registration of a stand's staff member: for the application's event, with the
+    link as its idempotency key (the same link twice: the same registration)."""
+    application = await uow.applications.get(application_id)
+    if (
+        application is None
+        or not application.accepted
+        or application.event_id != candidate.event_id
+        or not 1 <= seat <= application.staff
+    ):
+        raise NotAccepted(application_id)
+    return replace(
+        candidate,
+        stand_application_id=application_id,
+        idempotency_key=f"exhibitor:{application_id}:{seat}",
+    )
 
 
 async def apply_decisions(batch: Batch, uow: UnitOfWork) -> int:
@@ -163,7 +192,7 @@ async def cancel_registration(
                 cancelled_at=now,
                 cancelled_by=cmd.by,
             )
-            _publish(uow, payload, cmd.correlation_id)
+            publish(uow, payload, cmd.correlation_id)
         await uow.commit()
     log.info(
         "registration cancelled" if changed else "cancellation repeated",
@@ -190,7 +219,7 @@ async def change_choices(cmd: commands.ChangeChoices, uow: UnitOfWork) -> Regist
             choices=changed,
             changed_at=datetime.now(UTC),
         )
-        _publish(uow, payload, cmd.correlation_id)
+        publish(uow, payload, cmd.correlation_id)
         await uow.commit()
     log.info("choices changed", registration_id=str(cmd.registration_id), slots=len(changed))
     return registration

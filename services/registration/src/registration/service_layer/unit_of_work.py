@@ -7,8 +7,10 @@ from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
-from registration.domain.commands import ListParticipants
+from contracts.messages import StandCall
+from registration.domain.commands import ListApplications, ListParticipants
 from registration.domain.model import AccessibilityReport, Feedback, Registration
+from registration.domain.stands import ApplicationCounts, StandApplication
 from servicekit import unit_of_work
 
 
@@ -73,10 +75,59 @@ class FeedbackRepository(abc.ABC):
         """Up to ``limit`` messages, newest first."""
 
 
+class StandApplicationRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, application: StandApplication) -> StandApplication:
+        """Store it, or return the application already stored under its idempotency key."""
+
+    @abc.abstractmethod
+    async def get(self, application_id: UUID, *, lock: bool = False) -> StandApplication | None:
+        """With its history; with ``lock`` the row stays locked until commit."""
+
+    @abc.abstractmethod
+    async def save(self, application: StandApplication) -> None:
+        """Store its state and the history entries not stored yet."""
+
+    @abc.abstractmethod
+    async def page(self, query: ListApplications) -> tuple[list[StandApplication], int]:
+        """The applications ``query`` asks for (with their history) and how many match."""
+
+    @abc.abstractmethod
+    async def counts(self, event_id: UUID) -> ApplicationCounts: ...
+
+    @abc.abstractmethod
+    async def published(self, event_id: UUID) -> list[StandApplication]:
+        """The accepted applications whose applicants consented to publish, oldest first."""
+
+
 class UnitOfWork(unit_of_work.UnitOfWork):
     registrations: RegistrationRepository
     feedback: FeedbackRepository
+    applications: StandApplicationRepository
 
     @abc.abstractmethod
     async def first_times(self, consumer: str, message_ids: Collection[UUID]) -> set[UUID]:
         """Record that ``consumer`` handled ``message_ids``; those it had not before."""
+
+
+class CapacityUnavailable(Exception):
+    """Capacity, which counts the stands, did not answer as its contract says."""
+
+
+class StandsFull(Exception):
+    """Every stand of the call is taken."""
+
+
+class Stands(abc.ABC):
+    """Capacity's half of the Markt: the event's call and the stands taken."""
+
+    @abc.abstractmethod
+    async def call(self, event_id: UUID) -> StandCall | None:
+        """The event's call for stands (None: no call, or no such published event)."""
+
+    @abc.abstractmethod
+    async def reserve(
+        self, event_id: UUID, application_id: UUID, staff: int, revision: int
+    ) -> None:
+        """Take a stand for the application (again: nothing new) and keep ``staff`` day
+        seats for its team; raises ``StandsFull`` or ``CapacityUnavailable``."""

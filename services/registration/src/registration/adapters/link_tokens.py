@@ -1,4 +1,6 @@
-"""Unguessable, signed, expiring cancel tokens for the links in the mails."""
+"""Unguessable, signed, expiring tokens for the links in the mails: each purpose (cancelling
+a registration, an applicant's page, an exhibitor's registration) signs with its own salt, so
+a token for one never opens another."""
 
 from __future__ import annotations
 
@@ -35,29 +37,51 @@ class _ClockedSigner(TimestampSigner):
         return int(self._clock().timestamp())
 
 
-class CancelTokens:
-    def __init__(self, secret: str, max_age: timedelta, clock: Clock = utc_now) -> None:
+class LinkTokens:
+    def __init__(
+        self,
+        secret: str,
+        max_age: timedelta,
+        clock: Clock = utc_now,
+        *,
+        purpose: str = "cancel-registration",
+    ) -> None:
         """``clock``: what time it is, when a token is made and when it is checked."""
         self._serializer = URLSafeTimedSerializer(
             secret,
-            salt="quartier-cancel-registration",
+            salt=f"quartier-{purpose}",
             signer=_ClockedSigner,
             signer_kwargs={"clock": clock},
         )
         self._max_age = int(max_age.total_seconds())
 
-    def make(self, registration_id: UUID) -> str:
-        return self._serializer.dumps(str(registration_id))
+    def make(self, subject: UUID, seat: int | None = None) -> str:
+        """A token for ``subject`` (a registration, an application), or for one of its
+        ``seat``s (an exhibitor's link)."""
+        return self._serializer.dumps(str(subject) if seat is None else [str(subject), seat])
 
-    def registration_id(self, token: str) -> UUID:
-        """The registration a token is for; ``InvalidToken`` / ``ExpiredToken`` if unusable."""
+    def _loads(self, token: str) -> object:
         try:
-            value = self._serializer.loads(token, max_age=self._max_age)
+            return self._serializer.loads(token, max_age=self._max_age)
         except SignatureExpired as exc:
             raise ExpiredToken(token) from exc
         except BadSignature as exc:
             raise InvalidToken(token) from exc
+
+    def subject(self, token: str) -> UUID:
+        """What a token is for; ``InvalidToken`` / ``ExpiredToken`` if unusable."""
+        value = self._loads(token)
         try:
             return UUID(str(value))
         except ValueError as exc:
+            raise InvalidToken(token) from exc
+
+    def seat(self, token: str) -> tuple[UUID, int]:
+        """The subject and seat a seat's token is for; ``InvalidToken`` / ``ExpiredToken``."""
+        value = self._loads(token)
+        if not isinstance(value, list) or len(value) != 2:
+            raise InvalidToken(token)
+        try:
+            return UUID(str(value[0])), int(value[1])
+        except (TypeError, ValueError) as exc:
             raise InvalidToken(token) from exc
