@@ -57,12 +57,35 @@ def _choice(value: str | None, kind: type[StrEnumT]) -> StrEnumT | None:
         return None
 
 
+def page_number(value: str) -> int:
+    """A page number from a query (``seite``); 1 when it cannot be read."""
+    return max(1, int(value)) if value.isdigit() and len(value) < 7 else 1
+
+
+def search_text(value: str, limit: int) -> str:
+    """What a search field asks for: its words, one space apart, at most ``limit`` long."""
+    return " ".join(value.split())[:limit]
+
+
 @dataclass(frozen=True)
-class ParticipantFilter:
+class Paged:
+    """A list shown ``PAGE_SIZE`` at a time: which page of it."""
+
+    page: int = 1
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * PAGE_SIZE
+
+    def last_page(self, total: int) -> int:
+        return max(1, -(-total // PAGE_SIZE))
+
+
+@dataclass(frozen=True)
+class ParticipantFilter(Paged):
     """Which participants the event page shows (its query ``seite``, ``suche``, ``status``,
     ``rolle``, ``bedarf``): the registration service searches, filters and pages."""
 
-    page: int = 1
     text: str = ""
     status: RegistrationStatus | None = None
     role: AttendeeRole | None = None
@@ -71,10 +94,9 @@ class ParticipantFilter:
     @classmethod
     def of(cls, values: Mapping[str, str]) -> ParticipantFilter:
         """From the page's query; what cannot be read is left out (page 1, no filter)."""
-        page = values.get("seite", "")
         return cls(
-            page=max(1, int(page)) if page.isdigit() and len(page) < 7 else 1,
-            text=" ".join(values.get("suche", "").split())[:SEARCH_MAX_LENGTH],
+            page=page_number(values.get("seite", "")),
+            text=search_text(values.get("suche", ""), SEARCH_MAX_LENGTH),
             status=_choice(values.get("status"), RegistrationStatus),
             role=_choice(values.get("rolle"), AttendeeRole),
             need=_choice(values.get("bedarf"), AccessibilityNeed),
@@ -83,10 +105,6 @@ class ParticipantFilter:
     @property
     def filtered(self) -> bool:
         return bool(self.text or self.status or self.role or self.need)
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * PAGE_SIZE
 
     def params(self, page: int | None = None) -> dict[str, str]:
         """The query that shows this selection (on ``page``); page 1 and empty fields are
@@ -101,9 +119,6 @@ class ParticipantFilter:
         if number > 1:
             values["seite"] = str(number)
         return {name: value for name, value in values.items() if value}
-
-    def last_page(self, total: int) -> int:
-        return max(1, -(-total // PAGE_SIZE))
 
 
 def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:

@@ -11,15 +11,21 @@ from typing import Annotated, TypeVar
 from uuid import UUID
 
 import structlog
-from fastapi import Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from contracts.http.errors import Problem
 from gateway.desk.domain.fields import parse_capacity
 from gateway.desk.domain.organisers import Organiser
-from gateway.desk.entrypoints.auth import OrganiserDep
+from gateway.desk.entrypoints.auth import OrganiserDep, current_organiser
 from gateway.desk.entrypoints.dependencies import WiredDesk
-from gateway.desk.entrypoints.views import DeskForm, event_url, problem_page, see_other
+from gateway.desk.entrypoints.views import (
+    DESK,
+    DeskForm,
+    event_url,
+    problem_page,
+    see_other,
+)
 from gateway.desk.service_layer.ports import (
     Capacity,
     CapacityRefused,
@@ -29,9 +35,21 @@ from gateway.desk.service_layer.ports import (
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 from gateway.web import i18n
 from gateway.web.dependencies import CorrelationId, parse_uuid
+from gateway.web.security import verify_csrf
 
 T = TypeVar("T")
 log = structlog.get_logger(__name__)
+
+
+def event_router() -> APIRouter:
+    """A router for the pages below an event (``/verwaltung/veranstaltungen/{event_id}/…``):
+    each needs an organiser's session, each change the form's CSRF token."""
+    return APIRouter(
+        prefix=f"{DESK}/veranstaltungen/{{event_id}}",
+        include_in_schema=False,
+        default_response_class=HTMLResponse,
+        dependencies=[Depends(current_organiser), Depends(verify_csrf)],
+    )
 
 
 def N_(text: str) -> str:

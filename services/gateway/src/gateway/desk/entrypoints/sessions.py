@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
 from gateway.desk.domain.commands import AssignSession, ChangeSessionCapacity, ShowSessions
 from gateway.desk.domain.programme import SessionNotFound, SessionRoster, roster_of
-from gateway.desk.entrypoints.auth import current_organiser
 from gateway.desk.entrypoints.exports import (
     CSV_TYPE,
     XLSX_TYPE,
@@ -28,6 +27,7 @@ from gateway.desk.entrypoints.requests import (
     DeskDep,
     DeskRequest,
     EventId,
+    event_router,
     form_values,
     from_registration,
     not_found_answer,
@@ -37,7 +37,6 @@ from gateway.desk.entrypoints.requests import (
     typed_capacity,
 )
 from gateway.desk.entrypoints.views import (
-    DESK,
     DeskEvent,
     DeskForm,
     desk_page,
@@ -52,14 +51,8 @@ from gateway.desk.service_layer.handlers import ProgrammeOverview
 from gateway.desk.service_layer.ports import CapacityRefused
 from gateway.domain import labels
 from gateway.web.dependencies import parse_uuid
-from gateway.web.security import verify_csrf
 
-router = APIRouter(
-    prefix=f"{DESK}/veranstaltungen/{{event_id}}",
-    include_in_schema=False,
-    default_response_class=HTMLResponse,
-    dependencies=[Depends(current_organiser), Depends(verify_csrf)],
-)
+router = event_router()
 
 # What a session's page says after an action (``?hinweis=``).
 NOTICES = {

@@ -3,8 +3,9 @@ language, and how desk pages are answered (never cached, never indexed)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlencode
@@ -37,6 +38,13 @@ LOGIN_PATH = f"{DESK}/anmelden"
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 # Registration times in the table and the exports: short, and sortable by eye.
 REGISTERED_PATTERNS = {Locale.DE: "dd.MM.yyyy, HH:mm", Locale.EN: "yyyy-MM-dd, HH:mm"}
+
+
+def stamp(moment: datetime, t: labels.Translator) -> str:
+    """When something arrived, in the tables and exports: Berlin time, short, sortable by eye."""
+    return format_datetime(
+        moment, REGISTERED_PATTERNS[t.locale], tzinfo=labels.BERLIN, locale=t.locale.value
+    )
 
 
 def desk_target(value: str | None) -> str:
@@ -241,12 +249,7 @@ class ParticipantRow:
             role=labels.role_label(participant.role, t),
             status=registration_status_label(participant, t),
             waitlist_position=participant.waitlist_position,
-            registered_at=format_datetime(
-                participant.created_at,
-                REGISTERED_PATTERNS[t.locale],
-                tzinfo=labels.BERLIN,
-                locale=t.locale.value,
-            ),
+            registered_at=stamp(participant.created_at, t),
             language=language_label(participant.locale, t),
             accessibility=needs_text(participant, t),
         )
@@ -492,19 +495,27 @@ def participant_list(
             "to": page.offset + len(page.items),
             "num": page.total,
         }
-    pages = []
-    if last > 1:
-        pages = [
-            PageLink(number, link(number), number == selection.page)
-            if number is not None
-            else PageLink(None)
-            for number in page_numbers(selection.page, last)
-        ]
     context |= {
         "rows": [ParticipantRow.of(p, t) for p in page.items],
         "caption": caption,
-        "pages": pages,
-        "previous_url": link(selection.page - 1) if 1 < selection.page <= last else "",
-        "next_url": link(selection.page + 1) if selection.page < last else "",
+        **page_links(selection.page, last, link),
     }
     return context
+
+
+def page_links(current: int, last: int, link: Callable[[int], str]) -> dict[str, Any]:
+    """What the pagination shows (``pages``, ``previous_url``, ``next_url``): nothing when
+    everything fits on one page."""
+    pages = []
+    if last > 1:
+        pages = [
+            PageLink(number, link(number), number == current)
+            if number is not None
+            else PageLink(None)
+            for number in page_numbers(current, last)
+        ]
+    return {
+        "pages": pages,
+        "previous_url": link(current - 1) if 1 < current <= last else "",
+        "next_url": link(current + 1) if current < last else "",
+    }
