@@ -9,8 +9,10 @@ from uuid import UUID
 
 from contracts.http.capacity import EventAction as EventAction  # capacity's own
 from contracts.http.capacity import EventDetails
+from contracts.http.stands import ApplicationDecision
 from gateway.desk.domain.model import ParticipantFilter
 from gateway.desk.domain.organisers import Organiser
+from gateway.desk.domain.stands import ApplicationFilter
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,31 @@ class CancelForAttendee(ByOrganiser):
     """The organisers cancel a registration for the person (who is told by mail)."""
 
     registration_id: UUID
+
+
+@dataclass(frozen=True)
+class ShowStands(ByOrganiser):
+    """The applications for a stand at the event's Markt: one page of them, searched and
+    filtered, with the counts."""
+
+    event_id: UUID
+    selection: ApplicationFilter = field(default_factory=ApplicationFilter)
+
+
+@dataclass(frozen=True)
+class ShowStandApplication(ByOrganiser):
+    event_id: UUID
+    application_id: UUID
+
+
+@dataclass(frozen=True)
+class DecideStandApplication(ByOrganiser):
+    """Accept, waitlist or decline an application; ``note`` goes into the applicant's mail."""
+
+    event_id: UUID
+    application_id: UUID
+    decision: ApplicationDecision
+    note: str
 
 
 @dataclass(frozen=True)

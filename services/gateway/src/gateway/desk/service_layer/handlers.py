@@ -4,8 +4,9 @@ only notes who did it (by organiser id, never a name or an address)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 from uuid import UUID
 
 import structlog
@@ -17,6 +18,7 @@ from contracts.http.registration import (
     RegistrationChanges,
     RegistrationStatus,
 )
+from contracts.http.stands import NewDecision, StandApplication, StandApplicationPage
 from contracts.messages import EventSnapshot
 from gateway.desk.domain.commands import (
     AssignSession,
@@ -26,17 +28,31 @@ from gateway.desk.domain.commands import (
     ChangeEvent,
     ChangeSessionCapacity,
     CreateEvent,
+    DecideStandApplication,
     ReviseEvent,
     ShowChanges,
     ShowEvent,
     ShowSessions,
+    ShowStandApplication,
+    ShowStands,
 )
 from gateway.desk.domain.model import EXPORT_BATCH, PAGE_SIZE, ParticipantFilter
 from gateway.desk.domain.programme import SessionRoster, rosters, with_session_capacity
+from gateway.desk.domain.stands import ApplicationFilter, ApplicationNotFound
 from gateway.desk.service_layer.ports import OrganiserApis
 from gateway.service_layer.ports import RegistrationRefused, RegistrationUnavailable
 
 log = structlog.get_logger(__name__)
+
+
+class Batch(Protocol):
+    """A page of a list the services send a batch at a time."""
+
+    @property
+    def items(self) -> Sequence[object]: ...
+
+
+BatchT = TypeVar("BatchT", bound=Batch)
 
 
 @dataclass(frozen=True)
@@ -122,9 +138,9 @@ async def all_participants(
     """Every registration of the event, oldest first, ``EXPORT_BATCH`` at a time (for the
     exports: one batch in memory, not the whole list).  Registrations that arrive while it
     runs come at the end; none is left out or comes twice, since none is ever deleted."""
-    offset = 0
-    while True:
-        page = await apis.registrations.participant_page(
+
+    def batch(offset: int) -> Awaitable[ParticipantPage]:
+        return apis.registrations.participant_page(
             event_id,
             ParticipantFilter(),
             correlation_id,
@@ -132,8 +148,19 @@ async def all_participants(
             offset=offset,
             oldest_first=True,
         )
+
+    async for page in in_batches(batch):
         if page.items:
             yield page.items
+
+
+async def in_batches(batch: Callable[[int], Awaitable[BatchT]]) -> AsyncIterator[BatchT]:
+    """Every page ``batch(offset)`` gives, ``EXPORT_BATCH`` items at a time, until one
+    brings fewer."""
+    offset = 0
+    while True:
+        page = await batch(offset)
+        yield page
         if len(page.items) < EXPORT_BATCH:
             return
         offset += len(page.items)
@@ -235,3 +262,81 @@ async def cancel_for_attendee(command: CancelForAttendee, apis: OrganiserApis) -
         already_cancelled=cancellation.already_cancelled,
     )
     return cancellation
+
+
+# --- the Markt der guten Ideen ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandsOverview:
+    """An event, its call for stands and the page of applications ``selection`` asked for."""
+
+    event: EventSnapshot
+    page: StandApplicationPage
+    selection: ApplicationFilter
+
+
+async def stands_overview(query: ShowStands, apis: OrganiserApis) -> StandsOverview:
+    """Raises ``RegistrationUnavailable``/``RegistrationRefused`` when the applications cannot
+    be had."""
+    event = await apis.capacity.event(query.event_id, query.correlation_id)
+    selection = query.selection
+    page = await apis.registrations.stand_applications(
+        query.event_id, selection, query.correlation_id, limit=PAGE_SIZE, offset=selection.offset
+    )
+    return StandsOverview(event, page, selection)
+
+
+@dataclass(frozen=True)
+class StandReview:
+    """An application for a stand with the event it is for (and its call)."""
+
+    event: EventSnapshot
+    application: StandApplication
+
+
+async def stand_review(query: ShowStandApplication, apis: OrganiserApis) -> StandReview:
+    """``ApplicationNotFound`` when the event has no application with this id."""
+    event = await apis.capacity.event(query.event_id, query.correlation_id)
+    application = await apis.registrations.stand_application(
+        query.event_id, query.application_id, query.correlation_id
+    )
+    if application is None:
+        raise ApplicationNotFound(str(query.application_id))
+    return StandReview(event, application)
+
+
+async def all_stand_applications(
+    event_id: UUID, correlation_id: str, apis: OrganiserApis
+) -> list[StandApplicationPage]:
+    """Every application of the event, oldest first, in pages of ``EXPORT_BATCH`` (the last
+    page's counts are the newest)."""
+
+    def batch(offset: int) -> Awaitable[StandApplicationPage]:
+        return apis.registrations.stand_applications(
+            event_id, ApplicationFilter(), correlation_id, limit=EXPORT_BATCH, offset=offset
+        )
+
+    return [page async for page in in_batches(batch)]
+
+
+async def decide_stand_application(
+    command: DecideStandApplication, apis: OrganiserApis
+) -> StandApplication:
+    """The registration service decides (capacity counts the stands) and tells the
+    applicant; raises what ``RegistrationDesk.decide_stand_application`` raises."""
+    application = await apis.registrations.decide_stand_application(
+        command.event_id,
+        command.application_id,
+        NewDecision(decision=command.decision, note=command.note),
+        command.correlation_id,
+    )
+    _note(
+        "stand application decided",
+        command,
+        event_id=command.event_id,
+        application_id=command.application_id,
+        decision=command.decision.value,
+        revision=application.revision,
+    )
+    return application

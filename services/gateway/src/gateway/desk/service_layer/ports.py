@@ -17,9 +17,11 @@ from contracts.http.registration import (
     ParticipantPage,
     RegistrationChanges,
 )
+from contracts.http.stands import NewDecision, StandApplication, StandApplicationPage
 from contracts.messages import EventSnapshot
 from gateway.desk.domain.model import ParticipantFilter
 from gateway.desk.domain.organisers import Account, Organiser, RecentFailures
+from gateway.desk.domain.stands import ApplicationFilter
 
 
 class OrganiserStoreUnavailable(Exception):
@@ -46,6 +48,11 @@ class CapacityRefused(Exception):
     @property
     def fields(self) -> tuple[str, ...]:
         return tuple(problem.field for problem in self.error.errors)
+
+
+class StandsUnavailable(Exception):
+    """The registration service could not decide on an application because capacity, which
+    counts the stands, did not answer it: nothing was decided."""
 
 
 class Organisers(Protocol):
@@ -171,6 +178,31 @@ class RegistrationDesk(Protocol):
     ) -> Cancellation: ...
 
     async def feedback(self, correlation_id: str) -> list[FeedbackEntry]: ...
+
+    async def stand_applications(
+        self,
+        event_id: UUID,
+        selection: ApplicationFilter,
+        correlation_id: str,
+        *,
+        limit: int,
+        offset: int,
+    ) -> StandApplicationPage:
+        """``limit`` applications for a stand from ``offset`` that ``selection`` finds (its
+        page is not used), in its order; the counts are the whole event's."""
+
+    async def stand_application(
+        self, event_id: UUID, application_id: UUID, correlation_id: str
+    ) -> StandApplication | None:
+        """One application of the event with its history; ``None`` when it has none with
+        this id."""
+
+    async def decide_stand_application(
+        self, event_id: UUID, application_id: UUID, decision: NewDecision, correlation_id: str
+    ) -> StandApplication:
+        """``RegistrationRefused`` (409 ``stands_full`` or ``withdrawn``, 404 ``not_found``);
+        ``StandsUnavailable`` when capacity did not answer the registration service.  The
+        same decision again is harmless."""
 
 
 class OrganiserApis(Protocol):
