@@ -42,8 +42,10 @@ from gateway.desk.domain.programme import (
     row_layout,
     wants_more_rows,
 )
+from gateway.desk.domain.stands import ApplicationNotFound
 from gateway.desk.entrypoints import auth as desk_auth
 from gateway.desk.entrypoints import sessions as desk_sessions
+from gateway.desk.entrypoints import stands as desk_stands
 from gateway.desk.entrypoints.auth import LoginRequired, current_organiser
 from gateway.desk.entrypoints.exports import (
     CSV_TYPE,
@@ -590,7 +592,9 @@ def install(app: FastAPI) -> None:
     app.include_router(desk_auth.router)
     app.include_router(router)
     app.include_router(desk_sessions.router)
+    app.include_router(desk_stands.router)
     app.add_exception_handler(SessionNotFound, desk_sessions.session_not_found)
+    app.add_exception_handler(ApplicationNotFound, desk_stands.application_not_found)
     app.add_exception_handler(LoginRequired, desk_auth.login_required)
     app.add_exception_handler(EventNotFound, not_found)
     for failure in (CapacityUnavailable, ParticipantsUnavailable, OrganiserStoreUnavailable):
