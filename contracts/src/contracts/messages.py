@@ -73,6 +73,8 @@ class ReleaseReason(StrEnum):
     CANCELLED_BY_ATTENDEE = "cancelled_by_attendee"
     CANCELLED_BY_ORGANISER = "cancelled_by_organiser"
     EVENT_CANCELLED = "event_cancelled"
+    STAND_RELEASED = "stand_released"
+    """A stand's staff member's seat: the stand's application was declined or withdrawn."""
 
 
 class NotificationKind(StrEnum):
@@ -387,6 +389,9 @@ class EventSnapshot(BaseModel):
     )
     stand_call: StandCall | None = Field(
         None, description="The call for stands at the Markt der guten Ideen, if there is one"
+    )
+    stands_taken: int = Field(
+        0, ge=0, description="Stands of the call held by accepted applications"
     )
     revision: int = Field(ge=1, description="Grows with every change; newer wins")
 

@@ -213,15 +213,6 @@ class StandReservation(_Model):
     revision: int = Field(ge=1, description="the application's revision that accepted it")
 
 
-class StandsTaken(_Model):
-    """The answer to the stand reservations: the call's stands and how many are taken."""
-
-    event_id: UUID
-    stands: int = Field(description="the call's stands (0: no call)")
-    taken: int
-    staff_seats: int = Field(description="day seats kept for the accepted stands' staff")
-
-
 def _length(field: FieldInfo, bound: str) -> int | None:
     """A ``min_length``/``max_length`` constraint of a field (``Field`` or
     ``StringConstraints``)."""

@@ -64,6 +64,9 @@ class CancelReason(StrEnum):
     ATTENDEE = "attendee"
     ORGANISER = "cancelled_by_organiser"
     EVENT_CANCELLED = "event_cancelled"
+    STAND_RELEASED = "stand_released"
+    """A stand's staff member's registration: the stand's application was declined or
+    withdrawn."""
 
 
 class RegistrationErrorCode(StrEnum):

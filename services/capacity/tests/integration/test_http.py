@@ -7,7 +7,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
@@ -389,3 +389,74 @@ async def test_a_call_that_makes_no_sense_is_refused(
     assert code is None or problem["code"] == code
     assert problem["message_de"] and problem["message_en"]
     assert await catalog(app) == []
+
+
+async def test_stands_are_taken_by_their_applications_and_freed_with_their_staff(
+    app: FastAPI, client: httpx.AsyncClient, stranger: httpx.AsyncClient
+) -> None:
+    event = (
+        await client.post("/events", json=details(capacity=1, stand_call=stand_call(stands=1)))
+    ).json()
+    event_id = event["event_id"]
+    first, second = uuid4(), uuid4()
+    url = f"/events/{event_id}/stands"
+    refused = await stranger.put(f"{url}/{first}", json={"staff": 2, "revision": 2})
+    assert refused.status_code == 403
+    taken = await client.put(f"{url}/{first}", json={"staff": 2, "revision": 2})
+    assert taken.status_code == 200 and taken.json()["stands_taken"] == 1
+    again = await client.put(f"{url}/{first}", json={"staff": 2, "revision": 2})
+    assert again.json()["stands_taken"] == 1
+    full = await client.put(f"{url}/{second}", json={"staff": 1, "revision": 2})
+    assert full.status_code == 409 and full.json()["code"] == "stands_full"
+    assert full.json()["message_de"] == "Alle 1 Stände sind vergeben."
+
+    uow = app.state.services.uow
+    now = datetime.now(UTC)
+
+    def requested(stand: UUID | None) -> tuple[Envelope, m.IntegrationEvent]:
+        payload = m.RegistrationRequested(
+            registration_id=uuid4(), event_id=event_id, requested_at=now, stand_application_id=stand
+        )
+        return Envelope.new(payload, source="registration"), payload
+
+    batch = [requested(None), requested(first), requested(None), requested(first), requested(first)]
+    await handlers.decide_registrations(batch, uow())
+    pool: asyncpg.Pool = app.state.pool
+    outcomes = await pool.fetch(
+        "SELECT outcome, rejection_reason, stand_application_id FROM seats ORDER BY seq"
+    )
+    assert [(r["outcome"], r["rejection_reason"]) for r in outcomes] == [
+        ("confirmed", None),
+        ("confirmed", None),
+        ("waitlisted", None),
+        ("confirmed", None),
+        ("rejected", "contingent_full"),
+    ]
+    snapshot = (await stranger.get(f"/events/{event_id}")).json()
+    assert (snapshot["seats_taken"], snapshot["waitlist_length"]) == (1, 1)
+
+    withdrawn = m.StandApplicationWithdrawn(
+        application_id=first,
+        event_id=event_id,
+        revision=3,
+        staff=2,
+        occurred_at=now,
+        was_accepted=True,
+    )
+    for _ in range(2):  # a redelivery frees nothing more
+        await handlers.follow_stand_applications(
+            [(Envelope.new(withdrawn, source="registration"), withdrawn)], uow()
+        )
+    released = await pool.fetch(
+        "SELECT release_reason FROM seats WHERE stand_application_id = $1 AND outcome = 'released'",
+        first,
+    )
+    assert [r["release_reason"] for r in released] == ["stand_released"] * 2
+    snapshot = (await stranger.get(f"/events/{event_id}")).json()
+    assert (snapshot["stands_taken"], snapshot["seats_taken"], snapshot["waitlist_length"]) == (
+        0,
+        1,
+        1,
+    )
+    now_free = await client.put(f"{url}/{second}", json={"staff": 1, "revision": 2})
+    assert now_free.status_code == 200 and now_free.json()["stands_taken"] == 1

@@ -9,12 +9,13 @@ from uuid import UUID
 
 from capacity.bootstrap import bootstrap
 from capacity.config import Settings
-from capacity.domain.model import Event, Outcome, Seat
+from capacity.domain.model import Event, Outcome, Seat, Stand
 from capacity.domain.sessions import EventSessions
 from capacity.service_layer.unit_of_work import (
     EventRepository,
     SeatRepository,
     SessionRepository,
+    StandRepository,
     UnitOfWork,
 )
 from contracts.envelope import Envelope
@@ -84,6 +85,28 @@ class FakeSeats(SeatRepository):
     async def holding(self, event_id: UUID) -> list[Seat]:
         return self._of(event_id, Outcome.CONFIRMED, Outcome.WAITLISTED)
 
+    async def of_stand(self, application_id: UUID) -> list[Seat]:
+        return sorted(
+            (
+                copy.deepcopy(s)
+                for s in self.store.values()
+                if s.stand_application_id == application_id and s.outcome is Outcome.CONFIRMED
+            ),
+            key=lambda s: s.seq,
+        )
+
+
+class FakeStands(StandRepository):
+    def __init__(self, store: dict[UUID, Stand]) -> None:
+        self.store = store
+
+    async def get(self, application_id: UUID) -> Stand | None:
+        stand = self.store.get(application_id)
+        return copy.deepcopy(stand) if stand else None
+
+    async def save(self, stand: Stand) -> None:
+        self.store[stand.application_id] = copy.deepcopy(stand)
+
 
 class FakeSessions(SessionRepository):
     def __init__(self, store: dict[UUID, EventSessions]) -> None:
@@ -111,11 +134,14 @@ class FakeUnitOfWork(UnitOfWork):
         self.seats = FakeSeats(self._seats)
         self._sessions = copy.deepcopy(self.world.session_store)
         self.sessions = FakeSessions(self._sessions)
+        self._stands = copy.deepcopy(self.world.stand_store)
+        self.stands = FakeStands(self._stands)
         return self
 
     async def commit(self) -> None:
         self.world.event_store, self.world.seat_store = self._events, self._seats
         self.world.session_store = self._sessions
+        self.world.stand_store = self._stands
         self.world.outbox.extend(self.messages)
         self.messages = []
 
@@ -131,6 +157,7 @@ class World:
         self.event_store: dict[UUID, Event] = {}
         self.seat_store: dict[UUID, Seat] = {}
         self.session_store: dict[UUID, EventSessions] = {}
+        self.stand_store: dict[UUID, Stand] = {}
         self.outbox: list[tuple[IntegrationEvent, Envelope]] = []
         self.deps = bootstrap(Settings(), uow=lambda: FakeUnitOfWork(self))
 

@@ -21,6 +21,7 @@ from capacity.domain.model import (
     Rejection,
     ReleaseReason,
     Seat,
+    Stand,
     StandCall,
     Status,
 )
@@ -30,6 +31,7 @@ from capacity.service_layer.unit_of_work import (
     EventRepository,
     SeatRepository,
     SessionRepository,
+    StandRepository,
     UnitOfWork,
 )
 from servicekit import outbox
@@ -58,6 +60,7 @@ EVENT_FIELDS = (
     "next_seq",
     "revision",
     "session_counts",
+    "stands_taken",
 )
 EVENT_COLUMNS = ", ".join(EVENT_FIELDS)
 INSERT_EVENT = (
@@ -71,7 +74,7 @@ UPDATE_EVENT = (
 )
 SEAT_COLUMNS = (
     "registration_id, event_id, outcome, seq, rejection_reason, from_waitlist, release_reason, "
-    "choices"
+    "choices, stand_application_id"
 )
 
 
@@ -147,6 +150,7 @@ def _seat(row: asyncpg.Record) -> Seat:
             UUID(slot): tuple(UUID(s) for s in ranking)
             for slot, ranking in json.loads(row["choices"]).items()
         },
+        stand_application_id=row["stand_application_id"],
     )
 
 
@@ -247,6 +251,7 @@ class PostgresSeats(SeatRepository):
             s.from_waitlist,
             s.release_reason,
             _choices(s),
+            s.stand_application_id,
             decision_id,
             requested_at,
             decided_at,
@@ -261,7 +266,7 @@ class PostgresSeats(SeatRepository):
         added, self._added = self._added, {}
         await self.conn.executemany(
             f"INSERT INTO seats ({SEAT_COLUMNS}, decision_id, requested_at, decided_at) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
             [row for _, row in added.values()],
         )
 
@@ -299,6 +304,15 @@ class PostgresSeats(SeatRepository):
         )
         return [_seat(r) for r in rows]
 
+    async def of_stand(self, application_id: UUID) -> list[Seat]:
+        await self.flush()
+        rows = await self.conn.fetch(
+            f"SELECT {SEAT_COLUMNS} FROM seats WHERE stand_application_id = $1 "
+            "AND outcome = 'confirmed' ORDER BY seq",
+            application_id,
+        )
+        return [_seat(r) for r in rows]
+
     async def holding(self, event_id: UUID) -> list[Seat]:
         await self.flush()
         rows = await self.conn.fetch(
@@ -307,6 +321,31 @@ class PostgresSeats(SeatRepository):
             event_id,
         )
         return [_seat(r) for r in rows]
+
+
+class PostgresStands(StandRepository):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def get(self, application_id: UUID) -> Stand | None:
+        row = await self.conn.fetchrow(
+            "SELECT application_id, event_id, staff, revision, released FROM stands "
+            "WHERE application_id = $1",
+            application_id,
+        )
+        return Stand(**row) if row else None
+
+    async def save(self, stand: Stand) -> None:
+        await self.conn.execute(
+            "INSERT INTO stands (application_id, event_id, staff, revision, released) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id) DO UPDATE "
+            "SET staff = $3, revision = $4, released = $5",
+            stand.application_id,
+            stand.event_id,
+            stand.staff,
+            stand.revision,
+            stand.released,
+        )
 
 
 State = tuple[tuple[UUID, ...], dict[UUID, int], UUID | None]
@@ -397,6 +436,7 @@ class PostgresUnitOfWork(outbox.PostgresUnitOfWork, UnitOfWork):
         self.seats = self._seats
         self._sessions = PostgresSessions(conn)
         self.sessions = self._sessions
+        self.stands = PostgresStands(conn)
 
     async def commit(self) -> None:
         await self._seats.flush()

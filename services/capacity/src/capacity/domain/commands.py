@@ -71,3 +71,13 @@ class CloseEventsPastDeadline:
     """Close every open event whose registration deadline is before ``now``."""
 
     now: datetime
+
+
+@dataclass(frozen=True)
+class ReserveStand(OrganiseEvent):
+    """A stand for an accepted application, with ``staff`` day seats kept for its team;
+    ``revision``: the application's change that accepted it."""
+
+    application_id: UUID
+    staff: int
+    revision: int

@@ -29,6 +29,7 @@ __all__ = [
     "Rejection",
     "ReleaseReason",
     "Seat",
+    "Stand",
     "StandCall",
     "Status",
 ]
@@ -125,10 +126,25 @@ class Seat:
     release_reason: ReleaseReason | None = None
     choices: dict[UUID, tuple[UUID, ...]] = field(default_factory=dict)
     """The sessions asked for per choice slot, best first (kept while on the waiting list)."""
+    stand_application_id: UUID | None = None
+    """A stand's staff member: the seat is that stand's, never one of the public capacity."""
 
     @property
     def holds_place(self) -> bool:
         return self.outcome in (Outcome.CONFIRMED, Outcome.WAITLISTED)
+
+
+@dataclass
+class Stand:
+    """A stand at the Markt der guten Ideen, taken for an accepted application, and the day
+    seats kept for its ``staff``.  ``revision``: the application's change that last touched
+    it (an older one changes nothing)."""
+
+    application_id: UUID
+    event_id: UUID
+    staff: int
+    revision: int
+    released: bool = False
 
 
 @dataclass
@@ -144,6 +160,8 @@ class Event:
     revision: int = 1
     session_counts: dict[UUID, tuple[int, int]] = field(default_factory=dict)
     """Per session of the programme: seats taken, people waiting."""
+    stands_taken: int = 0
+    """Stands of the call held by accepted applications (their staff's seats are theirs)."""
 
     def __post_init__(self) -> None:
         self.details.check()
@@ -201,9 +219,11 @@ class Event:
         return seat
 
     def release(self, seat: Seat, reason: ReleaseReason) -> None:
-        """The registration gives up its seat or waiting-list place."""
+        """The registration gives up its seat or waiting-list place (a stand's staff seat
+        frees nothing of the public capacity)."""
         if seat.outcome is Outcome.CONFIRMED:
-            self.seats_taken -= 1
+            if seat.stand_application_id is None:
+                self.seats_taken -= 1
         elif seat.outcome is Outcome.WAITLISTED:
             self.waitlist_length -= 1
         else:
@@ -227,6 +247,70 @@ class Event:
         self.waitlist_length -= 1
         self.seats_taken += 1
         self._changed()
+
+    # --- the Markt der guten Ideen ----------------------------------------------------
+    def take_stand(
+        self, stand: Stand | None, application_id: UUID, staff: int, revision: int
+    ) -> Stand:
+        """A stand for an accepted application, while the call has one free; taken again
+        (the same or a later revision) it keeps its stand with the staff given.  Refused:
+        no call (``no_stand_call``), every stand taken (``stands_full``), cancelled."""
+        self._refuse_if_cancelled()
+        if stand is not None and revision <= stand.revision:
+            return stand  # a repeat, or older than the change that freed it
+        if stand is not None and not stand.released:
+            stand.staff, stand.revision = staff, revision
+            return stand
+        call = self.details.stand_call
+        if call is None:
+            raise Refused(
+                CapacityErrorCode.NO_STAND_CALL,
+                "Für diese Veranstaltung gibt es keinen Aufruf für Stände.",
+                "This event has no call for stands.",
+            )
+        if self.stands_taken >= call.stands:
+            raise Refused(
+                CapacityErrorCode.STANDS_FULL,
+                f"Alle {call.stands} Stände sind vergeben.",
+                f"All {call.stands} stands are taken.",
+            )
+        self.stands_taken += 1
+        self._changed()
+        return Stand(application_id, self.event_id, staff, revision)
+
+    def free_stand(self, stand: Stand | None, revision: int) -> bool:
+        """The application's acceptance ended (declined, withdrawn) at ``revision``; False
+        when there is nothing to free (never taken, freed before, or a later revision holds
+        it).  The caller releases its staff's seats."""
+        if stand is None or stand.released or revision <= stand.revision:
+            return False
+        stand.released, stand.revision = True, revision
+        self.stands_taken -= 1
+        self._changed()
+        return True
+
+    def seat_exhibitor(self, registration_id: UUID, stand: Stand | None, seated: int) -> Seat:
+        """A stand's staff member (``seated`` of its staff have a seat): a seat of the stand
+        while one is free — even when the event is full or closed, never counted in its
+        capacity — else rejected (``contingent_full``)."""
+        seat = Seat(
+            registration_id,
+            self.event_id,
+            Outcome.REJECTED,
+            self.next_seq,
+            stand_application_id=stand.application_id if stand else None,
+        )
+        self.next_seq += 1
+        if self.status is Status.CANCELLED:
+            seat.rejection = Rejection.EVENT_CANCELLED
+        elif self.status is Status.DRAFT:
+            seat.rejection = Rejection.EVENT_CLOSED
+        elif stand is None or stand.released or seated >= stand.staff:
+            seat.rejection = Rejection.CONTINGENT_FULL
+        else:
+            seat.outcome = Outcome.CONFIRMED
+        self._changed()
+        return seat
 
     # --- organiser actions -----------------------------------------------------------
     def publish(self) -> None:

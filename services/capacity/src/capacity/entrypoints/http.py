@@ -31,6 +31,7 @@ from contracts.http.capacity import (
     NewEvent,
     ProgrammeSlot,
     SessionList,
+    StandReservation,
 )
 from contracts.http.errors import ApiError
 from contracts.messages import EventSnapshot, SessionPlace
@@ -292,6 +293,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response_model=EventSnapshot,
             responses=conflict(action.conflict),
         )
+
+    @organiser.put(
+        "/events/{event_id}/stands/{application_id}",
+        response_model=EventSnapshot,
+        responses=conflict("stands_full, no_stand_call or event_cancelled"),
+    )
+    async def reserve_stand(
+        event_id: UUID, application_id: UUID, body: StandReservation, request: Request, unit: Uow
+    ) -> EventSnapshot:
+        """Take a stand for an accepted application (the registration service, on
+        accepting): ``staff`` day seats are kept for its team apart from the public
+        capacity.  Repeating it is harmless; refused (409 ``stands_full``) when every stand
+        of the call is taken.  The stand is freed by the application's
+        ``StandApplicationDeclined``/``Withdrawn`` (``registration.stand-applications.v1``)."""
+        cmd = commands.ReserveStand(
+            event_id,
+            application_id=application_id,
+            staff=body.staff,
+            revision=body.revision,
+            correlation_id=request.state.correlation_id,
+        )
+        return await organise(handlers.reserve_stand, cmd, unit)
 
     app.include_router(organiser)
     return app

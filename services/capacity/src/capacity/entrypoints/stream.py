@@ -1,5 +1,5 @@
-"""The capacity worker: decides every registration, releases cancelled ones, closes events
-whose deadline passed; also runs the outbox relay.
+"""The capacity worker: decides every registration, releases cancelled ones, frees the stands
+of applications that ended, closes events whose deadline passed; also runs the outbox relay.
 
 Run: ``python -m capacity.entrypoints.stream`` (several in one consumer group scale out).
 """
@@ -31,6 +31,13 @@ def build(settings: Settings) -> faust.App:
         app,
         topics.REGISTRATIONS,
         database.batches(handlers.decide_registrations, uow_factory),
+        batch_size=settings.batch_size,
+        batch_within=settings.batch_within,
+    )
+    consume(
+        app,
+        topics.STAND_APPLICATIONS,
+        database.batches(handlers.follow_stand_applications, uow_factory),
         batch_size=settings.batch_size,
         batch_within=settings.batch_within,
     )

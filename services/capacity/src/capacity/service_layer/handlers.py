@@ -220,7 +220,14 @@ async def _decide(
         )
         await _decided(uow, seat, cause, new=request.requested_at)
         return
-    seat = event.decide(request.registration_id, _now())
+    if request.stand_application_id is not None:
+        stand = await uow.stands.get(request.stand_application_id)
+        if stand is not None and stand.event_id != event.event_id:
+            stand = None
+        seated = len(await uow.seats.of_stand(stand.application_id)) if stand else 0
+        seat = event.seat_exhibitor(request.registration_id, stand, seated)
+    else:
+        seat = event.decide(request.registration_id, _now())
     seat.choices = {slot: tuple(ranking) for slot, ranking in request.choices.items()}
     waiting = seat.outcome is Outcome.WAITLISTED
     places = await _admit(uow, event, seat, cause) if seat.outcome is Outcome.CONFIRMED else None
@@ -238,6 +245,7 @@ async def _decide(
         registration_id=str(request.registration_id),
         event_id=str(request.event_id),
         outcome=seat.outcome.value,
+        exhibitor=seat.stand_application_id is not None,
     )
 
 
@@ -268,6 +276,68 @@ async def _release(
         registration_id=str(cancelled.registration_id),
         cancelled_by=cancelled.cancelled_by.value,
     )
+
+
+async def _free_seats_of(
+    uow: UnitOfWork, event: Event, application_id: UUID, cause: Envelope | None
+) -> None:
+    """The stand ended: its staff's seats are released (their sessions go to those
+    waiting); the public capacity is not touched."""
+    for seat in await uow.seats.of_stand(application_id):
+        event.release(seat, ReleaseReason.STAND_RELEASED)
+        await _decided(uow, seat, cause)
+        await _leave_sessions(uow, event, seat, cause)
+
+
+async def reserve_stand(cmd: commands.ReserveStand, uow: UnitOfWork) -> Event:
+    """Take a stand for an accepted application (the registration service, before it
+    commits the acceptance); again: only ``staff`` changes.  Raises ``Refused``
+    (``stands_full``, ``no_stand_call``, ``event_cancelled``) or ``EventNotFound``."""
+    async with uow:
+        event, before = await _locked(uow, cmd.event_id)
+        stand = await uow.stands.get(cmd.application_id)
+        if stand is not None and stand.event_id != event.event_id:
+            raise EventNotFound(cmd.event_id)
+        stand = event.take_stand(stand, cmd.application_id, cmd.staff, cmd.revision)
+        await uow.stands.save(stand)
+        await _settle(uow, event, None)
+        _announce(uow, event, before, None, cmd.correlation_id)
+        await uow.commit()
+    log.info("stand taken", application_id=str(cmd.application_id), taken=event.stands_taken)
+    return event
+
+
+async def follow_stand_applications(batch: Batch, uow: UnitOfWork) -> None:
+    """Free the stands of applications declined or withdrawn after they were accepted (a
+    change older than the stand's revision, or a repeat, frees nothing), their staff's
+    seats with them, in one transaction for the batch; other messages are skipped."""
+    ended = [
+        (envelope, payload)
+        for envelope, payload in batch
+        if isinstance(payload, m.StandApplicationDeclined | m.StandApplicationWithdrawn)
+        and payload.was_accepted
+    ]
+    if not ended:
+        return
+    async with uow:
+        found: dict[UUID, tuple[Event, m.EventSnapshot, Envelope]] = {}
+        for envelope, payload in ended:
+            bind_message(envelope)
+            event = await uow.events.get(payload.event_id, lock=True)
+            stand = await uow.stands.get(payload.application_id)
+            if event is None or not event.free_stand(stand, payload.revision):
+                log.info("no stand to free", application_id=str(payload.application_id))
+                continue
+            assert stand is not None
+            before = found[event.event_id][1] if event.event_id in found else snapshot(event)
+            found[event.event_id] = (event, before, envelope)
+            await uow.stands.save(stand)
+            await _free_seats_of(uow, event, stand.application_id, envelope)
+            log.info("stand freed", application_id=str(stand.application_id))
+        for event, before, envelope in found.values():
+            await _settle(uow, event, envelope)
+            _announce(uow, event, before, envelope)
+        await uow.commit()
 
 
 async def _change_choices(

@@ -106,6 +106,7 @@ def snapshot(event: Event) -> m.EventSnapshot:
         programme=programme(event),
         choice_deadline=details.choice_deadline,
         stand_call=details.stand_call,
+        stands_taken=event.stands_taken,
         revision=event.revision,
     )
 

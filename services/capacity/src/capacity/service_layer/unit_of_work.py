@@ -8,7 +8,7 @@ from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
-from capacity.domain.model import Event, Seat
+from capacity.domain.model import Event, Seat, Stand
 from capacity.domain.sessions import EventSessions
 from servicekit import unit_of_work
 
@@ -60,6 +60,10 @@ class SeatRepository(abc.ABC):
         """The head of the waiting list, first come first."""
 
     @abc.abstractmethod
+    async def of_stand(self, application_id: UUID) -> list[Seat]:
+        """The confirmed seats of a stand's staff."""
+
+    @abc.abstractmethod
     async def holding(self, event_id: UUID) -> list[Seat]:
         """Every confirmed or waiting seat of the event."""
 
@@ -71,7 +75,18 @@ class SessionRepository(abc.ABC):
         for the rest of the transaction, its changes written at commit."""
 
 
+class StandRepository(abc.ABC):
+    """The stands of the Markt; read and written under their event's lock."""
+
+    @abc.abstractmethod
+    async def get(self, application_id: UUID) -> Stand | None: ...
+
+    @abc.abstractmethod
+    async def save(self, stand: Stand) -> None: ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork):
     events: EventRepository
     seats: SeatRepository
     sessions: SessionRepository
+    stands: StandRepository

@@ -39,6 +39,7 @@ RELEASE_REASONS = {
     m.ReleaseReason.CANCELLED_BY_ATTENDEE: CancelReason.ATTENDEE,
     m.ReleaseReason.CANCELLED_BY_ORGANISER: CancelReason.ORGANISER,
     m.ReleaseReason.EVENT_CANCELLED: CancelReason.EVENT_CANCELLED,
+    m.ReleaseReason.STAND_RELEASED: CancelReason.STAND_RELEASED,
 }
 
 
