@@ -51,7 +51,14 @@ PASSWORDS = {"admin": "admin-secret", "registration": "registration-secret"}
 ACLS = [  # registration's lines of "ACLs per service" in docs/operators.md: operations, resources
     (
         ("Write", "Describe"),
-        ("--topic", topics.REGISTRATIONS.name, "--topic", topics.DECISIONS.dlq),
+        (
+            "--topic",
+            topics.REGISTRATIONS.name,
+            "--topic",
+            topics.STAND_APPLICATIONS.name,
+            "--topic",
+            topics.DECISIONS.dlq,
+        ),
     ),
     (("Read", "Describe"), ("--topic", topics.DECISIONS.name)),
     (("Read",), ("--group", "registration")),
