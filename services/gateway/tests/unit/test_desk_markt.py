@@ -820,7 +820,7 @@ async def test_the_exports_in_english(desk_client, applied):
     workbook = load_workbook(io.BytesIO(answer.content))
     assert workbook.sheetnames == ["Applications", "Accepted stands"]
     headings = [cell.value for cell in workbook["Applications"][1]]
-    assert headings[:3] == ["Status", "Project", "Local authority or organisation"]
+    assert headings[:3] == ["Status", "Project", "Municipality or organisation"]
     assert workbook["Applications"]["A2"].value == "Accepted"
 
 
@@ -939,22 +939,34 @@ async def test_the_adapter_reads_not_found_refusals_and_capacity_down():
     assert sent[0].headers["x-correlation-id"] == "corr"
     assert NewDecision.model_validate_json(sent[0].content) == decision
 
-    with pytest.raises(RegistrationRefused) as full:
-        await adapter(lambda r: error(409, "stands_full")).decide_stand_application(
-            EVENT_ID, APPLICATION_ID, decision, "c"
-        )
-    assert full.value.code == "stands_full"
-    with pytest.raises(StandsUnavailable):
-        await adapter(lambda r: error(503, "capacity_unavailable")).decide_stand_application(
-            EVENT_ID, APPLICATION_ID, decision, "c"
-        )
-    with pytest.raises(RegistrationUnavailable):
-        await adapter(lambda r: httpx.Response(503)).decide_stand_application(
+
+def failing(answer: httpx.Response | Exception):
+    def handler(request: httpx.Request) -> httpx.Response:
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("answer", "raised"),
+    [
+        (error(409, "stands_full"), RegistrationRefused),
+        (error(409, "withdrawn"), RegistrationRefused),
+        (error(503, "capacity_unavailable"), StandsUnavailable),
+        (httpx.Response(503), RegistrationUnavailable),
+        (error(500, "capacity_unavailable"), RegistrationUnavailable),
+        (httpx.ConnectError("no"), RegistrationUnavailable),
+    ],
+)
+async def test_the_adapter_tells_a_refusal_from_capacity_down_and_from_itself_down(answer, raised):
+    decision = NewDecision(decision=ApplicationDecision.ACCEPT, note="Hallo")
+
+    with pytest.raises(raised) as caught:
+        await adapter(failing(answer)).decide_stand_application(
             EVENT_ID, APPLICATION_ID, decision, "c"
         )
 
-    def unreachable(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("no")
-
-    with pytest.raises(RegistrationUnavailable):
-        await adapter(unreachable).decide_stand_application(EVENT_ID, APPLICATION_ID, decision, "c")
+    if raised is RegistrationRefused:
+        assert caught.value.code == answer.json()["code"]
