@@ -96,6 +96,8 @@ class NotificationKind(StrEnum):
     STAND_APPLICATION_WAITLISTED = "stand_application_waitlisted"
     STAND_APPLICATION_DECLINED = "stand_application_declined"
     STAND_APPLICATION_WITHDRAWN = "stand_application_withdrawn"
+    STAND_RELEASED = "stand_released"
+    """A stand's staff member's registration ended with the stand (declined or withdrawn)."""
 
 
 class CancelledBy(StrEnum):

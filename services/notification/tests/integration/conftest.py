@@ -1,4 +1,4 @@
-"""A stand-in for the registration service's contact endpoint, and settings for tests."""
+"""A stand-in for the registration service's contact endpoints, and settings for tests."""
 
 from __future__ import annotations
 
@@ -11,15 +11,19 @@ from uuid import UUID
 
 import pytest
 
+from contracts.http.stands import ApplicationContact
+
 TOKEN = "integration-token"
-CONTACT_PATH = re.compile(r"^/registrations/([0-9a-f-]{36})/contact$")
+CONTACT_PATH = re.compile(r"^/(registrations|stand-applications)/([0-9a-f-]{36})/contact$")
 
 
 class ContactApi:
-    """``GET /registrations/{id}/contact`` answered from ``contacts``; 404 when unknown."""
+    """``GET /registrations/{id}/contact`` answered from ``contacts``,
+    ``GET /stand-applications/{id}/contact`` from ``applications``; 404 when unknown."""
 
     def __init__(self) -> None:
         self.contacts: dict[UUID, dict[str, object]] = {}
+        self.applications: dict[UUID, dict[str, object]] = {}
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -28,7 +32,10 @@ class ContactApi:
                 if self.headers.get("X-Internal-Token") != TOKEN:
                     self.send_error(401)
                     return
-                contact = api.contacts.get(UUID(match.group(1))) if match else None
+                contact = None
+                if match:
+                    known = api.contacts if match.group(1) == "registrations" else api.applications
+                    contact = known.get(UUID(match.group(2)))
                 if contact is None:
                     self.send_error(404)
                     return
@@ -60,6 +67,11 @@ class ContactApi:
             "cancel_token": token,
         }
         return token
+
+    def add_application(self, contact: ApplicationContact) -> ApplicationContact:
+        """The registration service knows the application as ``contact`` (its revision)."""
+        self.applications[contact.application.application_id] = contact.model_dump(mode="json")
+        return contact
 
 
 def cancel_token(registration_id: UUID) -> str:

@@ -13,6 +13,7 @@ import pytest
 from contracts import topics
 from contracts.envelope import Envelope
 from contracts.messages import (
+    ApplicationState,
     EventSnapshot,
     NotificationKind,
     ReleaseReason,
@@ -26,10 +27,15 @@ from contracts.messages import (
 )
 from notification.bootstrap import bootstrap
 from notification.config import Settings
-from notification.domain.commands import MailDecision, RecordEvent
-from notification.domain.model import DeliveryStatus
-from notification.service_layer.handlers import handle_decision, record_event
+from notification.domain.commands import MailApplicationChange, MailDecision, RecordEvent
+from notification.domain.model import DeliveryStatus, change_key
+from notification.service_layer.handlers import (
+    handle_application_change,
+    handle_decision,
+    record_event,
+)
 from services.notification.tests.events import FORUM, MORNING, event_snapshot, programme
+from services.notification.tests.stands import application_contact, change_of
 
 TOKEN = "integration-token"
 SITE = "https://veranstaltungen.quartier.example"
@@ -320,3 +326,68 @@ async def test_sessions_are_named_from_the_stored_programme_and_each_change_upda
         (confirmed.decision_id, NotificationKind.CONFIRMATION, "sent"),
         *((c.decision_id, NotificationKind.SESSION_CHANGED, "sent") for c in changes),
     }
+
+
+async def test_a_stand_applications_changes_are_mailed_once_each_also_after_a_restart(
+    settings, deps, smtp_sink, contact_api
+):
+    event = snapshot()
+    await record_event(RecordEvent(event), deps)
+    received = contact_api.add_application(
+        application_contact(event.event_id, [ApplicationState.RECEIVED], locale="en")
+    )
+    application_id = received.application.application_id
+    first = change_of(received)
+    first_envelope = Envelope.new(first, source="registration")
+
+    assert (
+        await handle_application_change(MailApplicationChange(first, first_envelope), deps)
+        is DeliveryStatus.SENT
+    )
+    # a new worker (its own pool, the same ledger) gets the change again, then the next one
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    try:
+        restarted = bootstrap(settings, pool=pool)
+        accepted = contact_api.add_application(
+            application_contact(
+                event.event_id,
+                [ApplicationState.RECEIVED, ApplicationState.ACCEPTED],
+                application_id=application_id,
+                notes={2: "Stand 7, near the entrance."},
+                locale="en",
+            )
+        )
+        second = change_of(accepted)
+        for change in (first, second, first, second):
+            command = MailApplicationChange(change, Envelope.new(change, source="registration"))
+            assert await handle_application_change(command, restarted) is DeliveryStatus.SENT
+    finally:
+        await pool.close()
+
+    [receipt] = mails_with(smtp_sink, f"<{change_key(first)}@quartier.example>")
+    assert receipt["Subject"] == "Stand application received: Werkstattgespräch Nachbarschaft"
+    assert receipt["To"].addresses[0].addr_spec == "joerg.mueller@kreis.example"
+    assert receipt["X-Correlation-ID"] == first_envelope.correlation_id
+    assert list(receipt.iter_attachments()) == []
+    assert f"{SITE}/markt/bewerbung/{received.token}\n" in text_of(receipt)
+    [acceptance] = mails_with(smtp_sink, f"<{change_key(second)}@quartier.example>")
+    text = text_of(acceptance)
+    assert "A message from the event team:\nStand 7, near the entrance.\n" in text
+    for seat, token in enumerate(accepted.exhibitor_tokens, start=1):
+        assert f"\nPerson {seat}: {SITE}/markt/team/{token}\n" in text
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        rows = await conn.fetch(
+            """
+            SELECT application_id, revision, registration_id, kind, status, attempts
+            FROM deliveries ORDER BY revision
+            """
+        )
+        outbox = await conn.fetchval("SELECT count(*) FROM outbox")
+    finally:
+        await conn.close()
+    assert [tuple(row) for row in rows] == [
+        (application_id, 1, None, NotificationKind.STAND_APPLICATION_RECEIVED, "sent", 1),
+        (application_id, 2, None, NotificationKind.STAND_APPLICATION_ACCEPTED, "sent", 1),
+    ]
+    assert outbox == 0  # notification.deliveries.v1 reports registrations' mails only

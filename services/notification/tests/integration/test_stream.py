@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaConsumer
 from contracts import topics
 from contracts.envelope import Envelope, decode
 from contracts.messages import (
+    ApplicationState,
     EventCancelled,
     EventPublished,
     EventSnapshot,
@@ -40,9 +41,11 @@ from contracts.messages import (
 )
 from devstack.net import free_port
 from devstack.procs import Proc, spawn
+from notification.domain.model import change_key
 from servicekit.kafka import producer
 from servicekit.settings import KafkaSettings
 from services.notification.tests.events import FORUM, MORNING, event_snapshot, programme
+from services.notification.tests.stands import application_contact, change_of
 from tests.support import eventually, until_ready
 from tests.support.metrics import Scrape
 
@@ -146,6 +149,11 @@ def text_of(mail) -> str:
 
 def mails_with(sink, message_id: str):
     return [m for m in sink.messages() if m["Message-ID"] == message_id]
+
+
+def mails_for(sink, key: uuid.UUID):
+    """The mails for a decision or an application's change (``change_key``)."""
+    return mails_with(sink, f"<{key}@quartier.example>")
 
 
 def published(snapshot: EventSnapshot) -> tuple[EventPublished, Envelope]:
@@ -356,7 +364,7 @@ async def test_session_changes_on_kafka_are_mailed_when_they_are_news(
     )
 
     def mail_of(decision):
-        return mails_with(smtp_sink, f"<{decision.decision_id}@quartier.example>")
+        return mails_for(smtp_sink, decision.decision_id)
 
     await eventually(
         lambda: present(all(mail_of(d) for d in (confirmed, moved_up, dropped)), worker),
@@ -426,16 +434,85 @@ async def test_the_health_port_serves_metrics_of_mails_outbox_and_consumer_lag(
     assert found.value("quartier_outbox_lag_seconds") is not None
     assert (found.value("quartier_consumer_records_total", topic=topics.DECISIONS.name) or 0) >= 1
     lag = found.labels("quartier_consumer_lag")
-    assert {labels["topic"] for labels in lag} == {
-        topics.CATALOG.name,
-        topics.DECISIONS.name,
-        topics.SESSIONS.name,
-    }
+    consumed = (topics.CATALOG, topics.DECISIONS, topics.SESSIONS, topics.STAND_APPLICATIONS)
+    assert {labels["topic"] for labels in lag} == {topic.name for topic in consumed}
     assert {(labels["topic"], labels["partition"]) for labels in lag} == {
-        (topic.name, str(partition))
-        for topic in (topics.CATALOG, topics.DECISIONS, topics.SESSIONS)
-        for partition in range(topic.partitions)
+        (topic.name, str(partition)) for topic in consumed for partition in range(topic.partitions)
     }
     assert {labels["group"] for labels in lag} == {labels["service"] for labels in lag}
     assert str(confirmed.registration_id) not in answer.text
     assert "kreis.example" not in answer.text  # the contact's address
+
+
+async def test_stand_applications_on_kafka_are_mailed_once_per_change(
+    worker, broker, smtp_sink, contact_api
+):
+    """Received, accepted and a redelivery of the receipt: two mails. A record that breaks
+    the contract goes to the topic's dead-letter queue with the reason; the next is mailed."""
+    event = event_snapshot(title="Fachtag mit Markt")
+    states = [ApplicationState.RECEIVED, ApplicationState.ACCEPTED]
+    contact = contact_api.add_application(
+        application_contact(event.event_id, states, staff=3, notes={2: "Stand 7."})
+    )
+    received, accepted = change_of(contact, 1), change_of(contact, 2)
+    broken = received.model_copy(update={"revision": 0})  # revisions start at 1
+    broken_envelope = Envelope.new(broken, source="registration")
+    withdrawn_contact = contact_api.add_application(
+        application_contact(
+            event.event_id, [ApplicationState.RECEIVED, ApplicationState.WITHDRAWN], locale="en"
+        )
+    )
+    withdrawn = change_of(withdrawn_contact)
+    await produce(
+        broker,
+        published(event),
+        *[
+            (change, Envelope.new(change, source="registration"))
+            for change in (received, accepted, received)
+        ],
+        (broken, broken_envelope),
+        (withdrawn, Envelope.new(withdrawn, source="registration")),
+    )
+
+    changes = (received, accepted, withdrawn)
+    mails = await eventually(
+        lambda: present(all(mails_for(smtp_sink, change_key(c)) for c in changes), worker),
+        what="the receipt, the acceptance and the withdrawal",
+        **PACE,
+    )
+    assert mails
+
+    def mail_of(change):
+        return mails_for(smtp_sink, change_key(change))
+
+    [receipt] = mail_of(received)
+    assert receipt["Subject"] == "Bewerbung für einen Stand eingegangen: Fachtag mit Markt"
+    assert f"/markt/bewerbung/{contact.token}\n" in text_of(receipt)
+    [acceptance] = mail_of(accepted)
+    text = text_of(acceptance)
+    assert "Nachricht des Veranstaltungsteams:\nStand 7.\n" in text
+    assert [line for line in text.splitlines() if line.startswith("Person ")] == [
+        f"Person {seat}: https://veranstaltungen.quartier.example/markt/team/{token}"
+        for seat, token in enumerate(contact.exhibitor_tokens, start=1)
+    ]
+    [english] = mail_of(withdrawn)
+    assert english["Subject"] == "Stand application withdrawn: Fachtag mit Markt"
+
+    async def dead_lettered() -> list[dict[str, bytes]]:
+        dead = [
+            dict(headers)
+            for headers, _ in await records(broker, topics.STAND_APPLICATIONS.dlq)
+            if dict(headers).get("ce_id") == str(broken_envelope.id).encode()
+        ]
+        return present(dead, worker)
+
+    [headers] = await eventually(dead_lettered, what="the broken record dead-lettered", **PACE)
+    assert headers["dlq_reason"].startswith(b"contract: ")
+    assert b"revision" in headers["dlq_reason"]
+    assert headers["dlq_source_topic"] == topics.STAND_APPLICATIONS.name.encode()
+    assert len(mail_of(received)) == 1
+    reported = {msg.decision_id for _, msg in await deliveries(broker)}
+    assert not {change_key(c) for c in (received, accepted, withdrawn)} & reported
+    log = worker.log.read_text()
+    assert contact.token not in log
+    assert "kreis.example" not in log

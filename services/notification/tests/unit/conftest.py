@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from contracts.envelope import Envelope
+from contracts.http.stands import ApplicationContact
 from contracts.messages import (
     Decision,
     EventSnapshot,
@@ -91,9 +92,13 @@ class FakeUnitOfWork(UnitOfWork):
 class FakeContacts:
     def __init__(self) -> None:
         self.known: dict[UUID, Contact] = {}
+        self.applications: dict[UUID, ApplicationContact] = {}
 
     async def find(self, registration_id: UUID) -> Contact | None:
         return self.known.get(registration_id)
+
+    async def find_application(self, application_id: UUID) -> ApplicationContact | None:
+        return self.applications.get(application_id)
 
 
 class FakeMailer:
@@ -163,6 +168,11 @@ class World:
         if locale is not None:
             self.known_contact(decision.registration_id, locale)
         return decision
+
+    def known_application(self, contact: ApplicationContact) -> ApplicationContact:
+        """The registration service knows the application (its current revision)."""
+        self.contacts.applications[contact.application.application_id] = contact
+        return contact
 
     @staticmethod
     def envelope(payload: IntegrationEvent) -> Envelope:

@@ -70,12 +70,14 @@ async def test_a_redelivered_decision_sends_no_second_mail(world):
 CANCELLED_BY_ATTENDEE = {"reason": ReleaseReason.CANCELLED_BY_ATTENDEE}
 CANCELLED_BY_ORGANISER = {"reason": ReleaseReason.CANCELLED_BY_ORGANISER}
 EVENT_CANCELLED = {"reason": ReleaseReason.EVENT_CANCELLED}
+STAND_RELEASED = {"reason": ReleaseReason.STAND_RELEASED}
 RELEASES = [
     (SeatReleased, {**reason, "was_waitlisted": was_waitlisted}, kind, False, False)
     for reason, kind in (
         (CANCELLED_BY_ATTENDEE, NotificationKind.CANCELLATION),
         (CANCELLED_BY_ORGANISER, NotificationKind.CANCELLED_BY_ORGANISER),
         (EVENT_CANCELLED, NotificationKind.EVENT_CANCELLED),
+        (STAND_RELEASED, NotificationKind.STAND_RELEASED),
     )
     for was_waitlisted in (False, True)
 ]

@@ -104,6 +104,7 @@ SHOWN_WITH_PLACE = [
     (SeatReleased, {"reason": ReleaseReason.CANCELLED_BY_ATTENDEE}),
     (SeatReleased, {"reason": ReleaseReason.CANCELLED_BY_ORGANISER}),
     (SeatReleased, {"reason": ReleaseReason.EVENT_CANCELLED}),
+    (SeatReleased, {"reason": ReleaseReason.STAND_RELEASED}),
 ]
 
 
@@ -436,6 +437,7 @@ def test_a_waiting_list_mail_tells_the_position(world, render, locale, subject, 
         (RejectionReason.EVENT_FULL, "ausgebucht, und es gibt keine Warteliste"),
         (RejectionReason.EVENT_CLOSED, "bereits geschlossen"),
         (RejectionReason.EVENT_CANCELLED, "wurde leider abgesagt"),
+        (RejectionReason.CONTINGENT_FULL, "die Plätze für das Team dieses Stands"),
     ],
 )
 def test_a_rejection_gives_the_reason(world, render, reason, words):

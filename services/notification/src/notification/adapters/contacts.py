@@ -1,18 +1,23 @@
-"""Contact data from the registration service: ``GET /registrations/{id}/contact``."""
+"""Contact data from the registration service: ``GET /registrations/{id}/contact`` and
+``GET /stand-applications/{id}/contact``."""
 
 from __future__ import annotations
 
+from typing import TypeVar
 from uuid import UUID
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from contracts.http.stands import ApplicationContact
 from contracts.messages import Locale
 from notification.domain.model import Contact
 from notification.service_layer.ports import ContactUnavailable
 from servicekit.http_transport import AiohttpTransport
 
 TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name, not a secret
+
+Body = TypeVar("Body", bound=BaseModel)
 
 
 class ContactBody(BaseModel):
@@ -47,8 +52,24 @@ class HttpContactDirectory:
         )
 
     async def find(self, registration_id: UUID) -> Contact | None:
+        body = await self._get(f"/registrations/{registration_id}/contact", ContactBody)
+        if body is None:
+            return None
+        return Contact(
+            registration_id=body.registration_id,
+            name=body.name,
+            email=body.email,
+            locale=Locale.EN if body.locale == Locale.EN else Locale.DE,
+            cancel_token=body.cancel_token or None,
+        )
+
+    async def find_application(self, application_id: UUID) -> ApplicationContact | None:
+        return await self._get(f"/stand-applications/{application_id}/contact", ApplicationContact)
+
+    async def _get(self, path: str, body: type[Body]) -> Body | None:
+        """The answer at ``path`` as ``body``; ``None`` for a 404."""
         try:
-            response = await self._client.get(f"/registrations/{registration_id}/contact")
+            response = await self._client.get(path)
         except httpx.TransportError as exc:
             raise ContactUnavailable(
                 f"registration service unreachable: {type(exc).__name__}"
@@ -58,15 +79,8 @@ class HttpContactDirectory:
         if response.status_code != httpx.codes.OK:
             raise ContactUnavailable(f"registration service answered {response.status_code}")
         try:
-            body = ContactBody.model_validate_json(response.content)
+            return body.model_validate_json(response.content)
         except ValidationError as exc:
             # the validation message would quote the personal data: give field names only
             fields = sorted({str(err["loc"][0]) for err in exc.errors() if err["loc"]})
             raise InvalidContact(f"contact body invalid in {fields}") from None
-        return Contact(
-            registration_id=body.registration_id,
-            name=body.name,
-            email=body.email,
-            locale=Locale.EN if body.locale == Locale.EN else Locale.DE,
-            cancel_token=body.cancel_token or None,
-        )

@@ -16,7 +16,7 @@ import aiosmtplib
 
 from notification.adapters import metrics
 from notification.adapters.rendering import to_message
-from notification.domain.model import Contact, Mail
+from notification.domain.model import Letter, Recipient
 from notification.service_layer.ports import MailDeferred, MailRejected
 
 _ENHANCED_STATUS = re.compile(r"^\s*([245]\.\d{1,3}\.\d{1,3})\b")
@@ -63,7 +63,7 @@ class SmtpMailer:
             self._smtp.close()
         self._smtp = None
 
-    async def send(self, mail: Mail) -> None:
+    async def send(self, mail: Letter) -> None:
         message = to_message(
             mail,
             sender=self._config.sender,
@@ -107,7 +107,7 @@ class SmtpMailer:
             metrics.SENDING.dec()
 
 
-def _address(contact: Contact) -> Address:
+def _address(contact: Recipient) -> Address:
     try:
         return Address(display_name=" ".join(contact.name.split()), addr_spec=contact.email)
     except (ValueError, IndexError, MessageError):

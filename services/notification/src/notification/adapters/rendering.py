@@ -10,7 +10,7 @@ from email.utils import format_datetime
 import icalendar
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from notification.domain.model import Mail
+from notification.domain.model import Letter, Mail
 
 CALENDAR_FILENAME = "termin.ics"
 
@@ -25,16 +25,16 @@ _templates = Environment(
 )
 
 
-def programme_text(mail: Mail) -> str:
-    """The choice slots the mail names (``{locale}/programme.txt``): the session held with
-    room and time, the waiting lists; empty without a programme."""
-    if not mail.places:
+def programme_text(mail: Letter) -> str:
+    """The choice slots a registration's mail names (``{locale}/programme.txt``): the
+    session held with room and time, the waiting lists; empty without a programme."""
+    if not isinstance(mail, Mail) or not mail.places:
         return ""
     text = _templates.get_template(f"{mail.locale}/programme.txt").render(mail=mail)
     return text.rstrip("\n")
 
 
-def render_text(mail: Mail) -> tuple[str, str]:
+def render_text(mail: Letter) -> tuple[str, str]:
     """Subject (one line) and plain-text body of ``mail`` in its language."""
     template = _templates.get_template(f"{mail.locale}/{mail.kind}.txt")
     context = template.new_context(
@@ -73,7 +73,7 @@ def calendar(mail: Mail) -> bytes:
     return ical
 
 
-def to_message(mail: Mail, *, sender: str, recipient: Address, now: datetime) -> EmailMessage:
+def to_message(mail: Letter, *, sender: str, recipient: Address, now: datetime) -> EmailMessage:
     """The complete message: headers, text and, for a confirmation, the calendar entry."""
     subject, body = render_text(mail)
     message = EmailMessage()
@@ -85,7 +85,7 @@ def to_message(mail: Mail, *, sender: str, recipient: Address, now: datetime) ->
     message["X-Correlation-ID"] = mail.correlation_id
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(body)
-    if mail.with_calendar:
+    if isinstance(mail, Mail) and mail.with_calendar:
         # bytes, not str: the email package would turn the CRLF iCalendar needs into LF
         message.add_attachment(
             calendar(mail),

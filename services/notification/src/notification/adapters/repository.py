@@ -24,8 +24,10 @@ class PostgresDeliveries:
     async def claim(self, delivery: Delivery) -> Delivery:
         inserted = await self._conn.execute(
             """
-            INSERT INTO deliveries (decision_id, notification_id, registration_id, event_id, kind)
-            VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO deliveries
+                (decision_id, notification_id, registration_id, event_id, kind,
+                 application_id, revision)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (decision_id) DO NOTHING
             """,
             delivery.decision_id,
@@ -33,6 +35,8 @@ class PostgresDeliveries:
             delivery.registration_id,
             delivery.event_id,
             delivery.kind.value,
+            delivery.application_id,
+            delivery.revision,
         )
         if inserted == "INSERT 0 1":
             metrics.queued(delivery.kind)
@@ -47,6 +51,8 @@ class PostgresDeliveries:
             registration_id=row["registration_id"],
             event_id=row["event_id"],
             kind=NotificationKind(row["kind"]),
+            application_id=row["application_id"],
+            revision=row["revision"],
             status=DeliveryStatus(row["status"]),
             attempts=row["attempts"],
             last_error=row["last_error"],

@@ -28,6 +28,12 @@ from contracts.messages import (
     SessionSeatReleased,
     SessionSnapshot,
     SlotSnapshot,
+    StandApplicationAccepted,
+    StandApplicationChange,
+    StandApplicationDeclined,
+    StandApplicationReceived,
+    StandApplicationWaitlisted,
+    StandApplicationWithdrawn,
     Waitlisted,
 )
 from notification.domain.dates import format_period, format_times, same_day
@@ -36,6 +42,9 @@ MAIL_DOMAIN = "quartier.example"
 """Right-hand side of Message-IDs and calendar UIDs; stable, so resent mails match."""
 
 _NOTIFICATION_IDS = UUID("5d0f3c1e-7a51-4c43-9a0e-3f1c2b6e8d21")
+_APPLICATION_CHANGES = UUID("8b6f1d2a-3c4e-4f5a-9b7c-0d1e2f3a4b5c")
+"""Namespace of the ledger keys of stand applications' changes, one per (application,
+revision)."""
 
 WITH_CALENDAR = frozenset(
     {NotificationKind.CONFIRMATION, NotificationKind.PROMOTION, NotificationKind.SESSION_CHANGED}
@@ -61,8 +70,18 @@ RELEASE_MAILS = {
     ReleaseReason.CANCELLED_BY_ATTENDEE: NotificationKind.CANCELLATION,
     ReleaseReason.CANCELLED_BY_ORGANISER: NotificationKind.CANCELLED_BY_ORGANISER,
     ReleaseReason.EVENT_CANCELLED: NotificationKind.EVENT_CANCELLED,
+    ReleaseReason.STAND_RELEASED: NotificationKind.STAND_RELEASED,
 }
 """The mail for a released registration, by why it was released."""
+
+STAND_MAILS: dict[type[StandApplicationChange], NotificationKind] = {
+    StandApplicationReceived: NotificationKind.STAND_APPLICATION_RECEIVED,
+    StandApplicationAccepted: NotificationKind.STAND_APPLICATION_ACCEPTED,
+    StandApplicationWaitlisted: NotificationKind.STAND_APPLICATION_WAITLISTED,
+    StandApplicationDeclined: NotificationKind.STAND_APPLICATION_DECLINED,
+    StandApplicationWithdrawn: NotificationKind.STAND_APPLICATION_WITHDRAWN,
+}
+"""The mail to a stand's applicant, by the change of the application: one per change."""
 
 
 class SessionNews(StrEnum):
@@ -160,29 +179,40 @@ def session_in(slot: SlotSnapshot, session_id: UUID | None) -> SessionSnapshot |
     return next((s for s in slot.sessions if s.session_id == session_id), None)
 
 
-@dataclass(frozen=True)
-class Contact:
-    """Who gets the mail; personal data that is never logged and never put on a topic.
+@dataclass(frozen=True, kw_only=True)
+class Recipient:
+    """Who gets a mail; personal data that is never logged and never put on a topic."""
+
+    name: str
+    email: str
+    locale: Locale
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contact(Recipient):
+    """A registration's contact.
 
     ``cancel_token`` opens the registration's cancel link: anyone holding it can cancel, so
     it is treated like the address. ``None`` when the registration service gave none."""
 
     registration_id: UUID
-    name: str
-    email: str
-    locale: Locale
     cancel_token: str | None = None
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """One ledger row: the mail for one decision."""
+    """One ledger row: the mail for one decision, or for one change of a stand application
+    (``application_id`` and ``revision`` set, ``registration_id`` not)."""
 
     decision_id: UUID
+    """The ledger's key: the decision's id; for an application's change one derived from
+    ``(application_id, revision)``, so each change is mailed once."""
     notification_id: UUID
-    registration_id: UUID
+    registration_id: UUID | None
     event_id: UUID
     kind: NotificationKind
+    application_id: UUID | None = None
+    revision: int | None = None
     status: DeliveryStatus = DeliveryStatus.SENDING
     attempts: int = 0
     last_error: str | None = None
@@ -197,6 +227,26 @@ class Delivery:
             event_id=decision.event_id,
             kind=mail_kind(decision),
         )
+
+    @classmethod
+    def for_application_change(cls, change: StandApplicationChange) -> Delivery:
+        decision_id = change_key(change)
+        return cls(
+            decision_id=decision_id,
+            notification_id=uuid5(_NOTIFICATION_IDS, str(decision_id)),
+            registration_id=None,
+            event_id=change.event_id,
+            kind=STAND_MAILS[type(change)],
+            application_id=change.application_id,
+            revision=change.revision,
+        )
+
+    @property
+    def subject(self) -> str:
+        """Whom the mail is about, for errors and logs (ids only)."""
+        if self.registration_id is None:
+            return f"stand application {self.application_id}"
+        return f"registration {self.registration_id}"
 
     @property
     def done(self) -> bool:
@@ -293,6 +343,12 @@ def needs_event(decision: Decision) -> bool:
     )
 
 
+def change_key(change: StandApplicationChange) -> UUID:
+    """The ledger key of an application's change: the same for every delivery of the
+    message, another for every revision."""
+    return uuid5(_APPLICATION_CHANGES, f"{change.application_id}/{change.revision}")
+
+
 def message_id(decision_id: UUID) -> str:
     """The Message-ID header: the same for every attempt, so a resent mail is recognisable."""
     return f"<{decision_id}@{MAIL_DOMAIN}>"
@@ -372,21 +428,29 @@ def has_choice(event: EventInfo | None) -> bool:
     return event is not None and any(slot.sessions for slot in event.programme)
 
 
-@dataclass(frozen=True)
-class Mail:
-    """Everything a mail says, before it is rendered into a message."""
+@dataclass(frozen=True, kw_only=True)
+class Letter:
+    """What every mail has, before it is rendered into a message: the template
+    (``{locale}/{kind}.txt``), headers, recipient and the event it is about."""
 
     kind: NotificationKind
     locale: Locale
     message_id: str
     correlation_id: str
-    recipient: Contact
-    registration_id: UUID
+    recipient: Recipient
     event: EventInfo | None
     when: str | None
     site_url: str
-    status_url: str
     issued_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mail(Letter):
+    """Everything a mail to a registration says."""
+
+    recipient: Contact
+    registration_id: UUID
+    status_url: str
     cancel_url: str | None = None
     """Only in mails of ``WITH_CANCEL_LINK`` kinds, and only with a token."""
     choice_url: str | None = None

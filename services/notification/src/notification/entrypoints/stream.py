@@ -1,6 +1,6 @@
-"""The notification worker: keeps the event catalogue, mails every seat decision and every
-change of session that is news once, and runs the outbox relay for ``NotificationSent`` /
-``NotificationFailed``.
+"""The notification worker: keeps the event catalogue, mails every seat decision, every
+change of session that is news and every change of a stand application once, and runs the
+outbox relay for ``NotificationSent`` / ``NotificationFailed``.
 
 Run: ``python -m notification.entrypoints.stream`` (settings from ``NOTIFICATION_*``).
 """
@@ -16,11 +16,16 @@ import structlog
 
 from contracts import topics
 from contracts.envelope import Envelope
-from contracts.messages import CatalogEvent, Decision, IntegrationEvent
+from contracts.messages import CatalogEvent, Decision, IntegrationEvent, StandApplicationChange
 from notification import bootstrap
 from notification.config import Settings
-from notification.domain.commands import MailDecision, RecordEvent
-from notification.service_layer.handlers import Dependencies, handle_decision, record_event
+from notification.domain.commands import MailApplicationChange, MailDecision, RecordEvent
+from notification.service_layer.handlers import (
+    Dependencies,
+    handle_application_change,
+    handle_decision,
+    record_event,
+)
 from notification.service_layer.ports import TransientError
 from servicekit.context import Item, bind_message
 from servicekit.stream import RetryLater, Unprocessable, consume, run_worker, worker
@@ -47,8 +52,8 @@ async def side_by_side(
 
 
 def build(settings: Settings) -> faust.App:
-    """The Faust app: the consumers (catalogue, decisions, sessions), the database pool,
-    health pages and the relay."""
+    """The Faust app: the consumers (catalogue, decisions, sessions, stand applications),
+    the database pool, health pages and the relay."""
     app, database = worker(settings.app_id, settings, relay_lock=bootstrap.RELAY_LOCK)
     wired: Dependencies | None = None
 
@@ -95,7 +100,28 @@ def build(settings: Settings) -> faust.App:
             )
         await side_by_side(by_registration.values(), mail_in_order, settings.mail_concurrency)
 
+    async def on_stand_application(envelope: Envelope, payload: IntegrationEvent) -> None:
+        """One mail per change of an application, in order (they are few)."""
+        if not isinstance(payload, StandApplicationChange):
+            raise Unprocessable(f"{envelope.type} is not a change of a stand application")
+        structlog.contextvars.bind_contextvars(
+            event_id=str(payload.event_id),
+            application_id=str(payload.application_id),
+            revision=payload.revision,
+        )
+        command = MailApplicationChange(payload, envelope)
+        try:
+            await handle_application_change(command, await dependencies())
+        except TransientError as exc:
+            raise RetryLater(str(exc)) from exc
+
     consume(app, topics.CATALOG, on_catalog)
+    consume(
+        app,
+        topics.STAND_APPLICATIONS,
+        on_stand_application,
+        handler_timeout=settings.batch_timeout,
+    )
     for topic in (topics.DECISIONS, topics.SESSIONS):
         consume(
             app,

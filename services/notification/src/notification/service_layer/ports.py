@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
+from contracts.http.stands import ApplicationContact
 from contracts.messages import NotificationKind
-from notification.domain.model import Contact, Delivery, EventInfo, Mail
+from notification.domain.model import Contact, Delivery, EventInfo, Letter
 
 
 class TransientError(Exception):
@@ -31,12 +32,18 @@ class MailRejected(Exception):
 
 
 class ContactDirectory(Protocol):
+    """The registration service, which keeps (and alone keeps) the contacts."""
+
     async def find(self, registration_id: UUID) -> Contact | None:
         """The registration's contact; ``None`` when the registration is unknown."""
 
+    async def find_application(self, application_id: UUID) -> ApplicationContact | None:
+        """A stand application with its applicant's contact and links; ``None`` when the
+        application is unknown."""
+
 
 class Mailer(Protocol):
-    async def send(self, mail: Mail) -> None:
+    async def send(self, mail: Letter) -> None:
         """Deliver ``mail``; raises ``MailDeferred`` or ``MailRejected``."""
 
 
