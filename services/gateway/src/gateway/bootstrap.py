@@ -14,11 +14,18 @@ import httpx
 from gateway.adapters.capacity_http import HttpSessionPlaces
 from gateway.adapters.catalog_follower import KafkaCatalogFollower
 from gateway.adapters.decision_follower import KafkaDecisionFollower
-from gateway.adapters.registration_http import HttpRegistrations
+from gateway.adapters.registration_http import HttpRegistrations, HttpStandApplications
 from gateway.config import Settings
 from gateway.domain.decisions import Decisions
 from gateway.domain.model import Catalog
-from gateway.service_layer.ports import CatalogFeed, DecisionFeed, Registrations, SessionPlaces
+from gateway.domain.stands import StandLists
+from gateway.service_layer.ports import (
+    CatalogFeed,
+    DecisionFeed,
+    Registrations,
+    SessionPlaces,
+    StandApplications,
+)
 from servicekit.http_transport import AiohttpTransport
 
 Clock = Callable[[], datetime]
@@ -39,6 +46,7 @@ class Overrides:
     decisions: Decisions | None = None
     clock: Clock | None = None
     places: SessionPlaces | None = None
+    stands: StandApplications | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,8 @@ class Gateway:
     places: SessionPlaces
     decisions: Decisions
     decision_feed: DecisionFeed
+    stands: StandApplications
+    stand_lists: StandLists
 
     @property
     def live_decisions(self) -> Decisions | None:
@@ -69,11 +79,11 @@ async def bootstrap(
     overrides = overrides or Overrides()
     catalog = overrides.catalog if overrides.catalog is not None else Catalog()
     async with AsyncExitStack() as stack:
-        registrations = overrides.registrations
-        if registrations is None:
-            registrations = HttpRegistrations(
-                await http_client(stack, settings, settings.registration_url)
-            )
+        registrations, stands = overrides.registrations, overrides.stands
+        if registrations is None or stands is None:
+            pool = await http_client(stack, settings, settings.registration_url)
+            registrations = registrations or HttpRegistrations(pool)
+            stands = stands or HttpStandApplications(pool)
         places = overrides.places
         if places is None:
             places = HttpSessionPlaces(await http_client(stack, settings, settings.capacity_url))
@@ -97,6 +107,8 @@ async def bootstrap(
             places=places,
             decisions=decisions,
             decision_feed=decision_feed,
+            stands=stands,
+            stand_lists=StandLists(),
         )
 
 

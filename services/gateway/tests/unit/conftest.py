@@ -73,6 +73,7 @@ from gateway.service_layer.ports import (
     PlacesUnavailable,
     RegistrationRefused,
 )
+from services.gateway.tests.unit.markt_fakes import FakeStands
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -287,6 +288,12 @@ def places() -> FakePlaces:
 
 
 @pytest.fixture
+def stands() -> FakeStands:
+    """The registration service's applications for a stand (the Markt der guten Ideen)."""
+    return FakeStands()
+
+
+@pytest.fixture
 def add_event(catalog: Catalog) -> Callable[..., EventSnapshot]:
     """Put an event in the catalog the way the catalog topic would."""
 
@@ -346,6 +353,7 @@ def gateway_client(
     decisions: Decisions,
     desk: Desk,
     places: FakePlaces,
+    stands: FakeStands,
 ) -> GatewayClient:
     """A running gateway on the fakes, with settings changed as given, and a client for it
     (``base_url="https://…"`` makes the requests arrive over https)."""
@@ -365,6 +373,7 @@ def gateway_client(
             decisions=decisions,
             clock=lambda: NOW,
             places=places,
+            stands=stands,
         )
         app = create_app(settings, overrides, replace(desk, clock=lambda: NOW))
         async with app.router.lifespan_context(app):

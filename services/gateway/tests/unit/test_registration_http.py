@@ -85,6 +85,7 @@ async def test_submit_sends_the_contracted_request():
         "accessibility_other": "Begleitperson",
         "health_data_consent": True,
         "choices": {str(SLOT): [str(FORUM_B), str(FORUM_A)]},
+        "exhibitor_token": None,
     }
 
 

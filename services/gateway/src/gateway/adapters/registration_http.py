@@ -1,5 +1,6 @@
-"""The registration service's public API over HTTP (register, status, cancel, feedback),
-through the gateway's one shared connection pool."""
+"""The registration service's public API over HTTP (register, status, cancel, feedback, and
+the Markt der guten Ideen's applications for a stand), through the gateway's one shared
+connection pool."""
 
 from __future__ import annotations
 
@@ -21,18 +22,31 @@ from contracts.http.registration import (
     RegistrationAccepted,
     RegistrationState,
 )
+from contracts.http.stands import (
+    ExhibitorLink,
+    NewStandApplication,
+    PublicStand,
+    StandApplicationReceipt,
+    StandApplicationView,
+    Withdrawal,
+)
 from gateway.adapters.service_http import ServiceClient, api_error
 from gateway.domain.commands import (
+    ApplyForStand,
     CancelRegistration,
     ChangeChoices,
+    OpenStandLink,
     RegisterAttendee,
     SendFeedback,
+    ShowStands,
+    WithdrawApplication,
 )
 from gateway.service_layer.ports import (
     CancelLinkExpired,
     CancelLinkInvalid,
     RegistrationRefused,
     RegistrationUnavailable,
+    StandLinkInvalid,
 )
 from servicekit.http import CORRELATION_HEADER
 
@@ -46,6 +60,11 @@ REGISTRATION_STATE = TypeAdapter(RegistrationState)
 CANCELLATION = TypeAdapter(Cancellation)
 FEEDBACK_RECEIVED = TypeAdapter(FeedbackReceived)
 CHOICES = TypeAdapter(NewChoices)
+RECEIPT = TypeAdapter(StandApplicationReceipt)
+APPLICATION = TypeAdapter(StandApplicationView)
+WITHDRAWAL = TypeAdapter(Withdrawal)
+PUBLIC_STANDS = TypeAdapter(list[PublicStand])
+EXHIBITOR_LINK = TypeAdapter(ExhibitorLink)
 
 
 def cancel_path(token: str) -> str:
@@ -54,6 +73,10 @@ def cancel_path(token: str) -> str:
 
 def choices_path(token: str) -> str:
     return f"/choices/{quote(token, safe='')}"
+
+
+def application_path(token: str) -> str:
+    return f"/stand-applications/{quote(token, safe='')}"
 
 
 class HttpRegistrations(ServiceClient):
@@ -80,6 +103,7 @@ class HttpRegistrations(ServiceClient):
             accessibility_other=attendee.accessibility_other,
             health_data_consent=attendee.health_data_consent,
             choices=command.choices,
+            exhibitor_token=command.exhibitor_token,
         )
         headers = {
             IDEMPOTENCY_HEADER: command.idempotency_key,
@@ -160,3 +184,75 @@ class HttpRegistrations(ServiceClient):
         if response.status_code == httpx.codes.GONE:
             raise CancelLinkExpired(*words)
         raise self._refusal(response)
+
+
+class HttpStandApplications(ServiceClient):
+    """The applications for a stand (``contracts.http.stands``), on the registration service's
+    pool."""
+
+    service = "registration service"
+    unavailable = RegistrationUnavailable
+    refused = RegistrationRefused
+    refused_fallback = ApiError(
+        code="application_refused",
+        message_de="Die Bewerbung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben.",
+        message_en="The application was not accepted. Please check your input.",
+    )
+
+    async def apply(self, command: ApplyForStand) -> StandApplicationReceipt:
+        body = NewStandApplication.model_validate(
+            {**vars(command.applicant), "event_id": command.event_id, "privacy_consent": True}
+        )
+        headers = {
+            IDEMPOTENCY_HEADER: command.idempotency_key,
+            CORRELATION_HEADER: command.correlation_id,
+        }
+        response = await self._request("POST", "/stand-applications", body=body, headers=headers)
+        if response.is_client_error:
+            raise self._refusal(response)
+        return self._parse(RECEIPT, response)
+
+    async def application(self, query: OpenStandLink) -> StandApplicationView:
+        response = await self._request(
+            "GET", application_path(query.token), headers={CORRELATION_HEADER: query.correlation_id}
+        )
+        self._raise_for_token(response)
+        return self._parse(APPLICATION, response)
+
+    async def withdraw(self, command: WithdrawApplication) -> Withdrawal:
+        response = await self._request(
+            "POST",
+            f"{application_path(command.token)}/withdrawal",
+            headers={CORRELATION_HEADER: command.correlation_id},
+        )
+        self._raise_for_token(response)
+        return self._parse(WITHDRAWAL, response)
+
+    async def public_stands(self, query: ShowStands) -> list[PublicStand]:
+        response = await self._request(
+            "GET",
+            f"/events/{query.event_id}/stands",
+            headers={CORRELATION_HEADER: query.correlation_id},
+        )
+        if response.status_code == httpx.codes.NOT_FOUND:
+            return []
+        if response.is_client_error:
+            raise self._refusal(response)
+        return self._parse(PUBLIC_STANDS, response)
+
+    async def exhibitor_link(self, query: OpenStandLink) -> ExhibitorLink:
+        response = await self._request(
+            "GET",
+            f"/exhibitor-links/{quote(query.token, safe='')}",
+            headers={CORRELATION_HEADER: query.correlation_id},
+        )
+        self._raise_for_token(response)
+        return self._parse(EXHIBITOR_LINK, response)
+
+    def _raise_for_token(self, response: httpx.Response) -> None:
+        """404: not a token of the service's (its words when it sent an ``ApiError``)."""
+        if response.status_code == httpx.codes.NOT_FOUND:
+            error = api_error(response)
+            raise StandLinkInvalid(*((error.message_de, error.message_en) if error else ()))
+        if response.is_client_error:
+            raise self._refusal(response)

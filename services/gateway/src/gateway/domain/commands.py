@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from gateway.domain.validation import Attendee, Feedback
+from gateway.domain.validation import Attendee, Feedback, StandApplicant
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class RegisterAttendee:
     """Per choice slot of the programme, the sessions ranked, best first."""
     wait: float = 0
     """Seconds the answer may wait for capacity's decision (``Prefer: wait``)."""
+    exhibitor_token: str | None = None
+    """A stand's staff member's personal link: the seat comes from the stand's contingent."""
 
 
 @dataclass(frozen=True)
@@ -70,4 +72,39 @@ class ShowPlaces:
 
     event_id: UUID
     registration_id: UUID
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class ApplyForStand:
+    """Pass a validated application for a stand on; the same key is the same application."""
+
+    event_id: UUID
+    applicant: StandApplicant
+    idempotency_key: str
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class OpenStandLink:
+    """What a token from a Markt mail is for: the applicant's application, or (an
+    exhibitor's link) the stand a staff member registers for."""
+
+    token: str
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class WithdrawApplication:
+    """Withdraw the application the applicant's link is for; final."""
+
+    token: str
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class ShowStands:
+    """The accepted stands of an event whose applicants consented to publish them."""
+
+    event_id: UUID
     correlation_id: str

@@ -1,5 +1,6 @@
-"""What the site shows for event kinds, dates, availability, roles and registration status, in
-the visitor's language: German message ids, translated by the ``Translator`` handed in."""
+"""What the site shows for event kinds, dates, availability, roles, registration status and
+the Markt der guten Ideen's applications, in the visitor's language: German message ids,
+translated by the ``Translator`` handed in."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from contracts.http.registration import (
     RegistrationState,
     RegistrationStatus,
 )
-from contracts.messages import EventKind, Locale, SessionSnapshot
+from contracts.http.stands import StandNeed, Withdrawal
+from contracts.messages import ApplicationState, EventKind, Locale, SessionSnapshot
 from gateway.domain.model import Availability, Listing
 from gateway.domain.programme import ordinal_de, ordinal_en
 
@@ -251,3 +253,60 @@ def cancellation_explanation(cancellation: Cancellation, t: Translator) -> str:
             "Ihnen damals per E-Mail geschickt."
         )
     return t.gettext("Sie erhalten in Kürze eine Bestätigung per E-Mail.")
+
+
+def stand_need_label(need: StandNeed, t: Translator) -> str:
+    labels = {
+        StandNeed.TABLE: t.gettext("Tisch"),
+        StandNeed.POWER: t.gettext("Stromanschluss"),
+        StandNeed.PIN_BOARD: t.gettext("Stellwand"),
+        StandNeed.SCREEN: t.gettext("Bildschirm"),
+        StandNeed.OTHER: t.gettext("Etwas anderes (bitte unten beschreiben)"),
+    }
+    return labels[need]
+
+
+def application_state_label(state: ApplicationState, t: Translator) -> str:
+    """The state of an application in one word: ``eingegangen``, ``angenommen`` …"""
+    labels = {
+        ApplicationState.RECEIVED: t.gettext("eingegangen"),
+        ApplicationState.ACCEPTED: t.gettext("angenommen"),
+        ApplicationState.WAITLISTED: t.gettext("auf der Warteliste"),
+        ApplicationState.DECLINED: t.gettext("abgelehnt"),
+        ApplicationState.WITHDRAWN: t.gettext("zurückgezogen"),
+    }
+    return labels[state]
+
+
+def application_explanation(state: ApplicationState, t: Translator) -> str:
+    """What the state means for the applicant and what comes next."""
+    match state:
+        case ApplicationState.RECEIVED:
+            return t.gettext(
+                "Das Veranstaltungsteam prüft die Bewerbungen und entscheidet über die Stände. "
+                "Sobald entschieden ist, erhalten Sie eine E-Mail."
+            )
+        case ApplicationState.ACCEPTED:
+            return t.gettext(
+                "Ihr Stand ist angenommen. Jede Person, die den Stand betreut, meldet sich mit "
+                "einem persönlichen Link zur Veranstaltung an; die Links haben wir Ihnen per "
+                "E-Mail geschickt."
+            )
+        case ApplicationState.WAITLISTED:
+            return t.gettext(
+                "Ihre Bewerbung steht auf der Warteliste. Wird ein Stand frei, kann das "
+                "Veranstaltungsteam Ihren Stand noch annehmen; Sie erhalten dann eine E-Mail."
+            )
+        case ApplicationState.DECLINED:
+            return t.gettext(
+                "Ihre Bewerbung wurde leider nicht angenommen. Sie können die Veranstaltung "
+                "trotzdem besuchen und sich dafür ganz normal anmelden."
+            )
+        case ApplicationState.WITHDRAWN:
+            return t.gettext("Sie haben diese Bewerbung zurückgezogen.")
+
+
+def withdrawal_headline(withdrawal: Withdrawal, t: Translator) -> str:
+    if withdrawal.already_withdrawn:
+        return t.gettext("Ihre Bewerbung war bereits zurückgezogen.")
+    return t.gettext("Ihre Bewerbung wurde zurückgezogen.")

@@ -1,9 +1,12 @@
 """The public side's use cases, each ``use_case(command, registrations)``: pass a registration
-on, look one up, cancel one by its link, rank the sessions anew by it, pass feedback on; and
-``programme_places(query, places)``: what a registration holds in the programme."""
+on, look one up, cancel one by its link, rank the sessions anew by it, pass feedback on;
+``programme_places(query, places)``: what a registration holds in the programme; and the
+Markt der guten Ideen's, ``use_case(command, stands)``: apply for a stand, see and withdraw
+the application by its link, the accepted stands, a staff member's personal link."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 import structlog
@@ -14,22 +17,38 @@ from contracts.http.registration import (
     RegistrationStatus,
     plausible_cancel_token,
 )
+from contracts.http.stands import (
+    ExhibitorLink,
+    PublicStand,
+    StandApplicationReceipt,
+    StandApplicationView,
+    Withdrawal,
+)
 from contracts.messages import SessionPlace
 from gateway.domain.commands import (
+    ApplyForStand,
     CancelRegistration,
     ChangeChoices,
     OpenCancelLink,
+    OpenStandLink,
     RegisterAttendee,
     SendFeedback,
     ShowPlaces,
     ShowRegistration,
+    ShowStands,
+    WithdrawApplication,
 )
 from gateway.domain.decisions import Decisions, Registered
+from gateway.domain.stands import StandLists
 from gateway.service_layer.ports import (
     CancelLinkInvalid,
     PlacesUnavailable,
+    RegistrationRefused,
     Registrations,
+    RegistrationUnavailable,
     SessionPlaces,
+    StandApplications,
+    StandLinkInvalid,
 )
 
 log = structlog.get_logger(__name__)
@@ -135,3 +154,72 @@ async def send_feedback(command: SendFeedback, registrations: Registrations) -> 
     feedback_id = await registrations.send_feedback(command)
     log.info("accessibility feedback received", feedback_id=str(feedback_id))
     return feedback_id
+
+
+async def apply_for_stand(
+    command: ApplyForStand, stands: StandApplications
+) -> StandApplicationReceipt:
+    """Hand a validated application to the registration service, which checks that the call
+    is open, keeps it and sends the receipt mail."""
+    receipt = await stands.apply(command)
+    log.info(
+        "stand application received" if receipt.created else "stand application repeated",
+        event_id=str(command.event_id),
+        application_id=str(receipt.application.application_id),
+    )
+    return receipt
+
+
+def _plausible_stand_token(token: str) -> None:
+    """The links' tokens look like the cancel links' (URL-safe, at most 500 characters)."""
+    if not plausible_cancel_token(token):
+        raise StandLinkInvalid()
+
+
+async def stand_application(
+    query: OpenStandLink, stands: StandApplications
+) -> StandApplicationView:
+    """The application the applicant's link is for."""
+    _plausible_stand_token(query.token)
+    return await stands.application(query)
+
+
+async def withdraw_application(
+    command: WithdrawApplication, stands: StandApplications
+) -> Withdrawal:
+    """Withdraw the application the link is for; a second time changes nothing."""
+    _plausible_stand_token(command.token)
+    withdrawal = await stands.withdraw(command)
+    log.info(
+        "stand application withdrawn"
+        if not withdrawal.already_withdrawn
+        else "stand withdrawal repeated",
+        application_id=str(withdrawal.application.application_id),
+    )
+    return withdrawal
+
+
+async def exhibitor_link(query: OpenStandLink, stands: StandApplications) -> ExhibitorLink:
+    """The stand a staff member's personal link registers for."""
+    _plausible_stand_token(query.token)
+    return await stands.exhibitor_link(query)
+
+
+async def public_stands(
+    query: ShowStands, stands: StandApplications, lists: StandLists, now: datetime
+) -> list[PublicStand] | None:
+    """The accepted stands the event page lists, as fetched within the last moments; the
+    last list known (``None``: none) while the registration service does not answer, and
+    not asked again for a while (the event page does not wait on it view after view)."""
+    kept = lists.fresh(query.event_id, now)
+    if kept is not None:
+        return kept
+    try:
+        found = await stands.public_stands(query)
+    except (RegistrationUnavailable, RegistrationRefused):
+        log.warning("public stands unavailable", event_id=str(query.event_id))
+        stale = lists.stale(query.event_id)
+        lists.keep(query.event_id, stale or [], now)
+        return stale
+    lists.keep(query.event_id, found, now)
+    return found

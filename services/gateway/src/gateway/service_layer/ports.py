@@ -7,13 +7,24 @@ from uuid import UUID
 
 from contracts.http.errors import ApiError
 from contracts.http.registration import Cancellation, RegistrationAccepted, RegistrationState
+from contracts.http.stands import (
+    ExhibitorLink,
+    PublicStand,
+    StandApplicationReceipt,
+    StandApplicationView,
+    Withdrawal,
+)
 from contracts.messages import SessionPlace
 from gateway.domain.commands import (
+    ApplyForStand,
     CancelRegistration,
     ChangeChoices,
+    OpenStandLink,
     RegisterAttendee,
     SendFeedback,
     ShowPlaces,
+    ShowStands,
+    WithdrawApplication,
 )
 
 
@@ -72,6 +83,19 @@ class CancelLinkExpired(CancelLinkUnusable):
     default_en = "This cancellation link has expired. Please contact the organisers."
 
 
+class StandLinkInvalid(Exception):
+    """A token from a Markt mail that is not (or no longer) one of the registration
+    service's: mistyped, cut off, altered, or its application is gone."""
+
+    default_de = "Dieser Link ist ungültig. Bitte verwenden Sie den Link aus Ihrer E-Mail."
+    default_en = "This link is not valid. Please use the link from your e-mail."
+
+    def __init__(self, message_de: str | None = None, message_en: str | None = None) -> None:
+        super().__init__("invalid_token")
+        self.message_de = message_de or self.default_de
+        self.message_en = message_en or self.default_en
+
+
 class Registrations(Protocol):
     """The registration service."""
 
@@ -103,6 +127,28 @@ class Registrations(Protocol):
 
     async def check(self) -> None:
         """Raise unless the service answers its health check."""
+
+
+class StandApplications(Protocol):
+    """The registration service's applications for a stand at the Markt der guten Ideen.
+    Every call raises ``RegistrationUnavailable`` when the service does not answer and
+    ``RegistrationRefused`` for its other refusals."""
+
+    async def apply(self, command: ApplyForStand) -> StandApplicationReceipt:
+        """Store the application (while the call is open); the receipt carries the
+        applicant's token."""
+
+    async def application(self, query: OpenStandLink) -> StandApplicationView:
+        """The application the applicant's token is for; ``StandLinkInvalid``."""
+
+    async def withdraw(self, command: WithdrawApplication) -> Withdrawal:
+        """Withdraw it; harmless twice (``already_withdrawn``).  ``StandLinkInvalid``."""
+
+    async def public_stands(self, query: ShowStands) -> list[PublicStand]:
+        """The event's accepted stands whose applicants consented to publish them."""
+
+    async def exhibitor_link(self, query: OpenStandLink) -> ExhibitorLink:
+        """The stand a staff member's personal link registers for; ``StandLinkInvalid``."""
 
 
 class SessionPlaces(Protocol):
