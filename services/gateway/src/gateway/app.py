@@ -24,7 +24,7 @@ from gateway.config import Settings
 from gateway.desk.bootstrap import Desk
 from gateway.desk.bootstrap import bootstrap as desk_bootstrap
 from gateway.desk.entrypoints import routes as desk_routes
-from gateway.site import pages
+from gateway.site import markt, pages
 from gateway.site.views import render
 from gateway.web import i18n
 from gateway.web.rendering import STATIC_DIR
@@ -114,6 +114,7 @@ def create_app(
         )
     )
     app.include_router(pages.router)
+    app.include_router(markt.router)
     app.include_router(api.router)
     app.include_router(reference.router)
     desk_routes.install(app)

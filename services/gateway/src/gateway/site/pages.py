@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -25,6 +26,7 @@ from gateway.domain.commands import (
     SendFeedback,
     ShowPlaces,
     ShowRegistration,
+    ShowStands,
 )
 from gateway.domain.model import Listing
 from gateway.domain.programme import (
@@ -46,10 +48,12 @@ from gateway.service_layer.ports import (
     RegistrationUnavailable,
 )
 from gateway.site.views import (
+    ChallengeState,
     ChoicesForm,
     EventView,
     FeedbackForm,
     RegistrationForm,
+    StandView,
     kind_options,
     need_options,
     place_views,
@@ -61,6 +65,7 @@ from gateway.web.dependencies import (
     CorrelationId,
     GatewayDep,
     find_listing,
+    get_correlation_id,
     idempotency_key,
     parse_uuid,
 )
@@ -72,11 +77,19 @@ from gateway.web.security import (
 )
 
 T = TypeVar("T")
-router = APIRouter(
-    include_in_schema=False,
-    default_response_class=HTMLResponse,
-    dependencies=[Depends(verify_csrf)],
-)
+
+
+def site_router() -> APIRouter:
+    """A router of the public site's pages: HTML, left out of the API's OpenAPI document,
+    every form CSRF-checked."""
+    return APIRouter(
+        include_in_schema=False,
+        default_response_class=HTMLResponse,
+        dependencies=[Depends(verify_csrf)],
+    )
+
+
+router = site_router()
 
 NO_STORE = {"Cache-Control": "no-store"}
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
@@ -139,7 +152,27 @@ def listing_or_404(request: Request, gateway: Gateway, event_id: str) -> Listing
     return listing
 
 
-def event_page(
+def registration_fields(t: labels.Translator) -> dict[str, Any]:
+    """What the registration form's fields (``_registration_form.html``) show besides the
+    form: the roles, the accessibility needs, the honeypot's name."""
+    return {"roles": role_options(t), "needs": need_options(t), "honeypot_field": HONEYPOT}
+
+
+async def shown_stands(
+    request: Request, gateway: Gateway, listing: Listing
+) -> list[StandView] | None:
+    """The accepted stands the event page lists under its call for stands (``None``: the
+    event has no call, or the list cannot be had now)."""
+    if listing.snapshot.stand_call is None or listing.cancelled:
+        return None
+    query = ShowStands(listing.event_id, await get_correlation_id(request))
+    found = await handlers.public_stands(
+        query, gateway.stands, gateway.stand_lists, gateway.clock()
+    )
+    return None if found is None else [StandView.of(stand) for stand in found]
+
+
+async def event_page(
     request: Request,
     gateway: Gateway,
     listing: Listing,
@@ -151,9 +184,8 @@ def event_page(
     context = {
         "event": event,
         "form": form,
-        "roles": role_options(t),
-        "needs": need_options(t),
-        "honeypot_field": HONEYPOT,
+        "stands": await shown_stands(request, gateway, listing),
+        **registration_fields(t),
     }
     return render(request, "event.html", context, status_code, canonical_path=event.url)
 
@@ -187,7 +219,7 @@ async def events(
 @router.get("/veranstaltungen/{event_id}")
 async def event(request: Request, event_id: str, gateway: GatewayDep) -> HTMLResponse:
     listing = listing_or_404(request, gateway, event_id)
-    return event_page(request, gateway, listing, RegistrationForm())
+    return await event_page(request, gateway, listing, RegistrationForm())
 
 
 @router.post("/veranstaltungen/{event_id}/anmeldung")
@@ -195,11 +227,20 @@ async def register(
     request: Request, event_id: str, gateway: GatewayDep, correlation_id: CorrelationId
 ) -> Response:
     listing = listing_or_404(request, gateway, event_id)
-    locale = i18n.request_locale(request)
-    t = i18n.request_translator(request)
-    data = await request.form()
-    slots = choice_slots(listing.snapshot)
-    form = RegistrationForm(
+
+    async def again(form: RegistrationForm, status_code: int) -> HTMLResponse:
+        return await event_page(request, gateway, listing, form, status_code)
+
+    return await take_registration(request, gateway, listing, correlation_id, again)
+
+
+ShowForm = Callable[[RegistrationForm, int], Awaitable[HTMLResponse]]
+"""The page a registration form came from, again with what was typed and the status."""
+
+
+def registration_form(data: FormData, slots: list[SlotSnapshot]) -> RegistrationForm:
+    """The registration form as typed."""
+    return RegistrationForm(
         name=text(data, "name"),
         email=text(data, "email"),
         organisation=text(data, "organisation"),
@@ -214,8 +255,63 @@ async def register(
         choices=typed_choices(data, slots),
         altcha=text(data, SOLUTION_FIELD),
     )
+
+
+def admitted(
+    request: Request, event_id: UUID, email: str, form: ChallengeState
+) -> ChallengeRequired | None:
+    """Whether the form may go on (``None``) or, beyond the client address's budget, the
+    challenge to answer it with (``challenged``)."""
+    try:
+        admission_of(request).admit(
+            client_address(request), str(event_id), email, form.altcha or None
+        )
+    except ChallengeRequired as exc:
+        return exc
+    return None
+
+
+C = TypeVar("C", bound=ChallengeState)
+
+
+def with_challenge(form: C, required: ChallengeRequired) -> C:
+    """The form again, every value kept, with the challenge to solve before it goes on."""
+    return form.with_challenge(
+        required.challenge.to_json(), required.retry_after, required.solution_refused
+    )
+
+
+def challenged(response: HTMLResponse, required: ChallengeRequired) -> HTMLResponse:
+    """Not 429: nothing is refused, the form asks for one more step (and keeps every value)."""
+    response.headers["Retry-After"] = str(required.retry_after)
+    return response
+
+
+def registration_unavailable_notice(t: labels.Translator) -> str:
+    return t.gettext(
+        "Die Anmeldung ist gerade nicht erreichbar. Ihre Angaben wurden nicht gespeichert – "
+        "bitte versuchen Sie es in einigen Minuten erneut."
+    )
+
+
+async def take_registration(
+    request: Request,
+    gateway: Gateway,
+    listing: Listing,
+    correlation_id: str,
+    again: ShowForm,
+    exhibitor_token: str | None = None,
+) -> Response:
+    """A registration form sent for ``listing``: checked, admitted (the budget, else the
+    challenge), passed on, then 303 to the status page; else ``again`` with what was typed
+    and why not.  ``exhibitor_token``: a stand's staff member's personal link."""
+    locale = i18n.request_locale(request)
+    t = i18n.request_translator(request)
+    data = await request.form()
+    slots = choice_slots(listing.snapshot)
+    form = registration_form(data, slots)
     if text(data, HONEYPOT):
-        return event_page(request, gateway, listing, form.with_notice(not_saved_notice(t)), 400)
+        return await again(form.with_notice(not_saved_notice(t)), 400)
     problems: list[Problem] = []
     try:
         attendee = validate_attendee(
@@ -236,34 +332,24 @@ async def register(
     except InvalidInput as exc:
         problems += exc.problems
     if problems:
-        invalid = form.with_problems(in_form_order(problems, slots), locale)
-        return event_page(request, gateway, listing, invalid, 422)
-    try:
-        admission_of(request).admit(
-            client_address(request), str(listing.event_id), attendee.email, form.altcha or None
-        )
-    except ChallengeRequired as exc:
-        # Not 429: nothing is refused, the form asks for one more step (and keeps every value)
-        challenged = form.with_challenge(
-            exc.challenge.to_json(), exc.retry_after, exc.solution_refused
-        )
-        response = event_page(request, gateway, listing, challenged, 428)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+        return await again(form.with_problems(in_form_order(problems, slots), locale), 422)
+    required = admitted(request, listing.event_id, attendee.email, form)
+    if required is not None:
+        return challenged(await again(with_challenge(form, required), 428), required)
     command = RegisterAttendee(
-        listing.event_id, attendee, form.idempotency_key, correlation_id, choices=ranking
+        listing.event_id,
+        attendee,
+        form.idempotency_key,
+        correlation_id,
+        choices=ranking,
+        exhibitor_token=exhibitor_token,
     )
     try:
         registered = await handlers.register(command, gateway.registrations)
     except RegistrationUnavailable:
-        notice = t.gettext(
-            "Die Anmeldung ist gerade nicht erreichbar. Ihre Angaben wurden nicht gespeichert – "
-            "bitte versuchen Sie es in einigen Minuten erneut."
-        )
-        return event_page(request, gateway, listing, form.with_notice(notice), 503)
+        return await again(form.with_notice(registration_unavailable_notice(t)), 503)
     except RegistrationRefused as exc:
-        refused = form.with_refusal(exc.error, locale)
-        return event_page(request, gateway, listing, refused, exc.status_code)
+        return await again(form.with_refusal(exc.error, locale), exc.status_code)
     return RedirectResponse(f"/anmeldung/{registered.submission.registration_id}", status_code=303)
 
 

@@ -9,14 +9,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
+from contracts.http.stands import (
+    MAX_STAFF,
+    PublicStand,
+    StandApplicationView,
+    StandNeed,
+)
 from contracts.messages import EventKind, SessionPlace, SessionSnapshot, SlotSnapshot, StandCall
 from gateway.domain import labels
 from gateway.domain.model import Availability, Listing
 from gateway.domain.programme import choice_field, choice_slots, rank_count
+from gateway.domain.stands import CallState, call_state
 from gateway.web.rendering import FormState, Pages
 
 SITE = Pages(Path(__file__).resolve().parent / "templates")
@@ -181,32 +188,52 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in text.split("\n\n") if part.strip()]
 
 
+def application_url(event_id: UUID) -> str:
+    """The form to apply for a stand at the event's Markt der guten Ideen."""
+    return f"/veranstaltungen/{event_id}/markt/bewerbung"
+
+
 @dataclass(frozen=True)
 class StandCallView:
     """The call for stands at the Markt der guten Ideen as the event page shows it: before
     it opens, while it is open, or after its deadline."""
 
-    state: str
-    """``upcoming``, ``open`` or ``closed``."""
+    state: CallState
     opens: str
     opens_at: str
     closes: str
     closes_at: str
     stands: int
     paragraphs: list[str]
+    apply_url: str
 
     @classmethod
-    def of(cls, call: StandCall, now: datetime, t: labels.Translator) -> StandCallView:
-        state = "upcoming" if now < call.opens_at else "open" if now < call.closes_at else "closed"
+    def of(
+        cls, event_id: UUID, call: StandCall, now: datetime, t: labels.Translator
+    ) -> StandCallView:
         return cls(
-            state=state,
+            state=call_state(call, now),
             opens=labels.moment(call.opens_at, t.locale),
             opens_at=call.opens_at.isoformat(),
             closes=labels.moment(call.closes_at, t.locale),
             closes_at=call.closes_at.isoformat(),
             stands=call.stands,
             paragraphs=paragraphs(call.description),
+            apply_url=application_url(event_id),
         )
+
+
+@dataclass(frozen=True)
+class StandView:
+    """An accepted stand on the event page (its applicant consented to publish it)."""
+
+    project_title: str
+    organisation: str
+    paragraphs: list[str]
+
+    @classmethod
+    def of(cls, stand: PublicStand) -> StandView:
+        return cls(stand.project_title, stand.organisation, paragraphs(stand.description))
 
 
 @dataclass(frozen=True)
@@ -257,7 +284,7 @@ class EventView:
             programme=programme_view(listing, t),
             choice_deadline=labels.moment(choice_deadline, t.locale) if choice_deadline else None,
             choice_deadline_at=choice_deadline.isoformat() if choice_deadline else None,
-            stand_call=StandCallView.of(event.stand_call, now, t)
+            stand_call=StandCallView.of(event.event_id, event.stand_call, now, t)
             if event.stand_call and not listing.cancelled
             else None,
         )
@@ -310,18 +337,11 @@ class RankedChoices:
         return getattr(self, name)
 
 
-@dataclass(frozen=True)
-class RegistrationForm(RankedChoices, FormState):
-    """The registration form as typed."""
+@dataclass(frozen=True, kw_only=True)
+class ChallengeState(FormState):
+    """A form behind the registration budget (``_challenge.html``): its idempotency key and
+    the check that a person sends it."""
 
-    name: str = ""
-    email: str = ""
-    organisation: str = ""
-    role: str = ""
-    accessibility_needs: tuple[str, ...] = ()
-    accessibility_other: str = ""
-    health_data_consent: bool = False
-    privacy_consent: bool = False
     idempotency_key: str = field(default_factory=lambda: str(uuid.uuid4()))
     altcha: str = ""
     """A solved challenge that came along and was not used yet (a form answered with field
@@ -332,7 +352,7 @@ class RegistrationForm(RankedChoices, FormState):
     """… and the seconds until the budget takes the form again without it."""
     solution_refused: bool = False
 
-    def with_challenge(self, challenge: str, retry_after: int, refused: bool) -> RegistrationForm:
+    def with_challenge(self, challenge: str, retry_after: int, refused: bool) -> Self:
         return replace(
             self,
             altcha="",
@@ -340,6 +360,20 @@ class RegistrationForm(RankedChoices, FormState):
             retry_after=retry_after,
             solution_refused=refused,
         )
+
+
+@dataclass(frozen=True)
+class RegistrationForm(RankedChoices, ChallengeState):
+    """The registration form as typed."""
+
+    name: str = ""
+    email: str = ""
+    organisation: str = ""
+    role: str = ""
+    accessibility_needs: tuple[str, ...] = ()
+    accessibility_other: str = ""
+    health_data_consent: bool = False
+    privacy_consent: bool = False
 
 
 @dataclass(frozen=True)
@@ -355,3 +389,111 @@ class FeedbackForm(FormState):
 @dataclass(frozen=True)
 class ChoicesForm(RankedChoices, FormState):
     """The change of choice (behind the mail's link) as typed."""
+
+
+@dataclass(frozen=True)
+class StandApplicationForm(ChallengeState):
+    """The application for a stand as typed."""
+
+    project_title: str = ""
+    organisation: str = ""
+    description: str = ""
+    contact_name: str = ""
+    email: str = ""
+    staff: str = "1"
+    needs: tuple[str, ...] = ()
+    needs_other: str = ""
+    publish_consent: bool = False
+    privacy_consent: bool = False
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class CharacterCount:
+    """What the count below a text area says while typing (``static/count.js``), translated
+    here: ``{n}`` stands for the number, ``one`` for 1, ``other`` for any other."""
+
+    max_length: int
+    left_one: str
+    left_other: str
+    over_one: str
+    over_other: str
+
+    @classmethod
+    def of(cls, max_length: int, t: labels.Translator) -> CharacterCount:
+        number = {"num": "{n}"}
+        left_one, left_other = (
+            t.ngettext("Noch %(num)s Zeichen frei", "Noch %(num)s Zeichen frei", n) % number
+            for n in (1, 2)
+        )
+        over_one, over_other = (
+            t.ngettext("%(num)s Zeichen zu viel", "%(num)s Zeichen zu viel", n) % number
+            for n in (1, 2)
+        )
+        return cls(max_length, left_one, left_other, over_one, over_other)
+
+
+def stand_need_options(t: labels.Translator) -> list[Option]:
+    return [Option(need.value, labels.stand_need_label(need, t)) for need in StandNeed]
+
+
+def staff_options(t: labels.Translator) -> list[Option]:
+    return [
+        Option(str(n), t.ngettext("%(num)d Person", "%(num)d Personen", n) % {"num": n})
+        for n in range(1, MAX_STAFF + 1)
+    ]
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    """An application as its applicant's page shows it."""
+
+    state: str
+    state_label: str
+    explanation: str
+    project_title: str
+    organisation: str
+    paragraphs: list[str]
+    contact_name: str
+    email: str
+    staff: str
+    needs: list[str]
+    needs_other: str
+    publish_consent: bool
+    note: list[str]
+    received: str
+    received_at: str
+    decided: str | None
+    decided_at: str | None
+    withdrawable: bool
+
+    @classmethod
+    def of(cls, application: StandApplicationView, t: labels.Translator) -> ApplicationView:
+        decided_at = application.decided_at
+        return cls(
+            state=application.state.value,
+            state_label=labels.application_state_label(application.state, t),
+            explanation=labels.application_explanation(application.state, t),
+            project_title=application.project_title,
+            organisation=application.organisation,
+            paragraphs=paragraphs(application.description),
+            contact_name=application.contact_name,
+            email=application.email,
+            staff=t.ngettext("%(num)d Person", "%(num)d Personen", application.staff)
+            % {"num": application.staff},
+            needs=[
+                labels.stand_need_label(need, t)
+                for need in application.needs
+                if need is not StandNeed.OTHER
+            ],
+            needs_other=application.needs_other,
+            publish_consent=application.publish_consent,
+            note=paragraphs(application.note),
+            received=labels.moment(application.received_at, t.locale),
+            received_at=application.received_at.isoformat(),
+            decided=labels.moment(decided_at, t.locale) if decided_at else None,
+            decided_at=decided_at.isoformat() if decided_at else None,
+            withdrawable=application.withdrawable,
+        )
