@@ -1404,3 +1404,21 @@ async def test_without_a_call_or_once_cancelled_the_page_shows_none(client, add_
     for event in (plain, called):
         page = (await client.get(f"/veranstaltungen/{event.event_id}")).text
         assert "stand-call" not in page
+
+
+async def test_a_stand_teams_registration_says_why_it_ended(client, add_event, registrations):
+    event = add_event()
+    cases = [
+        (
+            state(event.event_id, RegistrationStatus.CANCELLED, cancel_reason="stand_released"),
+            "Der Stand, für dessen Team dieser Platz bestimmt war, findet nicht statt",
+        ),
+        (
+            state(event.event_id, RegistrationStatus.REJECTED, rejection_reason="contingent_full"),
+            "Für das Team dieses Stands sind keine Plätze mehr frei",
+        ),
+    ]
+    for decided, text in cases:
+        registrations.states[decided.registration_id] = decided
+        response = await client.get(f"/anmeldung/{decided.registration_id}")
+        assert text in response.text

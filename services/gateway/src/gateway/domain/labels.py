@@ -176,6 +176,10 @@ def rejection_text(reason: str | None, t: Translator) -> str:
         "event_closed": t.gettext("Die Anmeldung für diese Veranstaltung ist geschlossen."),
         "event_cancelled": t.gettext("Die Veranstaltung wurde abgesagt."),
         "unknown_event": t.gettext("Diese Veranstaltung ist uns nicht bekannt."),
+        "contingent_full": t.gettext(
+            "Für das Team dieses Stands sind keine Plätze mehr frei, oder der Stand ist nicht "
+            "mehr angenommen. Bitte wenden Sie sich an das Veranstaltungsteam."
+        ),
     }
     return reasons.get(reason or "") or t.gettext("Die Anmeldung konnte nicht angenommen werden.")
 
@@ -212,6 +216,12 @@ def status_explanation(state: RegistrationState, t: Translator) -> str:
                 return t.gettext(
                     "Das Veranstaltungsteam hat diese Anmeldung storniert. Bei Fragen wenden "
                     "Sie sich bitte an das Veranstaltungsteam."
+                )
+            if state.cancel_reason == CancelReason.STAND_RELEASED:
+                return t.gettext(
+                    "Der Stand, für dessen Team dieser Platz bestimmt war, findet nicht statt; "
+                    "die Anmeldung ist damit storniert. Über die öffentliche Anmeldung können "
+                    "Sie sich erneut anmelden, solange Plätze frei sind."
                 )
             return t.gettext(
                 "Diese Anmeldung wurde storniert. Sie können sich erneut anmelden, solange "

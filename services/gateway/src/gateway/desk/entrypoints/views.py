@@ -146,6 +146,7 @@ def registration_status_label(participant: Participant, t: labels.Translator) ->
             "attendee": t.gettext("Storniert von der Person selbst"),
             "cancelled_by_organiser": t.gettext("Storniert vom Veranstaltungsteam"),
             "event_cancelled": t.gettext("Storniert, Veranstaltung abgesagt"),
+            "stand_released": t.gettext("Storniert, der Stand findet nicht statt"),
         }.get(participant.cancel_reason or "", t.gettext("Storniert"))
     return {
         RegistrationStatus.PENDING: t.gettext("In Bearbeitung"),
