@@ -1,8 +1,8 @@
 """The Markt der guten Ideen on the real stack: 150 applications for 20 stands, decided at
 the organisers' API as the desk decides them, three withdrawn; every applicant gets exactly
-the mails their history implies, in their language; the accepted stands' teams register with
-the personal links from their mails while the public rushes the event, and every one of them
-gets a seat while the public count stays within the capacity."""
+the mails their history implies, in their language; the accepted stands' teams register on
+the gateway's pages behind the personal links from their mails while the public rushes the
+event, and every one of them gets a seat while the public count stays within the capacity."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from devstack.stack import Stack
 from tests.support import eventually
 
 from . import kafka
+from .over_http import register_via_form
 from .rush import all_decided, attendees, register_all
 from .test_walking_skeleton import create_event_with
 
@@ -149,22 +150,18 @@ async def test_a_call_with_150_applications_is_decided_mailed_and_staffed_during
         public = attendees(CAPACITY * 3, f"markt{tag}")
         team: list[tuple[str, str]] = []
 
-        async def register_team() -> None:
+        async def register_team() -> None:  # each on the gateway's page behind their link
             async with httpx.AsyncClient(timeout=30) as client:
                 for application_id, tokens in links.items():
                     for n, token in enumerate(tokens):
-                        answer = await client.post(
-                            f"{stack.registration_url}/registrations",
-                            json={
-                                "event_id": event_id,
-                                "name": f"Team {n}",
-                                "email": f"team{n}.{application_id[:8]}.{tag}@example.org",
-                                "privacy_consent": True,
-                                "exhibitor_token": token,
-                            },
+                        status_url = await register_via_form(
+                            client,
+                            f"{stack.gateway_url}/markt/team/{token}",
+                            f"Team {n}",
+                            f"team{n}.{application_id[:8]}.{tag}@example.org",
+                            "Standteam",
                         )
-                        assert answer.status_code == 202, answer.text
-                        team.append((application_id, answer.json()["registration_id"]))
+                        team.append((application_id, status_url.rsplit("/", 1)[-1]))
 
         await asyncio.gather(
             register_all(stack.gateway_url, event_id, public, in_flight=30), register_team()
