@@ -11,7 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from contracts.attendees import AccessibilityNeed, AttendeeRole
-from registration.adapters.sql import like
+from registration.adapters.sql import Where, page
 from registration.adapters.stand_applications import PostgresStandApplications
 from registration.adapters.status_changes import CHANNEL
 from registration.domain.commands import ListParticipants
@@ -90,26 +90,13 @@ ACCESSIBILITY_REPORT = (
 )
 
 
-def _page_filter(query: ListParticipants) -> tuple[str, list[Any]]:
-    """The WHERE clause of a page and its parameters ($1 the event)."""
-    conditions, values = ["event_id = $1"], [query.event_id]
-
-    def value(v: Any) -> str:
-        values.append(v)
-        return f"${len(values)}"
-
-    if query.text.strip():
-        pattern = value(like(query.text.strip()))
-        conditions.append(
-            f"(name ILIKE {pattern} OR email ILIKE {pattern} OR organisation ILIKE {pattern})"
-        )
-    if query.statuses:
-        conditions.append(f"status = ANY({value(list(query.statuses))}::text[])")
-    if query.roles:
-        conditions.append(f"role = ANY({value([r.value for r in query.roles])}::text[])")
-    if query.needs:
-        conditions.append(f"accessibility_needs && {value([n.value for n in query.needs])}::text[]")
-    return " AND ".join(conditions), values
+def _page_filter(query: ListParticipants) -> Where:
+    where = Where(query.event_id)
+    where.text_in(query.text, ("name", "email", "organisation"))
+    where.any_of("status", list(query.statuses))
+    where.any_of("role", [r.value for r in query.roles])
+    where.any_of("accessibility_needs", [n.value for n in query.needs], overlap=True)
+    return where
 
 
 def _values(r: Registration) -> tuple[Any, ...]:
@@ -264,18 +251,10 @@ class PostgresRegistrations(RegistrationRepository):
     async def page_of_event(
         self, query: ListParticipants
     ) -> tuple[list[tuple[Registration, int | None]], int]:
-        where, values = _page_filter(query)
-        total: int = await self.conn.fetchval(
-            f"SELECT count(*) FROM registrations WHERE {where}", *values
-        )
         direction = "" if query.oldest_first else " DESC"
-        n = len(values)
-        rows = await self.conn.fetch(
-            f"{PAGE}WHERE {where} ORDER BY created_at{direction}, registration_id{direction} "
-            f"LIMIT ${n + 1} OFFSET ${n + 2}",
-            *values,
-            query.limit,
-            query.offset,
+        order = f"created_at{direction}, registration_id{direction}"
+        rows, total = await page(
+            self.conn, PAGE, "registrations", _page_filter(query), order, query.limit, query.offset
         )
         return [(_registration(row), row["place"]) for row in rows], total
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 
 from contracts.http.stands import StandNeed
 from contracts.messages import ApplicationState
-from registration.adapters.sql import like
+from registration.adapters.sql import Where, page
 from registration.domain.commands import ListApplications
 from registration.domain.stands import ApplicationCounts, Change, StandApplication
 from registration.service_layer.unit_of_work import StandApplicationRepository
@@ -60,29 +59,14 @@ def _application(row: asyncpg.Record, history: list[Change]) -> StandApplication
     )
 
 
-def _filter(query: ListApplications) -> tuple[str, list[Any]]:
-    """The WHERE clause of a page and its parameters ($1 the event)."""
-    conditions, values = ["event_id = $1"], [query.event_id]
-
-    def value(v: Any) -> str:
-        values.append(v)
-        return f"${len(values)}"
-
-    if query.text.strip():
-        pattern = value(like(query.text.strip()))
-        conditions.append(
-            " OR ".join(
-                f"{column} ILIKE {pattern}"
-                for column in ("project_title", "organisation", "contact_name", "email")
-            ).join("()")
-        )
-    if query.states:
-        conditions.append(f"state = ANY({value([s.value for s in query.states])}::text[])")
-    if query.needs:
-        conditions.append(f"needs && {value([n.value for n in query.needs])}::text[]")
+def _filter(query: ListApplications) -> Where:
+    where = Where(query.event_id)
+    where.text_in(query.text, ("project_title", "organisation", "contact_name", "email"))
+    where.any_of("state", [s.value for s in query.states])
+    where.any_of("needs", [n.value for n in query.needs], overlap=True)
     if query.organisation:
-        conditions.append(f"organisation = {value(query.organisation)}")
-    return " AND ".join(conditions), values
+        where.conditions.append(f"organisation = {where.param(query.organisation)}")
+    return where
 
 
 class PostgresStandApplications(StandApplicationRepository):
@@ -146,16 +130,14 @@ class PostgresStandApplications(StandApplicationRepository):
         await self._history(application.application_id, application.history)
 
     async def page(self, query: ListApplications) -> tuple[list[StandApplication], int]:
-        where, values = _filter(query)
-        total: int = await self.conn.fetchval(
-            f"SELECT count(*) FROM stand_applications WHERE {where}", *values
-        )
         direction = " DESC" if query.newest_first else ""
-        n = len(values)
-        rows = await self.conn.fetch(
-            f"{SELECT}WHERE {where} ORDER BY received_at{direction}, application_id{direction} "
-            f"LIMIT ${n + 1} OFFSET ${n + 2}",
-            *values,
+        order = f"received_at{direction}, application_id{direction}"
+        rows, total = await page(
+            self.conn,
+            SELECT,
+            "stand_applications",
+            _filter(query),
+            order,
             query.limit,
             query.offset,
         )
