@@ -8,10 +8,10 @@ from pydantic import TypeAdapter
 
 from contracts.http.errors import ApiError
 from contracts.messages import SessionPlace
-from gateway.adapters.service_http import ServiceClient
 from gateway.domain.commands import ShowPlaces
 from gateway.service_layer.ports import PlacesUnavailable
 from servicekit.http import CORRELATION_HEADER
+from servicekit.service_http import ServiceClient
 
 PLACES = TypeAdapter(list[SessionPlace])
 

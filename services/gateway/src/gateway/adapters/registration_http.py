@@ -30,7 +30,6 @@ from contracts.http.stands import (
     StandApplicationView,
     Withdrawal,
 )
-from gateway.adapters.service_http import ServiceClient, api_error
 from gateway.domain.commands import (
     ApplyForStand,
     CancelRegistration,
@@ -49,6 +48,7 @@ from gateway.service_layer.ports import (
     StandLinkInvalid,
 )
 from servicekit.http import CORRELATION_HEADER
+from servicekit.service_http import ServiceClient, api_error
 
 log = structlog.get_logger(__name__)
 

@@ -20,13 +20,13 @@ from contracts.http.capacity import (
 )
 from contracts.http.errors import ApiError
 from contracts.messages import EventSnapshot
-from gateway.adapters.service_http import ServiceClient
 from gateway.desk.service_layer.ports import (
     CapacityRefused,
     CapacityUnavailable,
     EventNotFound,
 )
 from servicekit.http import CORRELATION_HEADER
+from servicekit.service_http import ServiceClient
 
 log = structlog.get_logger(__name__)
 

@@ -29,12 +29,12 @@ from contracts.http.stands import (
     StandApplicationPage,
 )
 from gateway.adapters.registration_http import CANCELLATION, HttpRegistrations
-from gateway.adapters.service_http import api_error
 from gateway.desk.domain.model import ParticipantFilter
 from gateway.desk.domain.stands import ApplicationFilter
 from gateway.desk.service_layer.ports import StandsUnavailable
 from gateway.service_layer.ports import RegistrationUnavailable
 from servicekit.http import CORRELATION_HEADER
+from servicekit.service_http import api_error
 
 T = TypeVar("T")
 log = structlog.get_logger(__name__)
